@@ -1,0 +1,15 @@
+//! # sts-engine
+//!
+//! The StatefulSet controller of Kubernetes v1.32 and a deterministic simulated cluster
+//! around it: an API object store, a scheduler, kubelets, a PV binder, a garbage
+//! collector and headless-Service DNS, all driven by one event queue in virtual time.
+//!
+//! The crate does no I/O, reads no clock and no OS entropy: the same scenario and seed
+//! always give the same trace. It compiles natively and to `wasm32-unknown-unknown`.
+//! Rule IDs in comments (`R-20`, `V-3`…) refer to the project's StatefulSet semantics
+//! specification.
+
+pub mod model;
+pub mod quantity;
+pub mod rng;
+pub mod time;
