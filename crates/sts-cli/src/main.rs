@@ -1,0 +1,228 @@
+//! `sts`: run, check and validate StatefulSet Playground scenarios headlessly.
+//!
+//! ```text
+//! sts run FILE [--output text|json] [--seed N] [--literal]
+//! sts check FILE... [--literal]
+//! sts validate FILE
+//! ```
+//! Exit codes: 0 success, 1 a check failed or the input is invalid, 2 usage errors.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use sts_engine::controller::Implementation;
+use sts_engine::scenario::{self, Scenario};
+
+const USAGE: &str = "usage:
+  sts run FILE [--output text|json] [--seed N] [--literal]   play a scenario and print its trace
+  sts check FILE... [--literal]                               run every expect and task; exit 1 on the first failure
+  sts validate FILE                                          check a scenario or a manifest stream";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "run" => run(rest),
+        "check" => check(rest),
+        "validate" => validate(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("error: unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Splits `--flag value` / `--flag=value` options from positional arguments.
+struct Opts {
+    files: Vec<String>,
+    output: String,
+    seed: Option<u64>,
+    literal: bool,
+}
+
+fn opts(args: &[String]) -> Result<Opts, String> {
+    let mut o = Opts { files: Vec::new(), output: "text".into(), seed: None, literal: false };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if a.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut value = || -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            args.get(i).cloned().ok_or_else(|| format!("error: {flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--output" | "-o" => o.output = value()?,
+            "--seed" => {
+                let v = value()?;
+                o.seed = Some(v.parse().map_err(|_| format!("error: --seed takes a number, not {v:?}"))?);
+            }
+            "--literal" => o.literal = true,
+            f if f.starts_with('-') => return Err(format!("error: unknown option {f}")),
+            _ => o.files.push(a.clone()),
+        }
+        i += 1;
+    }
+    if o.output != "text" && o.output != "json" {
+        return Err(format!("error: --output must be text or json, not {:?}", o.output));
+    }
+    Ok(o)
+}
+
+fn load(path: &str) -> Result<Scenario, String> {
+    let text = std::fs::read(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
+    let text = String::from_utf8(text).map_err(|_| format!("{path}: error: the file is not valid UTF-8"))?;
+    let s = scenario::parse(&text).map_err(|e| format!("{path}:{e}"))?;
+    let stem = std::path::Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if !stem.is_empty() && stem != s.scenario {
+        return Err(format!("{path}: error: scenario id {:?} must equal the file name {stem:?}", s.scenario));
+    }
+    Ok(s)
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let o = match opts(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let [file] = o.files.as_slice() else {
+        eprintln!("error: run takes exactly one FILE\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let mut s = match load(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(seed) = o.seed {
+        s.seed = seed;
+    }
+    let imp = if o.literal { Implementation::Literal } else { Implementation::Fast };
+    let result = scenario::run_with(&s, imp);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for e in &result.timeline.world().trace {
+        let line = if o.output == "json" {
+            serde_json::to_string(e).unwrap_or_default()
+        } else {
+            e.text()
+        };
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::SUCCESS; // a closed pipe (e.g. `| head`) is not an error
+        }
+    }
+    let _ = out.flush();
+    if result.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn check(args: &[String]) -> ExitCode {
+    let o = match opts(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if o.files.is_empty() {
+        eprintln!("error: check needs at least one FILE\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let imp = if o.literal { Implementation::Literal } else { Implementation::Fast };
+    for file in &o.files {
+        let mut s = match load(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        };
+        if let Some(seed) = o.seed {
+            s.seed = seed;
+        }
+        let result = scenario::run_with(&s, imp);
+        let checks = result
+            .timeline
+            .world()
+            .trace
+            .iter()
+            .filter(|e| matches!(e.record, sts_engine::trace::Record::Expect(_)))
+            .count();
+        if let Some((step, detail)) = result.failures.first() {
+            println!("FAIL {file}: step {step}: {detail}");
+            return ExitCode::from(1);
+        }
+        println!("ok   {file} ({checks} checks, {} steps of simulation)", result.timeline.world().steps);
+    }
+    ExitCode::SUCCESS
+}
+
+fn validate(args: &[String]) -> ExitCode {
+    let [file] = args else {
+        eprintln!("error: validate takes exactly one FILE\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        println!("{file}:1:1: error: the file is not valid UTF-8");
+        return ExitCode::from(1);
+    };
+    let looks_like_scenario = text.lines().any(|l| l.starts_with("scenario:"));
+    if looks_like_scenario {
+        return match load(file) {
+            Ok(s) => {
+                let errors = sts_engine::api::check_manifests(&s.manifests);
+                if errors.is_empty() {
+                    println!("{file}: valid scenario {:?} ({} steps)", s.scenario, s.steps.len());
+                    ExitCode::SUCCESS
+                } else {
+                    for e in errors {
+                        println!("{file}: manifests: {e}");
+                    }
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                println!("{e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let errors = sts_engine::api::check_manifests(&text);
+    if errors.is_empty() {
+        println!("{file}: valid");
+        ExitCode::SUCCESS
+    } else {
+        for e in errors {
+            println!("{file}:{e}");
+        }
+        ExitCode::from(1)
+    }
+}

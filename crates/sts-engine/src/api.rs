@@ -1,0 +1,355 @@
+//! The API server's front door: what users (manifests, kubectl, scenario faults) can do
+//! to the world, with defaulting, validation and kubectl-shaped answers.
+//!
+//! Every function here either changes the world and returns what kubectl would print,
+//! or changes nothing and returns the error kubectl would print. Nothing panics on user
+//! input.
+
+use crate::cluster::gc::Propagation;
+use crate::manifest::{self, Object};
+use crate::model::*;
+use crate::validation;
+use crate::world::{Key, Work, World};
+
+/// What a command printed and its exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Output lines (stdout and stderr interleaved as a terminal shows them).
+    pub output: String,
+    /// 0 on success.
+    pub exit: i32,
+}
+
+impl Outcome {
+    /// A successful outcome.
+    pub fn ok(output: impl Into<String>) -> Self {
+        Outcome { output: output.into(), exit: 0 }
+    }
+    /// A failed outcome.
+    pub fn err(output: impl Into<String>) -> Self {
+        Outcome { output: output.into(), exit: 1 }
+    }
+}
+
+/// The default namespace.
+pub const DEFAULT_NS: &str = "default";
+
+/// `<resource>.<group>/<name>` as kubectl prints it (K-1).
+pub fn resource_ref(kind: &str, name: &str) -> String {
+    let r = match kind {
+        "StatefulSet" => "statefulset.apps",
+        "Deployment" => "deployment.apps",
+        "ReplicaSet" => "replicaset.apps",
+        "DaemonSet" => "daemonset.apps",
+        "StorageClass" => "storageclass.storage.k8s.io",
+        "ControllerRevision" => "controllerrevision.apps",
+        "PodDisruptionBudget" => "poddisruptionbudget.policy",
+        other => return format!("{}/{name}", other.to_lowercase()),
+    };
+    format!("{r}/{name}")
+}
+
+impl World {
+    /// `kubectl apply -f` of a manifest stream: each document is created or updated;
+    /// bad documents report errors while the others still apply.
+    pub fn apply_manifests(&mut self, text: &str) -> Outcome {
+        let (docs, errors) = manifest::parse_stream(text);
+        let mut out = Vec::new();
+        let mut failed = false;
+        for d in docs {
+            let o = self.apply_object(d.object);
+            failed |= o.exit != 0;
+            out.push(o.output);
+        }
+        for e in errors {
+            failed = true;
+            out.push(format!("error: {e}"));
+        }
+        Outcome { output: out.join("\n"), exit: i32::from(failed) }
+    }
+
+    /// Creates or updates one object.
+    pub fn apply_object(&mut self, mut obj: Object) -> Outcome {
+        if obj.meta().namespace.is_empty() && !matches!(obj, Object::PersistentVolume(_) | Object::StorageClass(_)) {
+            obj.meta_mut().namespace = DEFAULT_NS.into();
+        }
+        let kind = obj.kind().to_string();
+        let name = obj.meta().name.clone();
+        let errs = validation::validate_object(&obj);
+        if !errs.is_empty() && !matches!(obj, Object::StatefulSet(_)) {
+            return Outcome::err(validation::format_invalid(&kind, &name, &errs));
+        }
+        let verb = match obj {
+            Object::StatefulSet(s) => return self.apply_set(s),
+            Object::Service(mut svc) => {
+                let key = (svc.metadata.namespace.clone(), name.clone());
+                let existed = self.services.get(&key).cloned();
+                if existed.as_ref().is_some_and(|o| o.spec == svc.spec && o.metadata.labels == svc.metadata.labels) {
+                    "unchanged"
+                } else {
+                    match existed {
+                        Some(old) => {
+                            svc.metadata.uid = old.metadata.uid;
+                            svc.metadata.creation = old.metadata.creation;
+                            svc.metadata.resource_version = self.next_rv();
+                            self.services.insert(key, svc);
+                            "configured"
+                        }
+                        None => {
+                            if svc.spec.cluster_ip.is_none() {
+                                let n = self.services.len() as u64 + 10;
+                                svc.spec.cluster_ip = Some(format!("10.96.{}.{}", n / 250, n % 250 + 1));
+                            }
+                            self.stamp_new(&mut svc.metadata);
+                            self.services.insert(key, svc);
+                            "created"
+                        }
+                    }
+                }
+            }
+            Object::PersistentVolume(pv) => {
+                let existed = self.volumes.contains_key(&name);
+                self.store_volume(pv);
+                if existed {
+                    "configured"
+                } else {
+                    "created"
+                }
+            }
+            Object::PersistentVolumeClaim(pvc) => {
+                let key = (pvc.metadata.namespace.clone(), name.clone());
+                if self.claims.contains_key(&key) {
+                    // Claims are mostly immutable; only labels/annotations change here.
+                    let rv = self.next_rv();
+                    if let Some(c) = self.claims.get_mut(&key) {
+                        c.metadata.labels = pvc.metadata.labels;
+                        c.metadata.annotations = pvc.metadata.annotations;
+                        c.metadata.resource_version = rv;
+                    }
+                    "configured"
+                } else {
+                    self.create_claim(pvc);
+                    "created"
+                }
+            }
+            Object::StorageClass(mut sc) => {
+                let existed = self.classes.contains_key(&name);
+                self.stamp_new(&mut sc.metadata);
+                self.classes.insert(name.clone(), sc);
+                self.retry_pending_claims();
+                if existed {
+                    "configured"
+                } else {
+                    "created"
+                }
+            }
+            Object::Pod(mut pod) => {
+                let key = (pod.metadata.namespace.clone(), name.clone());
+                if self.pods.contains_key(&key) {
+                    return Outcome::err(format!(
+                        "The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+                    ));
+                }
+                validation::default_pod_spec(&mut pod.spec);
+                pod.status = PodStatus::default();
+                let errs = validation::pod_errors(&pod);
+                if !errs.is_empty() {
+                    return Outcome::err(validation::format_invalid("Pod", &name, &errs));
+                }
+                self.create_pod(pod);
+                "created"
+            }
+            Object::Other { api_version, kind, mut metadata, body } => {
+                let key = (kind.clone(), metadata.namespace.clone(), name.clone());
+                let existed = self.others.contains_key(&key);
+                if !existed {
+                    self.stamp_new(&mut metadata);
+                }
+                self.others.insert(key, Object::Other { api_version, kind, metadata, body });
+                if existed {
+                    "configured"
+                } else {
+                    "created"
+                }
+            }
+        };
+        Outcome::ok(format!("{} {verb}", resource_ref(&kind, &name)))
+    }
+
+    fn apply_set(&mut self, mut set: StatefulSet) -> Outcome {
+        let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
+        let gate = self.config.gates.max_unavailable_stateful_set;
+        let old = self.sets.get(&key).cloned();
+        set.status = StatefulSetStatus::default();
+        validation::default_statefulset(&mut set, gate, old.as_ref());
+        match old {
+            None => {
+                let errs = validation::validate_statefulset_create(&set);
+                if !errs.is_empty() {
+                    return Outcome::err(validation::format_invalid("StatefulSet", &set.metadata.name, &errs));
+                }
+                let name = set.metadata.name.clone();
+                self.stamp_new(&mut set.metadata);
+                set.metadata.generation = 1; // F-1
+                self.store_set(set, true);
+                Outcome::ok(format!("statefulset.apps/{name} created"))
+            }
+            Some(old) => self.update_set(old, set, "configured", "unchanged"),
+        }
+    }
+
+    /// Validates and stores an update of a StatefulSet (F-2, V-11…V-13).
+    fn update_set(&mut self, old: StatefulSet, mut new: StatefulSet, verb: &str, unchanged: &str) -> Outcome {
+        let name = old.metadata.name.clone();
+        if old.metadata.terminating() {
+            return Outcome::err(format!(
+                "Error from server (Conflict): Operation cannot be fulfilled on statefulsets.apps \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+            ));
+        }
+        let errs = validation::validate_statefulset_update(&old, &new);
+        if !errs.is_empty() {
+            return Outcome::err(validation::format_invalid("StatefulSet", &name, &errs));
+        }
+        let spec_changed = new.spec != old.spec;
+        if !spec_changed && new.metadata.labels == old.metadata.labels && new.metadata.annotations == old.metadata.annotations {
+            return Outcome::ok(format!("statefulset.apps/{name} {unchanged}"));
+        }
+        new.metadata.uid = old.metadata.uid.clone();
+        new.metadata.creation = old.metadata.creation;
+        new.metadata.owner_references = old.metadata.owner_references.clone();
+        new.metadata.generation = old.metadata.generation + i64::from(spec_changed); // F-2
+        new.status = old.status.clone();
+        self.store_set(new, false);
+        Outcome::ok(format!("statefulset.apps/{name} {verb}"))
+    }
+
+    /// Runs `f` on a copy of the stored set and stores it as an update.
+    pub fn mutate_set(
+        &mut self,
+        ns: &str,
+        name: &str,
+        verb: &str,
+        unchanged: &str,
+        f: impl FnOnce(&mut StatefulSet) -> Result<(), String>,
+    ) -> Outcome {
+        let key = (ns.to_string(), name.to_string());
+        let Some(old) = self.sets.get(&key).cloned() else {
+            return Outcome::err(format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found"));
+        };
+        let mut new = old.clone();
+        if let Err(e) = f(&mut new) {
+            return Outcome::err(e);
+        }
+        let gate = self.config.gates.max_unavailable_stateful_set;
+        validation::default_statefulset(&mut new, gate, Some(&old));
+        self.update_set(old, new, verb, unchanged)
+    }
+
+    /// `kubectl scale statefulset NAME --replicas=N`.
+    pub fn scale_set(&mut self, ns: &str, name: &str, replicas: i64) -> Outcome {
+        if replicas < 0 {
+            return Outcome::err(
+                "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+            );
+        }
+        let Ok(n) = i32::try_from(replicas) else {
+            return Outcome::err(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: value out of range"));
+        };
+        self.mutate_set(ns, name, "scaled", "scaled", |s| {
+            s.spec.replicas = Some(n);
+            Ok(())
+        })
+    }
+
+    /// `kubectl delete pod NAME [--grace-period=0 --force]`.
+    pub fn delete_pod_cmd(&mut self, ns: &str, name: &str, force: bool) -> Outcome {
+        let key = (ns.to_string(), name.to_string());
+        if !self.pods.contains_key(&key) {
+            return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found"));
+        }
+        if force {
+            self.delete_pod(&key, Some(0));
+            return Outcome::ok(format!(
+                "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod \"{name}\" force deleted"
+            ));
+        }
+        self.delete_pod(&key, None);
+        Outcome::ok(format!("pod \"{name}\" deleted"))
+    }
+
+    /// `kubectl delete statefulset NAME [--cascade=...]`.
+    pub fn delete_set_cmd(&mut self, ns: &str, name: &str, propagation: Propagation) -> Outcome {
+        let key = (ns.to_string(), name.to_string());
+        if self.delete_set(&key, propagation) {
+            Outcome::ok(format!("statefulset.apps \"{name}\" deleted"))
+        } else {
+            Outcome::err(format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found"))
+        }
+    }
+
+    /// `kubectl delete pvc NAME`.
+    pub fn delete_claim_cmd(&mut self, ns: &str, name: &str) -> Outcome {
+        let key = (ns.to_string(), name.to_string());
+        if !self.claims.contains_key(&key) {
+            return Outcome::err(format!("Error from server (NotFound): persistentvolumeclaims \"{name}\" not found"));
+        }
+        self.delete_claim(&key);
+        Outcome::ok(format!("persistentvolumeclaim \"{name}\" deleted"))
+    }
+
+    /// Adds a node to the cluster (scenario setup, or a lesson's "add a node").
+    pub fn add_node(&mut self, mut node: Node) {
+        let name = node.metadata.name.clone();
+        self.stamp_new(&mut node.metadata);
+        node.metadata.labels.entry("kubernetes.io/hostname".into()).or_insert_with(|| name.clone());
+        node.metadata.labels.entry("kubernetes.io/os".into()).or_insert_with(|| "linux".into());
+        if node.address.is_empty() {
+            node.address = format!("10.0.0.{}", 10 + self.nodes.len());
+        }
+        node.ready = true;
+        self.nodes.insert(name, node);
+        self.retry_unschedulable();
+    }
+
+    /// Pods of a StatefulSet's namespace that it owns, sorted by name.
+    pub fn pods_of(&self, key: &Key) -> Vec<&Pod> {
+        let Some(set) = self.sets.get(key) else { return Vec::new() };
+        self.pods
+            .range((key.0.clone(), String::new())..)
+            .take_while(|((ns, _), _)| *ns == key.0)
+            .map(|(_, p)| p)
+            .filter(|p| p.metadata.controller_ref().is_some_and(|r| r.uid == set.metadata.uid))
+            .collect()
+    }
+
+    /// Queues a resync of every StatefulSet (what a periodic resync would do, N-5).
+    pub fn resync_all(&mut self) {
+        let keys: Vec<Key> = self.sets.keys().cloned().collect();
+        for k in keys {
+            self.schedule(self.now, Work::Sync(k));
+        }
+    }
+}
+
+/// Checks a manifest stream without applying it: parse errors and create-time
+/// validation of each document, as `line:column: message` strings.
+pub fn check_manifests(text: &str) -> Vec<String> {
+    let (docs, errors) = manifest::parse_stream(text);
+    let mut out: Vec<(usize, usize, String)> = errors.into_iter().map(|e| (e.line, e.column, e.message)).collect();
+    for d in docs {
+        let name = d.object.meta().name.clone();
+        let kind = d.object.kind().to_string();
+        let errs = match d.object {
+            Object::StatefulSet(mut s) => {
+                validation::default_statefulset(&mut s, false, None);
+                validation::validate_statefulset_create(&s)
+            }
+            other => validation::validate_object(&other),
+        };
+        if !errs.is_empty() {
+            out.push((d.line, 1, validation::format_invalid(&kind, &name, &errs)));
+        }
+    }
+    out.sort();
+    out.into_iter().map(|(l, c, m)| format!("{l}:{c}: {m}")).collect()
+}

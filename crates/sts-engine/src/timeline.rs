@@ -1,0 +1,234 @@
+//! Going back in time: a [`Timeline`] records every step and every input (command,
+//! manifest, fault, clock advance) applied to a world, keeps periodic checkpoints, and
+//! can seek to any earlier position by restoring the nearest checkpoint and replaying.
+//! Because the world is deterministic, replay reproduces exactly the same states.
+//! Applying an input at an earlier position forks: the later history is dropped.
+
+use crate::api::Outcome;
+use crate::time::SimTime;
+use crate::trace::{CommandRecord, Record};
+use crate::world::{StepReport, World};
+
+/// Something a user or scenario does to the world between steps.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A kubectl command line.
+    Kubectl(String),
+    /// `kubectl apply -f -` of a manifest stream.
+    Apply(String),
+    /// A fault.
+    Fault(Fault),
+    /// Move the clock forward to this time (nothing is due before it).
+    AdvanceClock(SimTime),
+}
+
+/// Faults a scenario or the user can inject.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// The pod's phase becomes Failed.
+    FailPod { pod: String },
+    /// The pod's readiness probe never passes (`never: true`), or passes again.
+    Readiness { pod: String, never: bool },
+    /// The node goes down (`down: true`) or comes back.
+    Node { node: String, down: bool },
+    /// Pulling this image fails from now on (`fails: true`), or works again.
+    ImagePull { image: String, fails: bool },
+}
+
+impl Fault {
+    /// A kubectl-like description for the trace.
+    pub fn describe(&self) -> String {
+        match self {
+            Fault::FailPod { pod } => format!("fault: pod {pod} fails"),
+            Fault::Readiness { pod, never: true } => format!("fault: readiness probe of {pod} never passes"),
+            Fault::Readiness { pod, never: false } => format!("fault: readiness probe of {pod} passes again"),
+            Fault::Node { node, down: true } => format!("fault: node {node} goes down"),
+            Fault::Node { node, down: false } => format!("fault: node {node} comes back"),
+            Fault::ImagePull { image, fails: true } => format!("fault: pulling image {image} fails"),
+            Fault::ImagePull { image, fails: false } => format!("fault: pulling image {image} works again"),
+        }
+    }
+}
+
+impl World {
+    /// Applies one input now, records it in the trace, and returns what it printed.
+    pub fn apply_input(&mut self, input: &Input) -> Outcome {
+        let (command, outcome) = match input {
+            Input::Kubectl(line) => (line.clone(), crate::kubectl::run(self, line)),
+            Input::Apply(text) => ("kubectl apply -f -".to_string(), self.apply_manifests(text)),
+            Input::Fault(f) => (f.describe(), self.inject(f)),
+            Input::AdvanceClock(t) => {
+                self.advance_clock(*t);
+                return Outcome::ok("");
+            }
+        };
+        self.push(Record::Command(CommandRecord {
+            command,
+            output: outcome.output.clone(),
+            exit: outcome.exit,
+        }));
+        outcome
+    }
+
+    fn inject(&mut self, fault: &Fault) -> Outcome {
+        let ns = crate::api::DEFAULT_NS.to_string();
+        let ok = match fault {
+            Fault::FailPod { pod } => self.fail_pod(&(ns, pod.clone())),
+            Fault::Readiness { pod, never } => self.set_never_ready(&(ns, pod.clone()), *never),
+            Fault::Node { node, down } => self.set_node_up(node, !*down),
+            Fault::ImagePull { image, fails } => {
+                self.config.images.entry(image.clone()).or_default().pull_fails = *fails;
+                true
+            }
+        };
+        if ok {
+            Outcome::ok("")
+        } else {
+            let what = match fault {
+                Fault::Node { node, .. } => format!("nodes \"{node}\""),
+                Fault::FailPod { pod } | Fault::Readiness { pod, .. } => format!("pods \"{pod}\""),
+                Fault::ImagePull { image, .. } => format!("image \"{image}\""),
+            };
+            Outcome::err(format!("Error from server (NotFound): {what} not found"))
+        }
+    }
+}
+
+/// One entry of the history.
+#[derive(Clone, Debug, PartialEq)]
+enum Entry {
+    Step,
+    Input(Input),
+}
+
+/// A world with its history, checkpoints and a cursor.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    history: Vec<Entry>,
+    /// `(position, world without its trace, trace length)`, ascending positions.
+    checkpoints: Vec<(usize, World, usize)>,
+    position: usize,
+    world: World,
+    every: usize,
+}
+
+impl Timeline {
+    /// Starts a timeline at `world` (position 0).
+    pub fn new(world: World) -> Timeline {
+        let mut base = world.clone();
+        let len = base.trace.len();
+        base.trace = Vec::new();
+        Timeline { history: Vec::new(), checkpoints: vec![(0, base, len)], position: 0, world, every: 64 }
+    }
+
+    /// The world at the cursor.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Where the cursor is (entries applied).
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// Entries recorded (the cursor can go up to this).
+    pub fn len(&self) -> usize {
+        self.history.len()
+    }
+
+    /// True if nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.history.is_empty()
+    }
+
+    /// True if the cursor is before the end: the next input forks the timeline.
+    pub fn in_past(&self) -> bool {
+        self.position < self.history.len()
+    }
+
+    fn truncate_future(&mut self) {
+        self.history.truncate(self.position);
+        self.checkpoints.retain(|(p, _, _)| *p <= self.position);
+    }
+
+    fn checkpoint(&mut self) {
+        if self.position % self.every == 0 && self.checkpoints.last().is_none_or(|(p, _, _)| *p < self.position) {
+            let mut w = self.world.clone();
+            let len = w.trace.len();
+            w.trace = Vec::new();
+            self.checkpoints.push((self.position, w, len));
+        }
+    }
+
+    /// Processes one event (forking if in the past).
+    pub fn step(&mut self) -> Option<StepReport> {
+        self.truncate_future();
+        let report = self.world.step()?;
+        self.history.push(Entry::Step);
+        self.position += 1;
+        self.checkpoint();
+        Some(report)
+    }
+
+    /// Applies an input at the cursor (forking if in the past).
+    pub fn input(&mut self, input: Input) -> Outcome {
+        self.truncate_future();
+        let out = self.world.apply_input(&input);
+        self.history.push(Entry::Input(input));
+        self.position += 1;
+        self.checkpoint();
+        out
+    }
+
+    /// Moves the cursor to `position` (clamped), replaying from the nearest checkpoint.
+    pub fn seek(&mut self, position: usize) {
+        let position = position.min(self.history.len());
+        if position == self.position {
+            return;
+        }
+        if position > self.position {
+            self.replay_to(position);
+            return;
+        }
+        let Some((p, w, len)) = self.checkpoints.iter().rev().find(|(p, _, _)| *p <= position).cloned() else {
+            return;
+        };
+        let trace = std::mem::take(&mut self.world.trace);
+        self.world = w;
+        self.world.trace = trace;
+        self.world.trace.truncate(len);
+        self.position = p;
+        self.replay_to(position);
+    }
+
+    fn replay_to(&mut self, position: usize) {
+        while self.position < position {
+            match &self.history[self.position] {
+                Entry::Step => {
+                    self.world.step();
+                }
+                Entry::Input(i) => {
+                    let i = i.clone();
+                    self.world.apply_input(&i);
+                }
+            }
+            self.position += 1;
+            self.checkpoint();
+        }
+    }
+
+    /// Goes back one entry.
+    pub fn back(&mut self) {
+        if self.position > 0 {
+            self.seek(self.position - 1);
+        }
+    }
+}
+
+impl Timeline {
+    /// The world, for appending non-replayable trace records (narration, check
+    /// results). These are not part of the history: going back drops them.
+    pub fn world_mut_for_records(&mut self) -> &mut World {
+        &mut self.world
+    }
+}

@@ -1,0 +1,188 @@
+//! The trace: everything that happened, in order, one entry per change.
+//!
+//! It is what the CLI prints (as watch-style text or JSON lines), what golden tests
+//! compare, and what the UI replays. Entries are plain data; rendering lives in
+//! [`TraceEntry::text`] and the serde derive (JSON lines, see the scenario format doc).
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use crate::time::SimTime;
+
+/// One line of the trace.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceEntry {
+    /// Virtual time in milliseconds.
+    pub t: u64,
+    /// The world step that produced it (0 for changes made by inputs before any step).
+    pub step: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub record: Record,
+}
+
+/// The kinds of trace entries.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    /// An API object was added, modified or deleted.
+    Object(ObjectRecord),
+    /// An Event was recorded.
+    Event(EventRecord),
+    /// A command ran (kubectl, or a scenario input).
+    Command(CommandRecord),
+    /// The controller's blocker changed.
+    Blocked(BlockedRecord),
+    /// A scenario `expect` or task check.
+    Expect(ExpectRecord),
+    /// Lesson narration.
+    Say(SayRecord),
+}
+
+/// An object change, with the columns `kubectl get` shows for its kind.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ObjectRecord {
+    /// `ADDED`, `MODIFIED` or `DELETED` (watch verbs).
+    pub verb: &'static str,
+    /// `Pod`, `StatefulSet`, `PersistentVolumeClaim`…
+    pub kind: &'static str,
+    /// Object name.
+    pub name: String,
+    /// Kind-specific columns (`status`, `ready`, `phase`, `revision`, `node`…).
+    #[serde(flatten)]
+    pub columns: BTreeMap<&'static str, Value>,
+}
+
+/// An Event as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventRecord {
+    /// Reason (`SuccessfulCreate`…).
+    pub reason: String,
+    /// `Kind/name`.
+    pub object: String,
+    /// The message.
+    pub message: String,
+    /// `Normal` or `Warning`.
+    #[serde(rename = "eventType")]
+    pub event_type: String,
+}
+
+/// A command and its output.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CommandRecord {
+    /// As typed.
+    pub command: String,
+    /// What it printed (stdout and stderr together, like a terminal).
+    pub output: String,
+    /// Exit code.
+    pub exit: i32,
+}
+
+/// A change of the controller's blocker.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BlockedRecord {
+    /// `StatefulSet/web`.
+    pub object: String,
+    /// The English sentence (empty when the blocker cleared).
+    pub reason: String,
+    /// The Chinese sentence.
+    pub zh: String,
+    /// Machine-readable reason, empty when cleared.
+    pub code: String,
+}
+
+/// The result of a check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExpectRecord {
+    /// Passed?
+    pub ok: bool,
+    /// What was checked, and what differed.
+    pub detail: String,
+}
+
+/// Narration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SayRecord {
+    /// English.
+    pub en: String,
+    /// Chinese.
+    pub zh: String,
+}
+
+fn col(c: &BTreeMap<&'static str, Value>, k: &str) -> String {
+    match c.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(v) => v.to_string(),
+    }
+}
+
+impl TraceEntry {
+    /// The fixed-column, one-line text rendering:
+    /// `t=MM:SS.mmm  <what>`; pods render like `kubectl get pods -w` rows.
+    pub fn text(&self) -> String {
+        let t = SimTime(self.t);
+        match &self.record {
+            Record::Object(o) => {
+                let c = &o.columns;
+                match o.kind {
+                    "Pod" => format!(
+                        "t={t}  pod/{:<10} {:<8} {:<5} {:<18} rev={} node={}",
+                        o.name,
+                        o.verb,
+                        col(c, "ready"),
+                        col(c, "status"),
+                        col(c, "revision"),
+                        col(c, "node")
+                    ),
+                    "StatefulSet" => format!(
+                        "t={t}  sts/{} {} ready={} replicas={} current={} updated={} available={} currentRevision={} updateRevision={}",
+                        o.name,
+                        o.verb,
+                        col(c, "ready"),
+                        col(c, "replicas"),
+                        col(c, "currentReplicas"),
+                        col(c, "updatedReplicas"),
+                        col(c, "availableReplicas"),
+                        col(c, "currentRevision"),
+                        col(c, "updateRevision")
+                    ),
+                    _ => {
+                        let rest: Vec<String> = c
+                            .iter()
+                            .map(|(k, _)| format!("{k}={}", col(c, k)))
+                            .collect();
+                        format!("t={t}  {}/{} {} {}", o.kind.to_lowercase(), o.name, o.verb, rest.join(" "))
+                    }
+                }
+            }
+            Record::Event(e) => format!(
+                "t={t}  event {} {} {}: {}",
+                e.event_type, e.object, e.reason, e.message
+            ),
+            Record::Command(c) => {
+                let mut s = format!("t={t}  $ {}", c.command);
+                for line in c.output.lines() {
+                    s.push_str("\n    ");
+                    s.push_str(line);
+                }
+                if c.exit != 0 {
+                    s.push_str(&format!("\n    (exit {})", c.exit));
+                }
+                s
+            }
+            Record::Blocked(b) => {
+                if b.reason.is_empty() {
+                    format!("t={t}  why {}: no longer waiting", b.object)
+                } else {
+                    format!("t={t}  why {}: {}", b.object, b.reason)
+                }
+            }
+            Record::Expect(e) => {
+                format!("t={t}  expect {}: {}", if e.ok { "ok" } else { "FAILED" }, e.detail)
+            }
+            Record::Say(s) => format!("t={t}  say: {}", s.en),
+        }
+    }
+}

@@ -1,0 +1,933 @@
+//! The world: one API object store, one event queue, one virtual clock.
+//!
+//! A [`World`] owns every object of the simulated cluster and the private state of its
+//! components (scheduler retries, kubelet stages, the PV binder, the garbage
+//! collector). Pending work is a queue ordered by `(SimTime, seq)`; [`World::step`]
+//! pops exactly one item, applies it, and records what changed in the trace.
+//! Components never call each other: they write objects, and writes queue the work
+//! that reacts to them (a pod write queues its StatefulSet's sync, T-1).
+//!
+//! The world is `Clone`: a clone is a checkpoint (see `timeline.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+
+use crate::controller::{self, index::SetIndex, Action, Blocker, ClaimLookup, Implementation, TemplateDigest};
+use crate::model::*;
+use crate::printers;
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+use crate::trace::*;
+
+/// `(namespace, name)`.
+pub type Key = (String, String);
+
+/// Virtual-time defaults of the simulated components (N-3: the simulator chooses them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timing {
+    /// From pod creation to the scheduler's decision.
+    pub schedule: SimDuration,
+    /// Pulling an image that is not cached on the node.
+    pub image_pull: SimDuration,
+    /// From image ready to container running.
+    pub container_start: SimDuration,
+    /// From SIGTERM to the container exiting (capped by the grace period).
+    pub terminate: SimDuration,
+    /// Dynamic provisioning of a volume.
+    pub provision: SimDuration,
+    /// How long an init container runs before it completes.
+    pub init_run: SimDuration,
+    /// How long a crashing container runs before it exits.
+    pub crash_after: SimDuration,
+    /// `node-monitor-grace-period`: a silent node is marked NotReady after this.
+    pub node_monitor_grace: SimDuration,
+    /// Default `tolerationSeconds` for unreachable nodes: pods are evicted after this.
+    pub eviction: SimDuration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            schedule: SimDuration::from_secs(1),
+            image_pull: SimDuration::from_secs(3),
+            container_start: SimDuration::from_secs(1),
+            terminate: SimDuration::from_secs(2),
+            provision: SimDuration::from_secs(1),
+            init_run: SimDuration::from_secs(1),
+            crash_after: SimDuration::from_secs(1),
+            node_monitor_grace: SimDuration::from_secs(40),
+            eviction: SimDuration::from_secs(300),
+        }
+    }
+}
+
+/// How a particular image behaves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageBehaviour {
+    /// Pulling it fails (ErrImagePull → ImagePullBackOff).
+    pub pull_fails: bool,
+    /// The container exits with an error after starting (CrashLoopBackOff).
+    pub crashes: bool,
+    /// The readiness probe never passes.
+    pub never_ready: bool,
+    /// Pull time for this image, overriding the default.
+    pub pull: Option<SimDuration>,
+}
+
+/// Feature gates that change controller behaviour (section 0).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeatureGates {
+    /// `MaxUnavailableStatefulSet` (alpha, off in 1.32).
+    pub max_unavailable_stateful_set: bool,
+}
+
+/// Cluster-wide settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// Component timing.
+    pub timing: Timing,
+    /// Per-image behaviour.
+    pub images: BTreeMap<String, ImageBehaviour>,
+    /// Feature gates.
+    pub gates: FeatureGates,
+    /// Which controller implementation runs.
+    pub controller: Implementation,
+    /// Record pod/set/claim changes in the trace (benchmarks may turn it off).
+    pub record_objects: bool,
+}
+
+/// Pending work in the queue.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Work {
+    /// Sync one StatefulSet.
+    Sync(Key),
+    /// Try to schedule a pod.
+    Schedule { pod: Key, uid: String },
+    /// A kubelet step for a pod.
+    Kubelet { pod: Key, uid: String, step: KubeletStep },
+    /// The PV binder looks at a claim.
+    BindClaim(Key),
+    /// Dynamic provisioning of a claim finished.
+    Provisioned { claim: Key, uid: String },
+    /// The garbage collector looks at dependents of deleted owners.
+    CollectGarbage,
+    /// The node lifecycle controller notices a silent node.
+    NodeNotReady { node: String, epoch: u64 },
+    /// Pods on a NotReady node are evicted.
+    EvictNode { node: String, epoch: u64 },
+}
+
+/// The steps of a pod's life on its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KubeletStep {
+    /// Start working on the next container (init containers first).
+    Next,
+    /// An image pull finished.
+    Pulled { init: bool, idx: usize },
+    /// The pull failed earlier; show ImagePullBackOff.
+    PullBackOff { init: bool, idx: usize },
+    /// Retry a failed pull.
+    RetryPull { init: bool, idx: usize },
+    /// Containers are started (init container `idx`, or all app containers).
+    Started { init: bool, idx: usize },
+    /// An init container completed.
+    InitDone { idx: usize },
+    /// A readiness probe runs for app container `idx`.
+    Probe { idx: usize },
+    /// App container `idx` exits with an error.
+    Crash { idx: usize },
+    /// Show CrashLoopBackOff for container `idx`.
+    CrashBackOff { idx: usize },
+    /// Restart container `idx` after its back-off.
+    Restart { idx: usize },
+    /// Graceful termination finished: containers stopped.
+    Stopped,
+    /// The pod object is removed.
+    Removed,
+}
+
+impl Work {
+    /// Background work (retry loops that never end by themselves) does not keep the
+    /// world from being "settled".
+    pub fn background(&self) -> bool {
+        matches!(
+            self,
+            Work::Kubelet {
+                step: KubeletStep::RetryPull { .. }
+                    | KubeletStep::PullBackOff { .. }
+                    | KubeletStep::Probe { .. }
+                    | KubeletStep::Crash { .. }
+                    | KubeletStep::CrashBackOff { .. }
+                    | KubeletStep::Restart { .. },
+                ..
+            }
+        )
+    }
+}
+
+/// What the kubelet remembers about a pod.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodRuntime {
+    /// Back-off of image pulls, in seconds.
+    pub pull_backoff: u64,
+    /// Back-off of container restarts, in seconds.
+    pub crash_backoff: u64,
+    /// Consecutive readiness probe failures.
+    pub probe_failures: i64,
+    /// The readiness probe of this pod never passes (fault).
+    pub never_ready: bool,
+    /// The node a WaitForFirstConsumer claim is being provisioned for.
+    pub pending_node: Option<String>,
+    /// How many app container images are pulled so far.
+    pub app_pulled: usize,
+}
+
+/// What one [`World::step`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepReport {
+    /// Virtual time after the step.
+    pub time: SimTime,
+    /// The work item processed.
+    pub work: Work,
+    /// The number of trace entries the step added.
+    pub entries: usize,
+    /// True if the step was a StatefulSet sync that issued API writes.
+    pub controller_acted: bool,
+}
+
+/// The simulated cluster.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// Virtual now.
+    pub now: SimTime,
+    /// Steps taken so far.
+    pub steps: u64,
+    seq: u64,
+    queue: BTreeMap<(SimTime, u64), Work>,
+    queued: BTreeSet<(SimTime, Work)>,
+    /// Cluster settings.
+    pub config: Config,
+    pub(crate) rng: SimRng,
+    next_uid: u64,
+    resource_version: u64,
+    /// Nodes by name.
+    pub nodes: BTreeMap<String, Node>,
+    node_epoch: BTreeMap<String, u64>,
+    pod_ip_next: BTreeMap<String, u32>,
+    /// Pods.
+    pub pods: BTreeMap<Key, Pod>,
+    /// StatefulSets.
+    pub sets: BTreeMap<Key, StatefulSet>,
+    /// ControllerRevisions.
+    pub revisions: BTreeMap<Key, ControllerRevision>,
+    /// PersistentVolumeClaims.
+    pub claims: BTreeMap<Key, PersistentVolumeClaim>,
+    /// PersistentVolumes (cluster-scoped).
+    pub volumes: BTreeMap<String, PersistentVolume>,
+    /// StorageClasses (cluster-scoped).
+    pub classes: BTreeMap<String, StorageClass>,
+    /// Services.
+    pub services: BTreeMap<Key, Service>,
+    /// Other objects applied (ConfigMaps, Secrets…), kept as-is.
+    pub others: BTreeMap<(String, String, String), crate::manifest::Object>,
+    /// Every Event, oldest first.
+    pub events: Vec<Event>,
+    pub(crate) runtime: BTreeMap<Key, PodRuntime>,
+    /// Pods the scheduler could not place; retried when the cluster changes.
+    pub(crate) unschedulable: BTreeSet<Key>,
+    /// Kubelet work parked while its node is down.
+    pub(crate) parked: BTreeMap<String, Vec<Work>>,
+    index: BTreeMap<Key, SetIndex>,
+    digests: BTreeMap<Key, TemplateDigest>,
+    /// The current blocker of each StatefulSet.
+    pub blockers: BTreeMap<Key, Blocker>,
+    retries: BTreeMap<Key, u32>,
+    /// The trace so far.
+    pub trace: Vec<TraceEntry>,
+}
+
+/// Error backoff of failing syncs (T-4): 5 ms doubling, given up after this many tries;
+/// any new trigger syncs the set again.
+const MAX_SYNC_RETRIES: u32 = 10;
+
+impl World {
+    /// An empty cluster with these settings and seed.
+    pub fn new(config: Config, seed: u64) -> World {
+        World {
+            now: SimTime::ZERO,
+            steps: 0,
+            seq: 0,
+            queue: BTreeMap::new(),
+            queued: BTreeSet::new(),
+            config,
+            rng: SimRng::new(seed),
+            next_uid: 1,
+            resource_version: 1000,
+            nodes: BTreeMap::new(),
+            node_epoch: BTreeMap::new(),
+            pod_ip_next: BTreeMap::new(),
+            pods: BTreeMap::new(),
+            sets: BTreeMap::new(),
+            revisions: BTreeMap::new(),
+            claims: BTreeMap::new(),
+            volumes: BTreeMap::new(),
+            classes: BTreeMap::new(),
+            services: BTreeMap::new(),
+            others: BTreeMap::new(),
+            events: Vec::new(),
+            runtime: BTreeMap::new(),
+            unschedulable: BTreeSet::new(),
+            parked: BTreeMap::new(),
+            index: BTreeMap::new(),
+            digests: BTreeMap::new(),
+            blockers: BTreeMap::new(),
+            retries: BTreeMap::new(),
+            trace: Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------------------------
+    // Queue
+
+    /// Queues `work` at `at` (at most once per time and item).
+    pub(crate) fn schedule(&mut self, at: SimTime, work: Work) {
+        let at = at.max(self.now);
+        if !self.queued.insert((at, work.clone())) {
+            return;
+        }
+        self.seq += 1;
+        self.queue.insert((at, self.seq), work);
+    }
+
+    /// True if no work is pending at all.
+    pub fn idle(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// True if only background retry loops are pending (crash loops, pull back-offs,
+    /// failing probes): nothing will change the cluster by itself any more.
+    pub fn quiet(&self) -> bool {
+        self.queue.values().all(Work::background)
+    }
+
+    /// The time of the next pending item.
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Pending work items, in order (for the UI's "what happens next").
+    pub fn pending(&self) -> impl Iterator<Item = (SimTime, &Work)> {
+        self.queue.iter().map(|((t, _), w)| (*t, w))
+    }
+
+    /// Advances virtual time to the next pending item and processes it; returns what
+    /// happened, or `None` if nothing is pending.
+    pub fn step(&mut self) -> Option<StepReport> {
+        let (&(at, seq), _) = self.queue.iter().next()?;
+        let work = self.queue.remove(&(at, seq))?;
+        self.queued.remove(&(at, work.clone()));
+        self.now = at;
+        self.steps += 1;
+        let before = self.trace.len();
+        let acted = self.process(work.clone());
+        Some(StepReport { time: self.now, work, entries: self.trace.len() - before, controller_acted: acted })
+    }
+
+    /// Moves the clock forward without processing anything (the caller checks that no
+    /// work is due earlier).
+    pub fn advance_clock(&mut self, to: SimTime) {
+        if to > self.now {
+            self.now = to;
+        }
+    }
+
+    fn process(&mut self, work: Work) -> bool {
+        match work {
+            Work::Sync(key) => return self.sync(&key),
+            Work::Schedule { pod, uid } => self.try_schedule(&pod, &uid),
+            Work::Kubelet { pod, uid, step } => self.kubelet(&pod, &uid, step),
+            Work::BindClaim(key) => self.bind_claim(&key),
+            Work::Provisioned { claim, uid } => self.provisioned(&claim, &uid),
+            Work::CollectGarbage => self.collect_garbage(),
+            Work::NodeNotReady { node, epoch } => self.node_not_ready(&node, epoch),
+            Work::EvictNode { node, epoch } => self.evict_node(&node, epoch),
+        }
+        false
+    }
+
+    // ------------------------------------------------------------------------------
+    // Store helpers
+
+    pub(crate) fn new_uid(&mut self) -> String {
+        let n = self.next_uid;
+        self.next_uid += 1;
+        // A UUID-shaped, deterministic uid.
+        let r = self.rng.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            (r >> 32) as u32,
+            (r >> 16) as u16,
+            (r & 0xfff) as u16,
+            (n & 0xfff) as u16,
+            n
+        )
+    }
+
+    pub(crate) fn next_rv(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    /// Fills server-owned metadata on create.
+    pub(crate) fn stamp_new(&mut self, meta: &mut ObjectMeta) {
+        meta.uid = self.new_uid();
+        meta.resource_version = self.next_rv();
+        meta.creation = self.now;
+        meta.deletion = None;
+    }
+
+    pub(crate) fn push(&mut self, record: Record) {
+        let entry = TraceEntry { t: self.now.as_millis(), step: self.steps, record };
+        self.trace.push(entry);
+    }
+
+    /// Records an Event (aggregating repeats like kubectl's `(xN over T)`, E-6).
+    pub(crate) fn event(&mut self, object: String, type_: &str, reason: &str, message: String, source: &str) {
+        self.push(Record::Event(EventRecord {
+            reason: reason.to_string(),
+            object: object.clone(),
+            message: message.clone(),
+            event_type: type_.to_string(),
+        }));
+        if let Some(e) = self.events.iter_mut().rev().take(32).find(|e| {
+            e.object == object && e.reason == reason && e.message == message && e.type_ == type_
+        }) {
+            e.count += 1;
+            e.time = self.now;
+            return;
+        }
+        self.events.push(Event {
+            type_: type_.to_string(),
+            reason: reason.to_string(),
+            object,
+            message,
+            source: source.to_string(),
+            time: self.now,
+            count: 1,
+        });
+    }
+
+    /// Trace record for a pod change (the columns of `kubectl get pods -o wide`).
+    pub(crate) fn pod_record(&mut self, verb: &'static str, key: &Key) {
+        if !self.config.record_objects {
+            return;
+        }
+        let Some(pod) = self.pods.get(key) else { return };
+        let mut c = BTreeMap::new();
+        c.insert("status", json!(printers::pod_status(pod)));
+        c.insert("ready", json!(printers::pod_ready(pod)));
+        c.insert("phase", json!(pod.status.phase));
+        c.insert("restarts", json!(printers::pod_restarts(pod, self.now)));
+        c.insert("revision", json!(pod.revision().unwrap_or("")));
+        c.insert("node", json!(pod.node().unwrap_or("")));
+        let name = pod.metadata.name.clone();
+        self.push(Record::Object(ObjectRecord { verb, kind: "Pod", name, columns: c }));
+    }
+
+    fn set_record(&mut self, verb: &'static str, set: &StatefulSet) {
+        if !self.config.record_objects {
+            return;
+        }
+        let s = &set.status;
+        let mut c = BTreeMap::new();
+        c.insert("ready", json!(printers::sts_ready(set)));
+        c.insert("replicas", json!(s.replicas));
+        c.insert("readyReplicas", json!(s.ready_replicas));
+        c.insert("currentReplicas", json!(s.current_replicas));
+        c.insert("updatedReplicas", json!(s.updated_replicas));
+        c.insert("availableReplicas", json!(s.available_replicas));
+        c.insert("currentRevision", json!(s.current_revision));
+        c.insert("updateRevision", json!(s.update_revision));
+        c.insert("observedGeneration", json!(s.observed_generation.unwrap_or(0)));
+        c.insert("generation", json!(set.metadata.generation));
+        let name = set.metadata.name.clone();
+        self.push(Record::Object(ObjectRecord { verb, kind: "StatefulSet", name, columns: c }));
+    }
+
+    pub(crate) fn claim_record(&mut self, verb: &'static str, claim: &PersistentVolumeClaim) {
+        let mut c = BTreeMap::new();
+        c.insert(
+            "status",
+            json!(if claim.metadata.terminating() { "Terminating".to_string() } else { claim.status.phase.clone() }),
+        );
+        c.insert("volume", json!(claim.spec.volume_name.clone().unwrap_or_default()));
+        let owners: Vec<String> =
+            claim.metadata.owner_references.iter().map(|r| format!("{}/{}", r.kind, r.name)).collect();
+        c.insert("owners", json!(owners.join(",")));
+        let name = claim.metadata.name.clone();
+        self.push(Record::Object(ObjectRecord { verb, kind: "PersistentVolumeClaim", name, columns: c }));
+    }
+
+    pub(crate) fn volume_record(&mut self, verb: &'static str, pv: &PersistentVolume) {
+        let mut c = BTreeMap::new();
+        c.insert("status", json!(pv.status.phase));
+        let claim = pv.spec.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default();
+        c.insert("claim", json!(claim));
+        c.insert(
+            "reclaimPolicy",
+            json!(pv.spec.persistent_volume_reclaim_policy.clone().unwrap_or_else(|| "Retain".into())),
+        );
+        let name = pv.metadata.name.clone();
+        self.push(Record::Object(ObjectRecord { verb, kind: "PersistentVolume", name, columns: c }));
+    }
+
+    pub(crate) fn node_epoch_mut(&mut self, node: &str) -> &mut u64 {
+        self.node_epoch.entry(node.to_string()).or_default()
+    }
+
+    pub(crate) fn pod_ip_next_for(&mut self, node: &str) -> u32 {
+        let n = self.pod_ip_next.entry(node.to_string()).or_insert(1);
+        *n += 1;
+        *n
+    }
+
+    fn revision_record(&mut self, verb: &'static str, rev: &ControllerRevision) {
+        let mut c = BTreeMap::new();
+        c.insert("revision", json!(rev.revision));
+        let owner = rev.metadata.controller_ref().map(|r| format!("statefulset.apps/{}", r.name)).unwrap_or_default();
+        c.insert("controller", json!(owner));
+        let name = rev.metadata.name.clone();
+        self.push(Record::Object(ObjectRecord { verb, kind: "ControllerRevision", name, columns: c }));
+    }
+
+    // ------------------------------------------------------------------------------
+    // Pods: writes, and what reacts to them
+
+    /// The StatefulSet that controls a pod, by ownerRef uid.
+    pub(crate) fn owner_set_of(&self, pod: &Pod) -> Option<Key> {
+        let r = pod.metadata.controller_ref()?;
+        if r.kind != "StatefulSet" {
+            return None;
+        }
+        let key = (pod.metadata.namespace.clone(), r.name.clone());
+        self.sets.get(&key).filter(|s| s.metadata.uid == r.uid).map(|_| key)
+    }
+
+    /// Called after every pod write (create, update, status change) or removal: keeps
+    /// the owner's index current and queues its sync (T-1, T-2).
+    pub(crate) fn pod_changed(&mut self, key: &Key, was_ready: bool) {
+        let pod = self.pods.get(key);
+        let owner = match pod {
+            Some(p) => self.owner_set_of(p),
+            None => None,
+        };
+        if let Some(set_key) = owner {
+            self.refresh_pod_in_index(&set_key, key);
+            self.schedule(self.now, Work::Sync(set_key.clone()));
+            let now_ready = self.pods.get(key).is_some_and(Pod::running_and_ready);
+            if let Some(set) = self.sets.get(&set_key) {
+                let m = set.min_ready_seconds();
+                if m > 0 && !was_ready && now_ready {
+                    // T-2: look again once the pod can be available.
+                    self.schedule(self.now + SimDuration::from_secs(m as u64 + 1), Work::Sync(set_key));
+                }
+            }
+        } else if let Some(p) = pod {
+            // An orphan that a set could adopt (T-1).
+            if p.metadata.controller_ref().is_none() {
+                let ns = p.metadata.namespace.clone();
+                let labels = p.metadata.labels.clone();
+                let candidates: Vec<Key> = self
+                    .sets
+                    .iter()
+                    .filter(|((n, _), s)| *n == ns && s.selects(&labels))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in candidates {
+                    self.schedule(self.now, Work::Sync(k));
+                }
+            }
+        }
+    }
+
+    fn refresh_pod_in_index(&mut self, set_key: &Key, pod_key: &Key) {
+        let Some(set) = self.sets.get(set_key) else { return };
+        let Some(index) = self.index.get_mut(set_key) else { return };
+        let claims = NsClaims { claims: &self.claims, ns: &set_key.0 };
+        match self.pods.get(pod_key) {
+            Some(pod) if pod.metadata.controller_ref().is_some_and(|r| r.uid == set.metadata.uid) => {
+                index.upsert(set, pod, &claims)
+            }
+            _ => index.remove_name(&set.metadata.name, &pod_key.1),
+        }
+    }
+
+    /// Rebuilds a set's index from the store (new set, spec change).
+    pub(crate) fn rebuild_index(&mut self, set_key: &Key) {
+        let Some(set) = self.sets.get(set_key) else {
+            self.index.remove(set_key);
+            return;
+        };
+        let claims = NsClaims { claims: &self.claims, ns: &set_key.0 };
+        let uid = set.metadata.uid.clone();
+        let pods = self
+            .pods
+            .range((set_key.0.clone(), String::new())..)
+            .take_while(|((ns, _), _)| *ns == set_key.0)
+            .map(|(_, p)| p)
+            .filter(|p| p.metadata.controller_ref().is_some_and(|r| r.uid == uid));
+        let index = SetIndex::build(set, pods, &claims);
+        self.index.insert(set_key.clone(), index);
+    }
+
+    /// A claim's ownerRefs or existence changed: refresh the pod that mounts it.
+    pub(crate) fn claim_changed(&mut self, claim_key: &Key) {
+        let (ns, name) = claim_key;
+        let mut hits = Vec::new();
+        for ((sns, sname), set) in self.sets.range((ns.clone(), String::new())..) {
+            if sns != ns {
+                break;
+            }
+            for t in &set.spec.volume_claim_templates {
+                let prefix = format!("{}-{}-", t.metadata.name, sname);
+                if let Some(rest) = name.strip_prefix(&prefix) {
+                    if let Ok(o) = rest.parse::<i32>() {
+                        hits.push(((sns.clone(), sname.clone()), (ns.clone(), controller::identity::pod_name(sname, o))));
+                    }
+                }
+            }
+        }
+        for (set_key, pod_key) in hits {
+            if self.pods.contains_key(&pod_key) {
+                self.refresh_pod_in_index(&set_key, &pod_key);
+            }
+        }
+    }
+
+    /// Creates a pod as the API server would (phase Pending), queueing its scheduling.
+    pub(crate) fn create_pod(&mut self, mut pod: Pod) {
+        self.stamp_new(&mut pod.metadata);
+        pod.status.phase = "Pending".into();
+        let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
+        let uid = pod.metadata.uid.clone();
+        self.pods.insert(key.clone(), pod);
+        self.runtime.insert(key.clone(), PodRuntime::default());
+        self.pod_record("ADDED", &key);
+        self.schedule(self.now + self.config.timing.schedule, Work::Schedule { pod: key.clone(), uid });
+        self.pod_changed(&key, false);
+    }
+
+    /// Writes a modified pod back, bumping its resourceVersion and recording the change.
+    pub(crate) fn write_pod(&mut self, key: &Key, f: impl FnOnce(&mut Pod)) {
+        let rv = self.next_rv();
+        let Some(pod) = self.pods.get_mut(key) else { return };
+        let was_ready = pod.running_and_ready();
+        let before = pod.clone();
+        f(pod);
+        if *pod == before {
+            return;
+        }
+        pod.metadata.resource_version = rv;
+        self.pod_record("MODIFIED", key);
+        self.pod_changed(key, was_ready);
+    }
+
+    /// Removes a pod object for good (its node confirmed termination, or force delete).
+    pub(crate) fn remove_pod(&mut self, key: &Key) {
+        let Some(pod) = self.pods.get(key) else { return };
+        let owner = self.owner_set_of(pod);
+        self.pod_record("DELETED", key);
+        self.pods.remove(key);
+        self.runtime.remove(key);
+        self.unschedulable.remove(key);
+        if let Some(set_key) = owner {
+            if let Some(set) = self.sets.get(&set_key) {
+                let name = set.metadata.name.clone();
+                if let Some(ix) = self.index.get_mut(&set_key) {
+                    ix.remove_name(&name, &key.1);
+                }
+            }
+            self.schedule(self.now, Work::Sync(set_key));
+        }
+        // Dependents (claims owned by this pod, P-6) and protected claims (P-9).
+        self.schedule(self.now, Work::CollectGarbage);
+        self.retry_unschedulable();
+    }
+
+    // ------------------------------------------------------------------------------
+    // StatefulSet sync (T-5, then the controller's decision, applied)
+
+    fn digest(&mut self, key: &Key) -> Option<TemplateDigest> {
+        let set = self.sets.get(key)?;
+        let generation = set.metadata.generation;
+        if let Some(d) = self.digests.get(key) {
+            if d.generation == generation {
+                return Some(d.clone());
+            }
+        }
+        let d = TemplateDigest { data: controller::revision::revision_data(&set.spec.template), generation };
+        self.digests.insert(key.clone(), d.clone());
+        Some(d)
+    }
+
+    /// T-5: adopt orphans and release pods whose labels stopped matching.
+    fn claim_pods(&mut self, key: &Key) {
+        let Some(set) = self.sets.get(key).cloned() else { return };
+        if set.spec.selector.as_ref().is_none_or(LabelSelector::is_empty) {
+            return;
+        }
+        let owner = controller::identity::set_owner_ref(&set);
+        let mut adopt = Vec::new();
+        let mut release = Vec::new();
+        for ((ns, _), pod) in self.pods.range((key.0.clone(), String::new())..) {
+            if *ns != key.0 {
+                break;
+            }
+            match pod.metadata.controller_ref() {
+                None => {
+                    if !set.metadata.terminating()
+                        && set.selects(&pod.metadata.labels)
+                        && controller::identity::is_member_name(&set.metadata.name, &pod.metadata.name)
+                        && !pod.metadata.terminating()
+                    {
+                        adopt.push(pod.metadata.name.clone());
+                    }
+                }
+                Some(r) if r.uid == set.metadata.uid => {
+                    if !set.selects(&pod.metadata.labels) {
+                        release.push(pod.metadata.name.clone());
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for name in adopt {
+            let pk = (key.0.clone(), name);
+            let o = owner.clone();
+            self.write_pod(&pk, |p| p.metadata.owner_references.push(o));
+        }
+        for name in release {
+            let pk = (key.0.clone(), name);
+            let uid = set.metadata.uid.clone();
+            self.write_pod(&pk, |p| p.metadata.owner_references.retain(|r| r.uid != uid));
+            self.refresh_pod_in_index(key, &pk);
+        }
+        // Orphaned ControllerRevisions matching the selector are adopted too.
+        let orphans: Vec<Key> = self
+            .revisions
+            .iter()
+            .filter(|((ns, _), r)| {
+                *ns == key.0 && r.metadata.owner_references.is_empty() && set.selects(&r.metadata.labels)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for rk in orphans {
+            let rv = self.next_rv();
+            if let Some(r) = self.revisions.get_mut(&rk) {
+                r.metadata.owner_references.push(owner.clone());
+                r.metadata.resource_version = rv;
+                let r = r.clone();
+                self.revision_record("MODIFIED", &r);
+            }
+        }
+    }
+
+    /// One sync of a StatefulSet; returns true if it issued pod or claim writes.
+    fn sync(&mut self, key: &Key) -> bool {
+        if !self.sets.contains_key(key) {
+            return false;
+        }
+        self.claim_pods(key);
+        if !self.index.contains_key(key) {
+            self.rebuild_index(key);
+        }
+        let Some(digest) = self.digest(key) else { return false };
+        let decision = {
+            let set = &self.sets[key];
+            let uid = set.metadata.uid.clone();
+            let mut revisions: Vec<&ControllerRevision> = self
+                .revisions
+                .range((key.0.clone(), String::new())..)
+                .take_while(|((ns, _), _)| *ns == key.0)
+                .map(|(_, r)| r)
+                .filter(|r| r.metadata.controller_ref().is_some_and(|o| o.uid == uid))
+                .collect();
+            controller::revision::sort_revisions(&mut revisions);
+            let revs = &self.revisions;
+            let ns = key.0.clone();
+            let exists = move |name: &str| revs.get(&(ns.clone(), name.to_string()));
+            let claims = NsClaims { claims: &self.claims, ns: &key.0 };
+            let index = &self.index[key];
+            let pods_map = &self.pods;
+            let pod_ns = key.0.clone();
+            let pod_by_name = move |name: &str| pods_map.get(&(pod_ns.clone(), name.to_string()));
+            let pods: Vec<&Pod> = match self.config.controller {
+                Implementation::Literal => self
+                    .pods
+                    .range((key.0.clone(), String::new())..)
+                    .take_while(|((ns, _), _)| *ns == key.0)
+                    .map(|(_, p)| p)
+                    .filter(|p| p.metadata.controller_ref().is_some_and(|o| o.uid == uid))
+                    .collect(),
+                Implementation::Fast => Vec::new(),
+            };
+            let input = controller::SyncInput {
+                set,
+                pods,
+                revisions,
+                revision_exists: &exists,
+                claims: &claims,
+                digest: &digest,
+                now: self.now,
+                max_unavailable_gate: self.config.gates.max_unavailable_stateful_set,
+            };
+            match self.config.controller {
+                Implementation::Literal => controller::control::reconcile_literal(&input),
+                Implementation::Fast => {
+                    let view = controller::fast::FastView {
+                        index,
+                        set_name: &set.metadata.name,
+                        pod_by_name: &pod_by_name,
+                    };
+                    controller::fast::reconcile_fast(&input, &view)
+                }
+            }
+        };
+        let acted = decision.actions.iter().any(|a| {
+            matches!(a, Action::CreatePod(_) | Action::DeletePod { .. } | Action::CreateClaim(_) | Action::UpdatePod(_))
+        });
+        for action in decision.actions {
+            self.apply_action(key, action);
+        }
+        // the status is written only if it changed.
+        if let Some(set) = self.sets.get_mut(key) {
+            if controller::status::inconsistent(&set.status, &decision.status) {
+                set.status = decision.status;
+                set.metadata.resource_version = {
+                    self.resource_version += 1;
+                    self.resource_version.to_string()
+                };
+                let set = set.clone();
+                self.set_record("MODIFIED", &set);
+            }
+        }
+        self.set_blocker(key, decision.blocker);
+        if decision.error {
+            let n = self.retries.entry(key.clone()).or_default();
+            *n += 1;
+            if *n <= MAX_SYNC_RETRIES {
+                let delay = SimDuration::from_millis(5 << (*n - 1));
+                self.schedule(self.now + delay, Work::Sync(key.clone()));
+            }
+        } else {
+            self.retries.remove(key);
+        }
+        if let Some(after) = decision.requeue_after {
+            self.schedule(self.now + after, Work::Sync(key.clone()));
+        }
+        acted
+    }
+
+    fn set_blocker(&mut self, key: &Key, blocker: Option<Blocker>) {
+        let old = self.blockers.get(key);
+        if old == blocker.as_ref() {
+            return;
+        }
+        let object = format!("StatefulSet/{}", key.1);
+        let record = match &blocker {
+            Some(b) => BlockedRecord { object, reason: b.en.clone(), zh: b.zh.clone(), code: b.reason.to_string() },
+            None => BlockedRecord { object, reason: String::new(), zh: String::new(), code: String::new() },
+        };
+        self.push(Record::Blocked(record));
+        match blocker {
+            Some(b) => self.blockers.insert(key.clone(), b),
+            None => self.blockers.remove(key),
+        };
+    }
+
+    fn apply_action(&mut self, set_key: &Key, action: Action) {
+        let ns = set_key.0.clone();
+        match action {
+            Action::CreateRevision(mut rev) => {
+                self.stamp_new(&mut rev.metadata);
+                let k = (ns, rev.metadata.name.clone());
+                self.revision_record("ADDED", &rev);
+                self.revisions.insert(k, rev);
+            }
+            Action::RenumberRevision { name, revision } => {
+                let rv = self.next_rv();
+                if let Some(r) = self.revisions.get_mut(&(ns, name)) {
+                    r.revision = revision;
+                    r.metadata.resource_version = rv;
+                    let r = r.clone();
+                    self.revision_record("MODIFIED", &r);
+                }
+            }
+            Action::DeleteRevision { name } => {
+                if let Some(r) = self.revisions.remove(&(ns, name)) {
+                    self.revision_record("DELETED", &r);
+                }
+            }
+            Action::CreateClaim(claim) => self.create_claim(claim),
+            Action::CreatePod(pod) => self.create_pod(pod),
+            Action::DeletePod { name } => self.delete_pod(&(ns, name), None),
+            Action::UpdatePod(pod) => {
+                let k = (ns, pod.metadata.name.clone());
+                self.write_pod(&k, |p| {
+                    p.metadata.labels = pod.metadata.labels.clone();
+                    p.metadata.namespace = pod.metadata.namespace.clone();
+                    p.spec.volumes = pod.spec.volumes.clone();
+                });
+            }
+            Action::SetClaimOwners { claim, owner_references } => {
+                let k = (ns, claim);
+                let rv = self.next_rv();
+                if let Some(c) = self.claims.get_mut(&k) {
+                    c.metadata.owner_references = owner_references;
+                    c.metadata.resource_version = rv;
+                    let c = c.clone();
+                    self.claim_record("MODIFIED", &c);
+                    self.claim_changed(&k);
+                }
+            }
+            Action::Event { type_, reason, message } => {
+                self.event(format!("StatefulSet/{}", set_key.1), type_, reason, message, "statefulset-controller");
+            }
+        }
+    }
+
+    /// Creates or replaces the stored StatefulSet and queues its sync. `new` must be
+    /// defaulted and validated.
+    pub(crate) fn store_set(&mut self, mut set: StatefulSet, created: bool) {
+        let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
+        set.metadata.resource_version = self.next_rv();
+        self.sets.insert(key.clone(), set.clone());
+        self.set_record(if created { "ADDED" } else { "MODIFIED" }, &set);
+        self.rebuild_index(&key);
+        self.schedule(self.now, Work::Sync(key));
+    }
+
+    /// Removes a StatefulSet object (after deletion), leaving dependents to the GC.
+    pub(crate) fn remove_set(&mut self, key: &Key) {
+        if let Some(set) = self.sets.remove(key) {
+            self.set_record("DELETED", &set);
+        }
+        self.index.remove(key);
+        self.digests.remove(key);
+        self.retries.remove(key);
+        self.set_blocker(key, None);
+    }
+}
+
+/// Claims of one namespace, as the controller sees them.
+pub(crate) struct NsClaims<'a> {
+    pub claims: &'a BTreeMap<Key, PersistentVolumeClaim>,
+    pub ns: &'a str,
+}
+
+impl ClaimLookup for NsClaims<'_> {
+    fn claim(&self, name: &str) -> Option<&PersistentVolumeClaim> {
+        self.claims.get(&(self.ns.to_string(), name.to_string()))
+    }
+}
