@@ -114,10 +114,11 @@ pub struct Timeline {
 
 impl Timeline {
     /// Starts a timeline at `world` (position 0).
-    pub fn new(world: World) -> Timeline {
-        let mut base = world.clone();
-        let len = base.trace.len();
-        base.trace = Vec::new();
+    pub fn new(mut world: World) -> Timeline {
+        let trace = std::mem::take(&mut world.trace);
+        let base = world.clone();
+        let len = trace.len();
+        world.trace = trace;
         Timeline { history: Vec::new(), checkpoints: vec![(0, base, len)], position: 0, world, every: 64 }
     }
 
@@ -151,11 +152,19 @@ impl Timeline {
         self.checkpoints.retain(|(p, _, _)| *p <= self.position);
     }
 
+    /// Takes a checkpoint when enough entries passed since the last one. The interval
+    /// grows with the world (at least 64 entries, at least four per stored pod), so that
+    /// copying checkpoints costs O(1) per entry on average and going back replays at
+    /// most that many entries.
     fn checkpoint(&mut self) {
-        if self.position % self.every == 0 && self.checkpoints.last().is_none_or(|(p, _, _)| *p < self.position) {
-            let mut w = self.world.clone();
-            let len = w.trace.len();
-            w.trace = Vec::new();
+        let last = self.checkpoints.last().map_or(0, |(p, _, _)| *p);
+        let interval = self.every.max(4 * self.world.pods.len());
+        if self.position >= last + interval {
+            // The trace is append-only: a checkpoint keeps its length, not a copy.
+            let trace = std::mem::take(&mut self.world.trace);
+            let w = self.world.clone();
+            let len = trace.len();
+            self.world.trace = trace;
             self.checkpoints.push((self.position, w, len));
         }
     }

@@ -239,12 +239,33 @@ pub struct World {
     /// Kubelet work parked while its node is down.
     pub(crate) parked: BTreeMap<String, Vec<Work>>,
     index: BTreeMap<Key, SetIndex>,
+    /// What placed pods add up to, per node (the scheduler's NodeResourcesFit input).
+    pub(crate) node_usage: BTreeMap<String, crate::cluster::scheduler::NodeUsage>,
+    /// Each counted pod's placement and contribution, so it can be taken back exactly.
+    placement: BTreeMap<Key, Placement>,
+    /// Non-terminating placed pods per default-spreading group, per node.
+    pub(crate) spread: BTreeMap<(String, String), BTreeMap<String, i64>>,
+    /// Placed pods with pod (anti-)affinity terms.
+    pub(crate) affinity_pods: BTreeSet<Key>,
+    /// Pods without a controller reference (candidates for adoption, T-5).
+    orphans: BTreeSet<Key>,
+    /// Owned pods whose labels changed since their owner's last sync (release, T-5).
+    relabeled: BTreeSet<Key>,
     digests: BTreeMap<Key, TemplateDigest>,
     /// The current blocker of each StatefulSet.
     pub blockers: BTreeMap<Key, Blocker>,
     retries: BTreeMap<Key, u32>,
     /// The trace so far.
     pub trace: Vec<TraceEntry>,
+}
+
+/// How a placed pod is counted by the scheduler's aggregates.
+#[derive(Clone, Debug, PartialEq)]
+struct Placement {
+    node: String,
+    usage: crate::cluster::scheduler::NodeUsage,
+    spread: Option<(String, String)>,
+    affinity: bool,
 }
 
 /// Error backoff of failing syncs (T-4): 5 ms doubling, given up after this many tries;
@@ -280,6 +301,12 @@ impl World {
             unschedulable: BTreeSet::new(),
             parked: BTreeMap::new(),
             index: BTreeMap::new(),
+            node_usage: BTreeMap::new(),
+            placement: BTreeMap::new(),
+            spread: BTreeMap::new(),
+            affinity_pods: BTreeSet::new(),
+            orphans: BTreeSet::new(),
+            relabeled: BTreeSet::new(),
             digests: BTreeMap::new(),
             blockers: BTreeMap::new(),
             retries: BTreeMap::new(),
@@ -505,7 +532,7 @@ impl World {
     // Pods: writes, and what reacts to them
 
     /// The StatefulSet that controls a pod, by ownerRef uid.
-    pub(crate) fn owner_set_of(&self, pod: &Pod) -> Option<Key> {
+    pub fn owner_set_of(&self, pod: &Pod) -> Option<Key> {
         let r = pod.metadata.controller_ref()?;
         if r.kind != "StatefulSet" {
             return None;
@@ -611,6 +638,9 @@ impl World {
         pod.status.phase = "Pending".into();
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
         let uid = pod.metadata.uid.clone();
+        if pod.metadata.controller_ref().is_none() {
+            self.orphans.insert(key.clone());
+        }
         self.pods.insert(key.clone(), pod);
         self.runtime.insert(key.clone(), PodRuntime::default());
         self.pod_record("ADDED", &key);
@@ -629,8 +659,66 @@ impl World {
             return;
         }
         pod.metadata.resource_version = rv;
+        let placement_changed = pod.spec.node_name != before.spec.node_name
+            || pod.status.phase != before.status.phase
+            || pod.metadata.deletion != before.metadata.deletion
+            || pod.metadata.owner_references != before.metadata.owner_references;
+        if pod.metadata.controller_ref().is_none() {
+            self.orphans.insert(key.clone());
+        } else {
+            self.orphans.remove(key);
+            if pod.metadata.labels != before.metadata.labels {
+                self.relabeled.insert(key.clone());
+            }
+        }
+        if placement_changed {
+            self.refresh_placement(key);
+        }
         self.pod_record("MODIFIED", key);
         self.pod_changed(key, was_ready);
+    }
+
+    /// Keeps the scheduler's aggregates in line with one pod (placed, finished, gone).
+    fn refresh_placement(&mut self, key: &Key) {
+        use crate::cluster::scheduler::{has_pod_affinity_terms, pod_usage, spread_group};
+        if let Some(old) = self.placement.remove(key) {
+            if let Some(u) = self.node_usage.get_mut(&old.node) {
+                u.add(&old.usage, -1);
+            }
+            if let Some(g) = &old.spread {
+                if let Some(m) = self.spread.get_mut(g) {
+                    if let Some(c) = m.get_mut(&old.node) {
+                        *c -= 1;
+                        if *c == 0 {
+                            m.remove(&old.node);
+                        }
+                    }
+                    if m.is_empty() {
+                        self.spread.remove(g);
+                    }
+                }
+            }
+            self.affinity_pods.remove(key);
+        }
+        let Some(pod) = self.pods.get(key) else { return };
+        let Some(node) = pod.spec.node_name.clone() else { return };
+        if matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") {
+            return;
+        }
+        let placement = Placement {
+            usage: pod_usage(pod),
+            spread: if pod.metadata.terminating() { None } else { spread_group(pod) },
+            affinity: has_pod_affinity_terms(pod),
+            node,
+        };
+        self.node_usage.entry(placement.node.clone()).or_default().add(&placement.usage, 1);
+        if let Some(g) = &placement.spread {
+            *self.spread.entry(g.clone()).or_default().entry(placement.node.clone()).or_default() += 1;
+        }
+        if placement.affinity {
+            self.affinity_pods.insert(key.clone());
+        }
+        self.placement.insert(key.clone(), placement);
     }
 
     /// Removes a pod object for good (its node confirmed termination, or force delete).
@@ -638,9 +726,12 @@ impl World {
         let Some(pod) = self.pods.get(key) else { return };
         let owner = self.owner_set_of(pod);
         self.pod_record("DELETED", key);
-        self.pods.remove(key);
+        let removed = self.pods.remove(key);
+        self.refresh_placement(key);
         self.runtime.remove(key);
         self.unschedulable.remove(key);
+        self.orphans.remove(key);
+        self.relabeled.remove(key);
         if let Some(set_key) = owner {
             if let Some(set) = self.sets.get(&set_key) {
                 let name = set.metadata.name.clone();
@@ -651,7 +742,12 @@ impl World {
             self.schedule(self.now, Work::Sync(set_key));
         }
         // Dependents (claims owned by this pod, P-6) and protected claims (P-9).
-        self.schedule(self.now, Work::CollectGarbage);
+        if let Some(pod) = removed {
+            self.collect_after_pod(&pod);
+        }
+        if self.sets.values().any(|s| s.metadata.terminating()) {
+            self.schedule(self.now, Work::CollectGarbage);
+        }
         self.retry_unschedulable();
     }
 
@@ -680,26 +776,31 @@ impl World {
         let owner = controller::identity::set_owner_ref(&set);
         let mut adopt = Vec::new();
         let mut release = Vec::new();
-        for ((ns, _), pod) in self.pods.range((key.0.clone(), String::new())..) {
+        let ns_range = (key.0.clone(), String::new())..;
+        for (ns, name) in self.orphans.range(ns_range.clone()) {
             if *ns != key.0 {
                 break;
             }
-            match pod.metadata.controller_ref() {
-                None => {
-                    if !set.metadata.terminating()
-                        && set.selects(&pod.metadata.labels)
-                        && controller::identity::is_member_name(&set.metadata.name, &pod.metadata.name)
-                        && !pod.metadata.terminating()
-                    {
-                        adopt.push(pod.metadata.name.clone());
-                    }
+            let Some(pod) = self.pods.get(&(ns.clone(), name.clone())) else { continue };
+            if !set.metadata.terminating()
+                && set.selects(&pod.metadata.labels)
+                && controller::identity::is_member_name(&set.metadata.name, &pod.metadata.name)
+                && !pod.metadata.terminating()
+            {
+                adopt.push(pod.metadata.name.clone());
+            }
+        }
+        let relabeled: Vec<Key> = self.relabeled.range(ns_range).take_while(|(ns, _)| *ns == key.0).cloned().collect();
+        for k in relabeled {
+            let Some(pod) = self.pods.get(&k) else {
+                self.relabeled.remove(&k);
+                continue;
+            };
+            if pod.metadata.controller_ref().is_some_and(|r| r.uid == set.metadata.uid) {
+                self.relabeled.remove(&k);
+                if !set.selects(&pod.metadata.labels) {
+                    release.push(pod.metadata.name.clone());
                 }
-                Some(r) if r.uid == set.metadata.uid => {
-                    if !set.selects(&pod.metadata.labels) {
-                        release.push(pod.metadata.name.clone());
-                    }
-                }
-                Some(_) => {}
             }
         }
         for name in adopt {

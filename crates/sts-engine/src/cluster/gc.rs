@@ -20,8 +20,35 @@ pub enum Propagation {
 }
 
 impl World {
-    fn uid_alive(&self, uid: &str) -> bool {
-        self.sets.values().any(|s| s.metadata.uid == uid) || self.pods.values().any(|p| p.metadata.uid == uid)
+    /// Is the owner a reference points at still there (same name and uid)?
+    fn owner_alive(&self, ns: &str, r: &OwnerReference) -> bool {
+        let key = (ns.to_string(), r.name.clone());
+        match r.kind.as_str() {
+            "StatefulSet" => self.sets.get(&key).is_some_and(|s| s.metadata.uid == r.uid),
+            "Pod" => self.pods.get(&key).is_some_and(|p| p.metadata.uid == r.uid),
+            _ => true,
+        }
+    }
+
+    fn orphaned(&self, meta: &ObjectMeta) -> bool {
+        !meta.owner_references.is_empty()
+            && meta.owner_references.iter().all(|r| !self.owner_alive(&meta.namespace, r))
+    }
+
+    /// After a pod is gone: its claims may now be garbage (P-6) or unprotected (P-9).
+    pub(crate) fn collect_after_pod(&mut self, pod: &Pod) {
+        for v in &pod.spec.volumes {
+            let Some(src) = &v.persistent_volume_claim else { continue };
+            let key = (pod.metadata.namespace.clone(), src.claim_name.clone());
+            let Some(claim) = self.claims.get(&key) else { continue };
+            if claim.metadata.terminating() {
+                if !self.claim_in_use(&key) {
+                    self.remove_claim(&key);
+                }
+            } else if self.orphaned(&claim.metadata) {
+                self.delete_claim(&key);
+            }
+        }
     }
 
     fn claim_in_use(&self, key: &Key) -> bool {
@@ -58,9 +85,7 @@ impl World {
             .claims
             .iter()
             .filter(|(_, c)| {
-                !c.metadata.owner_references.is_empty()
-                    && c.metadata.owner_references.iter().all(|r| !self.uid_alive(&r.uid))
-                    && !c.metadata.terminating()
+                self.orphaned(&c.metadata) && !c.metadata.terminating()
             })
             .map(|(k, _)| k.clone())
             .collect();
@@ -82,9 +107,7 @@ impl World {
             .pods
             .iter()
             .filter(|(_, p)| {
-                !p.metadata.owner_references.is_empty()
-                    && p.metadata.owner_references.iter().all(|r| !self.uid_alive(&r.uid))
-                    && !p.metadata.terminating()
+                self.orphaned(&p.metadata) && !p.metadata.terminating()
             })
             .map(|(k, _)| k.clone())
             .collect();
@@ -96,8 +119,7 @@ impl World {
             .revisions
             .iter()
             .filter(|(_, r)| {
-                !r.metadata.owner_references.is_empty()
-                    && r.metadata.owner_references.iter().all(|o| !self.uid_alive(&o.uid))
+                self.orphaned(&r.metadata)
             })
             .map(|(k, _)| k.clone())
             .collect();

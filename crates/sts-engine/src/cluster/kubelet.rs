@@ -124,12 +124,25 @@ impl World {
             }
         } else {
             let nodes: Vec<&Node> = self.nodes.values().collect();
-            let placed: Vec<&Pod> = self.pods.values().filter(|p| p.spec.node_name.is_some()).collect();
+            // Inter-pod affinity needs every placed pod only when this pod has terms;
+            // otherwise only the placed pods that have terms of their own.
+            let placed: Vec<&Pod> = if scheduler::has_pod_affinity_terms(pod) {
+                self.pods
+                    .values()
+                    .filter(|p| p.spec.node_name.is_some() && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed"))
+                    .collect()
+            } else {
+                self.affinity_pods.iter().filter_map(|k| self.pods.get(k)).collect()
+            };
+            let empty = std::collections::BTreeMap::new();
+            let spread_counts = scheduler::spread_group(pod).and_then(|g| self.spread.get(&g)).unwrap_or(&empty);
             let conflicts: BTreeSet<String> = BTreeSet::new();
             let input = ScheduleInput {
                 pod,
                 nodes: &nodes,
+                usage: &self.node_usage,
                 placed: &placed,
+                spread_counts,
                 unbound_immediate_claims: unbound_immediate,
                 volume_conflict_nodes: &conflicts,
             };

@@ -1,8 +1,23 @@
 //! A pure, deterministic model of kube-scheduler v1.32 with its default plugin set.
 //!
-//! [`schedule`] takes one unscheduled pod and a snapshot of the cluster (nodes and every
-//! pod already bound to a node) and either picks a node or returns the exact
-//! `FailedScheduling` message the real scheduler would put in its event.
+//! [`schedule`] takes one unscheduled pod and a snapshot of the cluster and either picks a
+//! node or returns the exact `FailedScheduling` message the real scheduler would put in
+//! its event.
+//!
+//! # The snapshot, and what one attempt costs
+//!
+//! The caller does not hand over every placed pod. Like upstream's scheduler cache, it
+//! keeps aggregates up to date as pods are bound and go away, and passes them in:
+//! - a [`NodeUsage`] per node (summed requests and pod count), each pod contributing its
+//!   [`pod_usage`], parsed once when the pod is placed;
+//! - the placed pods inter-pod affinity needs: those with pod (anti-)affinity terms of
+//!   their own ([`has_pod_affinity_terms`]), and every placed pod only when the incoming
+//!   pod has such terms itself;
+//! - for default spreading, the number of placed pods of the incoming pod's
+//!   [`spread_group`] on each node.
+//!
+//! One attempt thus costs O(nodes × (pods in `placed`)), and never walks every pod of the
+//! cluster unless the incoming pod has inter-pod (anti-)affinity terms.
 //!
 //! # What is modelled
 //!
@@ -64,19 +79,125 @@ use crate::model::{
 use crate::quantity::{parse_bytes, parse_milli};
 use crate::rng::SimRng;
 
-/// What the scheduler needs to know about one already-placed pod (bound to a node, not yet gone).
-pub struct PlacedPod<'a> {
-    pub pod: &'a Pod,
+/// What already-placed pods on one node add up to (Succeeded/Failed pods excluded).
+///
+/// Terminating pods still count: they hold their resources until they are gone. The
+/// caller keeps one per node with [`NodeUsage::add`] and [`pod_usage`]. Resources that
+/// add up to 0 have no entry, so removing every pod gives back the default value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeUsage {
+    /// Sum of requests as NodeResourcesFit counts them (cpu millicores, memory bytes, other resources).
+    pub requested: BTreeMap<String, i128>,
+    /// Sum of requests with upstream's non-zero defaults (100m / 200Mi for containers that request nothing), as LeastAllocated/BalancedAllocation scoring count them.
+    pub non_zero_requested: BTreeMap<String, i128>,
+    /// Number of pods.
+    pub pods: i64,
+}
+
+impl NodeUsage {
+    /// Adds (`sign` = 1) or removes (`sign` = -1) one pod's contribution.
+    ///
+    /// The arithmetic wraps instead of panicking on absurd quantities, so removing a
+    /// contribution always undoes adding it exactly.
+    pub fn add(&mut self, contribution: &NodeUsage, sign: i128) {
+        add_scaled(&mut self.requested, &contribution.requested, sign);
+        add_scaled(
+            &mut self.non_zero_requested,
+            &contribution.non_zero_requested,
+            sign,
+        );
+        // `sign` is 1 or -1, which the cast keeps exactly.
+        self.pods = self
+            .pods
+            .wrapping_add(contribution.pods.wrapping_mul(sign as i64));
+    }
+}
+
+/// `acc += sign × r`, dropping entries that reach 0.
+fn add_scaled(acc: &mut Resources, r: &Resources, sign: i128) {
+    for (k, &v) in r {
+        let delta = v.wrapping_mul(sign);
+        match acc.get_mut(k) {
+            Some(e) => {
+                *e = e.wrapping_add(delta);
+                if *e == 0 {
+                    acc.remove(k);
+                }
+            }
+            None if delta != 0 => {
+                acc.insert(k.clone(), delta);
+            }
+            None => {}
+        }
+    }
+}
+
+/// One pod's contribution to its node's usage (requests parsed once, when the pod is placed).
+///
+/// `pods` is 1. The caller adds it only for pods that are bound and not Succeeded or
+/// Failed, and removes it when the pod leaves the node or reaches one of those phases.
+pub fn pod_usage(pod: &Pod) -> NodeUsage {
+    let mut requested = requests_of(pod, false);
+    requested.retain(|_, v| *v != 0);
+    let mut non_zero_requested = requests_of(pod, true);
+    non_zero_requested.retain(|_, v| *v != 0);
+    NodeUsage {
+        requested,
+        non_zero_requested,
+        pods: 1,
+    }
+}
+
+/// True if the pod has any pod affinity or pod anti-affinity term (required or preferred).
+pub fn has_pod_affinity_terms(pod: &Pod) -> bool {
+    pod.spec.affinity.as_ref().is_some_and(|a| {
+        [a.pod_affinity.as_ref(), a.pod_anti_affinity.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|p| {
+                !p.required_during_scheduling_ignored_during_execution
+                    .is_empty()
+                    || !p
+                        .preferred_during_scheduling_ignored_during_execution
+                        .is_empty()
+            })
+    })
+}
+
+/// The group upstream's default spreading (SystemDefault PodTopologySpread) counts for
+/// this pod, approximated as "same namespace and same controller": `(namespace,
+/// controller uid)`, or `None` for a pod without a controller (it gets no spreading).
+///
+/// The caller indexes placed pods by this key to fill [`ScheduleInput::spread_counts`].
+/// The key does not depend on the pod's own `topologySpreadConstraints`: a pod writing
+/// its own constraints is still counted in its group's spreading, it just gets no
+/// default-spreading score itself.
+pub fn spread_group(pod: &Pod) -> Option<(String, String)> {
+    let uid = &pod.metadata.controller_ref()?.uid;
+    if uid.is_empty() {
+        return None;
+    }
+    Some((pod.metadata.namespace.clone(), uid.clone()))
 }
 
 /// Inputs of one scheduling attempt.
 pub struct ScheduleInput<'a> {
-    /// The pod to place (`spec.nodeName` is `None`).
+    /// The pod to place (`spec.nodeName` is `None`). It is in none of the aggregates below.
     pub pod: &'a Pod,
     /// Every node, sorted by name.
     pub nodes: &'a [&'a Node],
-    /// Every pod with `spec.nodeName` set and not fully deleted (any namespace), incl. terminating ones.
+    /// Usage per node name (a missing entry means nothing placed there).
+    pub usage: &'a BTreeMap<String, NodeUsage>,
+    /// The placed pods that inter-pod affinity needs, each once: every placed pod that has
+    /// pod (anti-)affinity terms ([`has_pod_affinity_terms`]), plus — only when the
+    /// incoming pod has such terms itself — every placed pod. Terminating pods are
+    /// included; Succeeded/Failed pods, pods on unknown nodes and the incoming pod itself
+    /// are ignored if passed.
     pub placed: &'a [&'a Pod],
+    /// Default spreading: placed pods of the incoming pod's [`spread_group`], counted per
+    /// node name. Terminating and Succeeded/Failed pods are not counted (upstream skips
+    /// them), nor is the incoming pod; entries for unknown nodes are ignored.
+    pub spread_counts: &'a BTreeMap<String, i64>,
     /// Claims of this pod that are unbound and use Immediate binding (the PV binder could not bind them).
     pub unbound_immediate_claims: bool,
     /// Node names where a WaitForFirstConsumer claim of this pod cannot be satisfied (e.g. a static-only class with no matching PV); usually empty.
@@ -340,12 +461,12 @@ fn requests_of(pod: &Pod, non_zero: bool) -> Resources {
 /// One node as the scheduler cache sees it.
 struct NodeView<'a> {
     node: &'a Node,
-    /// Pods bound to the node that still hold resources (terminating ones included).
-    pods: Vec<&'a Pod>,
-    /// Sum of those pods' requests.
-    requested: Resources,
-    /// Same with the scoring defaults for missing cpu/memory requests.
-    non_zero_requested: Resources,
+    /// What the node's pods (terminating ones included) hold.
+    usage: &'a NodeUsage,
+    /// The node's pods from [`ScheduleInput::placed`]: the ones inter-pod affinity reads.
+    affinity_pods: Vec<&'a Pod>,
+    /// Pods of the incoming pod's spreading group on the node.
+    spread_count: i64,
 }
 
 impl NodeView<'_> {
@@ -357,24 +478,39 @@ impl NodeView<'_> {
     }
 }
 
-/// Builds the per-node view. Pods in phase Succeeded or Failed are left out because the
-/// scheduler's pod informer filters them away (they no longer hold resources), and pods
-/// bound to an unknown node are ignored like upstream ignores pods of nodes it has not seen.
+/// The usage of a node nothing is placed on.
+static NO_USAGE: NodeUsage = NodeUsage {
+    requested: BTreeMap::new(),
+    non_zero_requested: BTreeMap::new(),
+    pods: 0,
+};
+
+/// Builds the per-node view from the caller's aggregates. Of `placed`, pods in phase
+/// Succeeded or Failed are left out because the scheduler's pod informer filters them
+/// away, and pods bound to an unknown node are ignored like upstream ignores pods of
+/// nodes it has not seen. Only `placed` is walked, never every pod of the cluster.
 fn node_views<'a>(input: &ScheduleInput<'a>) -> Vec<NodeView<'a>> {
     let mut nodes: Vec<&'a Node> = input.nodes.to_vec();
     // The callers pass nodes sorted already; sorting again keeps the tie-break order
     // independent of that promise.
     nodes.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     nodes.dedup_by(|a, b| a.metadata.name == b.metadata.name);
+    let usage: &'a BTreeMap<String, NodeUsage> = input.usage;
     let mut views: Vec<NodeView<'a>> = nodes
         .into_iter()
-        .map(|node| NodeView {
-            node,
-            pods: Vec::new(),
-            requested: Resources::new(),
-            non_zero_requested: Resources::new(),
+        .map(|node| {
+            let name = node.metadata.name.as_str();
+            NodeView {
+                node,
+                usage: usage.get(name).unwrap_or(&NO_USAGE),
+                affinity_pods: Vec::new(),
+                spread_count: input.spread_counts.get(name).copied().unwrap_or(0),
+            }
         })
         .collect();
+    if input.placed.is_empty() {
+        return views;
+    }
     let index: BTreeMap<&str, usize> = views
         .iter()
         .enumerate()
@@ -392,10 +528,7 @@ fn node_views<'a>(input: &ScheduleInput<'a>) -> Vec<NodeView<'a>> {
         let Some(&i) = p.node().and_then(|n| index.get(n)) else {
             continue;
         };
-        let view = &mut views[i];
-        view.pods.push(p);
-        add_into(&mut view.requested, &requests_of(p, false));
-        add_into(&mut view.non_zero_requested, &requests_of(p, true));
+        views[i].affinity_pods.push(p);
     }
     views
 }
@@ -560,7 +693,7 @@ fn fits_resources(pod_req: &Resources, view: &NodeView) -> Result<(), NodeFailur
     let mut reasons = Vec::new();
     let mut unresolvable = false;
     if let Some(&max_pods) = alloc.get("pods") {
-        if view.pods.len() as i128 + 1 > max_pods {
+        if i128::from(view.usage.pods) + 1 > max_pods {
             reasons.push(REASON_TOO_MANY_PODS.to_string());
         }
     }
@@ -574,8 +707,8 @@ fn fits_resources(pod_req: &Resources, view: &NodeView) -> Result<(), NodeFailur
             None if is_scalar_resource(name) => 0,
             None => continue,
         };
-        let used = view.requested.get(name).copied().unwrap_or(0);
-        if req > capacity - used {
+        let used = view.usage.requested.get(name).copied().unwrap_or(0);
+        if req > capacity.saturating_sub(used) {
             reasons.push(format!("Insufficient {name}"));
             unresolvable |= req > capacity;
         }
@@ -635,7 +768,7 @@ fn required_anti_affinity(pod: &Pod) -> &[PodAffinityTerm] {
 }
 
 /// InterPodAffinity's PreFilter state: counts per topology domain, computed once over
-/// every placed pod, then checked per node.
+/// the placed pods the caller passed (see [`ScheduleInput::placed`]), then checked per node.
 struct AffinityState<'a> {
     affinity_terms: &'a [PodAffinityTerm],
     anti_affinity_terms: &'a [PodAffinityTerm],
@@ -671,7 +804,7 @@ impl<'a> AffinityState<'a> {
         };
         for view in views {
             let labels = view.labels();
-            for &existing in &view.pods {
+            for &existing in &view.affinity_pods {
                 let ens = existing.metadata.namespace.as_str();
                 for t in required_anti_affinity(existing) {
                     if pod_term_matches(t, ens, pod) {
@@ -855,12 +988,17 @@ fn least_allocated(pod_non_zero: &Resources, view: &NodeView) -> i64 {
             None => MAX_NODE_SCORE,
             Some(&a) if a <= 0 => 0,
             Some(&a) => {
-                let req = view.non_zero_requested.get(r).copied().unwrap_or(0)
-                    + pod_non_zero.get(r).copied().unwrap_or(0);
+                let req = view
+                    .usage
+                    .non_zero_requested
+                    .get(r)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_add(pod_non_zero.get(r).copied().unwrap_or(0));
                 if req > a {
                     0
                 } else {
-                    ((a - req) * MAX_NODE_SCORE as i128 / a) as i64
+                    (a.saturating_sub(req).saturating_mul(MAX_NODE_SCORE as i128) / a) as i64
                 }
             }
         };
@@ -887,7 +1025,13 @@ fn balanced_allocation(pod_req: &Resources, views: &[NodeView], feasible: &[usiz
                     if a <= 0 {
                         return None;
                     }
-                    let used = view.requested.get(r).copied().unwrap_or(0) + requests(r);
+                    let used = view
+                        .usage
+                        .requested
+                        .get(r)
+                        .copied()
+                        .unwrap_or(0)
+                        .saturating_add(requests(r));
                     Some((used as f64 / a as f64).min(1.0))
                 })
                 .collect();
@@ -972,7 +1116,7 @@ fn inter_pod_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i6
     };
     for view in views {
         let labels = view.labels();
-        for &existing in &view.pods {
+        for &existing in &view.affinity_pods {
             let ens = existing.metadata.namespace.as_str();
             for w in pref_aff {
                 if pod_term_matches(&w.pod_affinity_term, ns, existing) {
@@ -1053,22 +1197,11 @@ fn spread_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i64> 
     if has_own_spread_constraints(pod) {
         return zeros;
     }
-    let Some(owner_uid) = pod.metadata.controller_ref().map(|r| r.uid.as_str()) else {
-        return zeros;
-    };
-    if owner_uid.is_empty() {
+    // The caller counted the pod's group per node (terminating pods skipped, as upstream
+    // does); a pod without a group gets no spreading.
+    if spread_group(pod).is_none() {
         return zeros;
     }
-    let ns = pod.metadata.namespace.as_str();
-    // Terminating pods are skipped by upstream's counting.
-    let counts_for = |p: &Pod| {
-        p.metadata.deletion.is_none()
-            && p.metadata.namespace == ns
-            && p.metadata
-                .controller_ref()
-                .is_some_and(|r| r.uid == owner_uid)
-    };
-    let count_on = |view: &NodeView| view.pods.iter().filter(|p| counts_for(p)).count() as i64;
 
     let mut raw = vec![0f64; feasible.len()];
     for (key, max_skew) in DEFAULT_SPREAD {
@@ -1094,7 +1227,7 @@ fn spread_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i64> 
                 }
                 let value = view.labels().get(key).map_or("", String::as_str);
                 if let Some(c) = domains.get_mut(value) {
-                    *c += count_on(view);
+                    *c += view.spread_count;
                 }
             }
         }
@@ -1103,7 +1236,7 @@ fn spread_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i64> 
                 continue;
             };
             let cnt = if is_host {
-                count_on(&views[i])
+                views[i].spread_count
             } else {
                 domains.get(value.as_str()).copied().unwrap_or(0)
             };
@@ -1264,6 +1397,48 @@ mod tests {
         run_full(pod, nodes, placed, false, &BTreeSet::new(), rng)
     }
 
+    /// The aggregates the world keeps, computed from scratch from a list of pods.
+    struct Aggregates<'a> {
+        usage: BTreeMap<String, NodeUsage>,
+        spread_counts: BTreeMap<String, i64>,
+        placed: Vec<&'a Pod>,
+    }
+
+    /// Builds the inputs for `pod` the way the world maintains them: bound pods that are
+    /// not Succeeded/Failed (and not `pod` itself) add their [`pod_usage`] to their node;
+    /// the non-terminating ones of `pod`'s spread group are counted per node; `placed`
+    /// holds pods with affinity terms, or every pod when `pod` has terms itself.
+    fn aggregates<'a>(pod: &Pod, pods: &'a [Pod]) -> Aggregates<'a> {
+        let mut agg = Aggregates {
+            usage: BTreeMap::new(),
+            spread_counts: BTreeMap::new(),
+            placed: Vec::new(),
+        };
+        let group = spread_group(pod);
+        let everyone = has_pod_affinity_terms(pod);
+        for p in pods {
+            let Some(node) = p.node() else {
+                continue;
+            };
+            if matches!(p.status.phase.as_str(), "Succeeded" | "Failed")
+                || (!pod.metadata.uid.is_empty() && p.metadata.uid == pod.metadata.uid)
+            {
+                continue;
+            }
+            agg.usage
+                .entry(node.to_string())
+                .or_default()
+                .add(&pod_usage(p), 1);
+            if group.is_some() && !p.metadata.terminating() && spread_group(p) == group {
+                *agg.spread_counts.entry(node.to_string()).or_insert(0) += 1;
+            }
+            if everyone || has_pod_affinity_terms(p) {
+                agg.placed.push(p);
+            }
+        }
+        agg
+    }
+
     fn run_full(
         pod: &Pod,
         nodes: &[Node],
@@ -1273,11 +1448,13 @@ mod tests {
         rng: &mut SimRng,
     ) -> ScheduleResult {
         let node_refs: Vec<&Node> = nodes.iter().collect();
-        let placed_refs: Vec<&Pod> = placed.iter().collect();
+        let agg = aggregates(pod, placed);
         let input = ScheduleInput {
             pod,
             nodes: &node_refs,
-            placed: &placed_refs,
+            usage: &agg.usage,
+            placed: &agg.placed,
+            spread_counts: &agg.spread_counts,
             unbound_immediate_claims: unbound,
             volume_conflict_nodes: conflicts,
         };
@@ -1734,6 +1911,111 @@ mod tests {
             (empty.get("cpu"), empty.get("memory")),
             (Some(&0), Some(&0))
         );
+    }
+
+    /// A pod with two app containers, an init container, a sidecar and an overhead.
+    fn complex_pod(i: usize, cpu: &str, mem: &str) -> Pod {
+        let mut pod = with_requests(web_pod(i), cpu, mem);
+        // A container with no requests (scoring defaults apply to it).
+        pod.spec.containers.push(Container {
+            name: "bare".into(),
+            ..Default::default()
+        });
+        let mut init = pod.spec.containers[0].clone();
+        let mut rr = ResourceRequirements::default();
+        rr.requests.insert("cpu".into(), Quantity::Text("2".into()));
+        rr.limits
+            .insert("memory".into(), Quantity::Text("32Mi".into()));
+        rr.limits.insert("nvidia.com/gpu".into(), Quantity::Int(1));
+        init.resources = Some(rr);
+        let mut sidecar = with_requests(web_pod(i), "50m", "16Mi").spec.containers[0].clone();
+        sidecar
+            .extra
+            .insert("restartPolicy".into(), serde_json::json!("Always"));
+        pod.spec.init_containers = vec![sidecar, init];
+        pod.spec.extra.insert(
+            "overhead".into(),
+            serde_json::json!({"cpu": "10m", "memory": "1Mi", "ephemeral-storage": 0}),
+        );
+        pod
+    }
+
+    #[test]
+    fn pod_usage_sums_to_the_per_call_computation() {
+        let pods = vec![
+            complex_pod(0, "250m", "64Mi"),
+            complex_pod(1, "1", "1Gi"),
+            web_pod(2),
+            with_requests(web_pod(3), "0", "0"),
+            with_requests(web_pod(4), "3", "5Gi"),
+        ];
+        // What `schedule` used to compute on every call for a node holding these pods.
+        let mut requested = Resources::new();
+        let mut non_zero = Resources::new();
+        for p in &pods {
+            add_into(&mut requested, &requests_of(p, false));
+            add_into(&mut non_zero, &requests_of(p, true));
+        }
+        requested.retain(|_, v| *v != 0);
+        non_zero.retain(|_, v| *v != 0);
+
+        let mut usage = NodeUsage::default();
+        for p in &pods {
+            usage.add(&pod_usage(p), 1);
+        }
+        assert_eq!(usage.requested, requested);
+        assert_eq!(usage.non_zero_requested, non_zero);
+        assert_eq!(usage.pods, pods.len() as i64);
+        // Spot checks: sidecar + apps max'ed with init peak (2 CPU + sidecar), overhead,
+        // the scoring defaults for the request-less container.
+        let one = pod_usage(&pods[0]);
+        assert_eq!(one.requested.get("cpu"), Some(&2060));
+        assert_eq!(one.requested.get("nvidia.com/gpu"), Some(&1));
+        assert_eq!(one.requested.get("ephemeral-storage"), None);
+        assert_eq!(one.non_zero_requested.get("cpu"), Some(&2060));
+        assert_eq!(
+            one.non_zero_requested.get("memory"),
+            Some(&((64 << 20) + DEFAULT_MEMORY_REQUEST + (16 << 20) + (1 << 20)))
+        );
+        assert_eq!(pod_usage(&pods[2]).requested, Resources::new());
+    }
+
+    #[test]
+    fn node_usage_add_then_remove_is_the_identity() {
+        let a = pod_usage(&complex_pod(0, "250m", "64Mi"));
+        let b = pod_usage(&with_requests(web_pod(1), "3", "5Gi"));
+        let mut usage = NodeUsage::default();
+        usage.add(&a, 1);
+        let only_a = usage.clone();
+        usage.add(&b, 1);
+        assert_ne!(usage, only_a);
+        usage.add(&b, -1);
+        assert_eq!(usage, only_a);
+        usage.add(&a, -1);
+        assert_eq!(usage, NodeUsage::default());
+    }
+
+    #[test]
+    fn affinity_and_spread_keys() {
+        assert!(!has_pod_affinity_terms(&web_pod(0)));
+        assert!(has_pod_affinity_terms(&anti_affinity(
+            web_pod(0),
+            LABEL_HOSTNAME
+        )));
+        assert!(has_pod_affinity_terms(&preferred_anti(web_pod(0))));
+        let mut empty = web_pod(0);
+        empty.spec.affinity = Some(Affinity {
+            pod_affinity: Some(PodAffinity::default()),
+            ..Default::default()
+        });
+        assert!(!has_pod_affinity_terms(&empty));
+        assert_eq!(
+            spread_group(&web_pod(0)),
+            Some(("default".to_string(), "sts-web".to_string()))
+        );
+        let mut orphan = web_pod(0);
+        orphan.metadata.owner_references.clear();
+        assert_eq!(spread_group(&orphan), None);
     }
 
     // ----- nodes down, volumes, misc -----
