@@ -15,7 +15,8 @@ use sts_engine::world::{Key, World};
 struct PodFacts {
     uid: String,
     healthy: bool,
-    available: bool,
+    ready_since: sts_engine::time::SimTime,
+    min_ready: i32,
     terminating: bool,
     node: Option<String>,
 }
@@ -53,7 +54,8 @@ fn snapshot(w: &World) -> (BTreeMap<Key, PodFacts>, BTreeMap<Key, SetFacts>) {
                 PodFacts {
                     uid: p.metadata.uid.clone(),
                     healthy: p.running_and_ready() && !p.metadata.terminating(),
-                    available: available(p.running_and_ready(), since, min_ready, w.now),
+                    ready_since: since,
+                    min_ready,
                     terminating: p.metadata.terminating(),
                     node: p.spec.node_name.clone(),
                 },
@@ -130,7 +132,10 @@ impl Checker {
                     if !sf.burst && ord >= sf.start && ord < sf.end {
                         for lower in sf.start..ord {
                             let lk = (set_key.0.clone(), format!("{name}-{lower}"));
-                            let ok = self.pods.get(&lk).is_some_and(|p| p.healthy && p.available);
+                            // Availability is judged at the time of the sync that created the pod.
+                            let ok = self.pods.get(&lk).is_some_and(|p| {
+                                p.healthy && available(true, p.ready_since, p.min_ready, w.now)
+                            });
                             if !ok {
                                 return Err(format!(
                                     "OrderedReady violated: {} created while {name}-{lower} was not Running, Ready and Available",

@@ -599,7 +599,9 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
                 let cause = r.metadata.annotations.get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into());
                 rows.push(vec![r.revision.to_string(), cause]);
             }
-            out.push_str(&table(&rows));
+            // K-11: a tab-aligned table (padding 2), then one empty line.
+            out.push_str(&printers::table_with(&rows, 2));
+            out.push('\n');
             Ok(Outcome::ok(out))
         }
         "undo" => {

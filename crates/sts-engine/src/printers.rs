@@ -87,6 +87,11 @@ pub fn sts_ready(set: &StatefulSet) -> String {
 
 /// Pads rows into kubectl's column layout (three spaces between columns).
 pub fn table(rows: &[Vec<String>]) -> String {
+    table_with(rows, 3)
+}
+
+/// Pads rows with `pad` spaces between columns (`tabwriter` padding).
+pub fn table_with(rows: &[Vec<String>], pad: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|s| s.chars().count()).max().unwrap_or(0))
@@ -99,7 +104,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
                 line.push_str(cell);
             } else {
                 line.push_str(cell);
-                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 3));
+                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + pad));
             }
         }
         out.push_str(line.trim_end());

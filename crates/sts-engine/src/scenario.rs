@@ -471,6 +471,36 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
             }
         }
     }
+    for (image, spec) in &s.cluster.images {
+        for (key, value, allowed) in [
+            ("pull", &spec.pull, &["fails", "ok"][..]),
+            ("start", &spec.start, &["crashes", "ok"][..]),
+            ("ready", &spec.ready, &["never", "ok"][..]),
+        ] {
+            if let Some(v) = value {
+                if !allowed.contains(&v.as_str()) {
+                    return Err(err(line_of(image), 1, format!("cluster.images[{image:?}].{key}: expected one of {allowed:?}, not {v:?}")));
+                }
+            }
+        }
+        if let Some(t) = &spec.pull_time {
+            if SimDuration::parse(t).is_none() {
+                return Err(err(line_of(image), 1, format!("cluster.images[{image:?}].pullTime: invalid duration {t:?}")));
+            }
+        }
+    }
+    for c in s.cluster.storage_classes.iter().flatten() {
+        if let Some(m) = &c.binding_mode {
+            if m != "Immediate" && m != "WaitForFirstConsumer" {
+                return Err(err(line_of(m), 1, format!("cluster.storageClasses[{}].bindingMode: expected Immediate or WaitForFirstConsumer, not {m:?}", c.name)));
+            }
+        }
+        if let Some(r) = &c.reclaim_policy {
+            if !["Delete", "Retain", "Recycle"].contains(&r.as_str()) {
+                return Err(err(line_of(r), 1, format!("cluster.storageClasses[{}].reclaimPolicy: expected Delete, Retain or Recycle, not {r:?}", c.name)));
+            }
+        }
+    }
     for gate in s.cluster.feature_gates.keys() {
         if gate != "MaxUnavailableStatefulSet" {
             return Err(err(line_of(gate), 1, format!("cluster.featureGates: unknown gate {gate:?} (only MaxUnavailableStatefulSet is simulated)")));
@@ -488,7 +518,11 @@ fn check_steps(steps: &[Step], text: &str) -> Result<(), ScenarioError> {
                 return Err(ScenarioError { line, column: 1, message: format!("wait: expected `settled`, a duration like `30s`, or {{ready|rollout|gone: NAME}}, not {w:?}") });
             }
             Step::Fault(f) => {
-                fault_input(f).map_err(|m| ScenarioError { line: 0, column: 0, message: m })?;
+                fault_input(f).map_err(|m| {
+                    let needle = f.pod.as_deref().or(f.node.as_deref()).or(f.image.as_deref()).unwrap_or("fault:");
+                    let line = text.lines().position(|l| l.contains("fault:") && l.contains(needle)).map_or(0, |i| i + 1);
+                    ScenarioError { line, column: 1, message: m }
+                })?;
             }
             Step::Task(t) => check_steps(&t.solution, text)?,
             _ => {}

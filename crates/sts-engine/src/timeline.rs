@@ -53,20 +53,29 @@ impl Fault {
 impl World {
     /// Applies one input now, records it in the trace, and returns what it printed.
     pub fn apply_input(&mut self, input: &Input) -> Outcome {
-        let (command, outcome) = match input {
-            Input::Kubectl(line) => (line.clone(), crate::kubectl::run(self, line)),
-            Input::Apply(text) => ("kubectl apply -f -".to_string(), self.apply_manifests(text)),
-            Input::Fault(f) => (f.describe(), self.inject(f)),
+        let command = match input {
+            Input::Kubectl(line) => line.clone(),
+            Input::Apply(_) => "kubectl apply -f -".to_string(),
+            Input::Fault(f) => f.describe(),
             Input::AdvanceClock(t) => {
                 self.advance_clock(*t);
                 return Outcome::ok("");
             }
         };
-        self.push(Record::Command(CommandRecord {
-            command,
-            output: outcome.output.clone(),
-            exit: outcome.exit,
-        }));
+        // The command line comes first in the trace, its effects after it; its output
+        // is filled in once known.
+        let at = self.trace.len();
+        self.push(Record::Command(CommandRecord { command, output: String::new(), exit: 0 }));
+        let outcome = match input {
+            Input::Kubectl(line) => crate::kubectl::run(self, line),
+            Input::Apply(text) => self.apply_manifests(text),
+            Input::Fault(f) => self.inject(f),
+            Input::AdvanceClock(_) => Outcome::ok(""),
+        };
+        if let Some(Record::Command(c)) = self.trace.get_mut(at).map(|e| &mut e.record) {
+            c.output = outcome.output.clone();
+            c.exit = outcome.exit;
+        }
         outcome
     }
 

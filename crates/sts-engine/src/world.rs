@@ -133,8 +133,9 @@ pub enum KubeletStep {
     Started { init: bool, idx: usize },
     /// An init container completed.
     InitDone { idx: usize },
-    /// A readiness probe runs for app container `idx`.
-    Probe { idx: usize },
+    /// A readiness probe runs for app container `idx`; `retry` marks the periodic
+    /// re-probe of a failing probe (background work).
+    Probe { idx: usize, retry: bool },
     /// App container `idx` exits with an error.
     Crash { idx: usize },
     /// Show CrashLoopBackOff for container `idx`.
@@ -156,7 +157,7 @@ impl Work {
             Work::Kubelet {
                 step: KubeletStep::RetryPull { .. }
                     | KubeletStep::PullBackOff { .. }
-                    | KubeletStep::Probe { .. }
+                    | KubeletStep::Probe { retry: true, .. }
                     | KubeletStep::Crash { .. }
                     | KubeletStep::CrashBackOff { .. }
                     | KubeletStep::Restart { .. },

@@ -93,6 +93,7 @@ impl World {
         let n = self.nodes.len();
         let mut unbound_immediate = false;
         let mut wffc: Vec<Key> = Vec::new();
+        let mut pinned: Option<Vec<String>> = None;
         let mut prefilter_error = None;
         for v in &pod.spec.volumes {
             let Some(src) = &v.persistent_volume_claim else { continue };
@@ -106,7 +107,15 @@ impl World {
                     prefilter_error = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name));
                     break;
                 }
-                Some(c) if c.status.phase == "Bound" => {}
+                Some(c) if c.status.phase == "Bound" => {
+                    let hosts = c.spec.volume_name.as_deref().map(|v| self.volume_hosts(v)).unwrap_or_default();
+                    if !hosts.is_empty() {
+                        pinned = Some(match pinned {
+                            None => hosts,
+                            Some(p) => p.into_iter().filter(|h| hosts.contains(h)).collect(),
+                        });
+                    }
+                }
                 Some(c) => {
                     if self.claim_waits_for_consumer(c) {
                         wffc.push(ck);
@@ -136,7 +145,16 @@ impl World {
             };
             let empty = std::collections::BTreeMap::new();
             let spread_counts = scheduler::spread_group(pod).and_then(|g| self.spread.get(&g)).unwrap_or(&empty);
-            let conflicts: BTreeSet<String> = BTreeSet::new();
+            // Nodes a bound local volume of this pod does not live on.
+            let conflicts: BTreeSet<String> = match &pinned {
+                None => BTreeSet::new(),
+                Some(hosts) => self
+                    .nodes
+                    .values()
+                    .filter(|n| !n.metadata.labels.get("kubernetes.io/hostname").is_some_and(|h| hosts.contains(h)))
+                    .map(|n| n.metadata.name.clone())
+                    .collect(),
+            };
             let input = ScheduleInput {
                 pod,
                 nodes: &nodes,
@@ -403,14 +421,18 @@ impl World {
                     update_ready(p, now);
                 });
                 for (i, delay) in probes {
-                    self.kubelet_later(key, SimDuration::from_secs(delay), KubeletStep::Probe { idx: i });
+                    self.kubelet_later(key, SimDuration::from_secs(delay), KubeletStep::Probe { idx: i, retry: false });
                 }
                 for i in crashes {
                     self.kubelet_later(key, timing.crash_after, KubeletStep::Crash { idx: i });
                 }
             }
-            KubeletStep::Probe { idx } => {
-                if pod.metadata.terminating() {
+            KubeletStep::Probe { idx, .. } => {
+                // Only a running container is probed (a Failed pod's containers are gone).
+                if pod.metadata.terminating() || pod.status.phase != "Running" {
+                    return;
+                }
+                if !pod.status.container_statuses.get(idx).is_some_and(|s| matches!(s.state, ContainerState::Running { .. })) {
                     return;
                 }
                 let Some(c) = pod.spec.containers.get(idx).cloned() else { return };
@@ -438,7 +460,7 @@ impl World {
                             update_ready(p, now);
                         });
                     }
-                    self.kubelet_later(key, SimDuration::from_secs(period), KubeletStep::Probe { idx });
+                    self.kubelet_later(key, SimDuration::from_secs(period), KubeletStep::Probe { idx, retry: true });
                 } else {
                     if let Some(rt) = self.runtime.get_mut(key) {
                         rt.probe_failures = 0;
@@ -539,9 +561,15 @@ impl World {
             self.after_pull(key, init, idx);
             return;
         }
+        // A retried pull keeps showing the back-off until it fails again or succeeds.
+        let retrying = container_status(pod, init, idx).is_some_and(|s| {
+            matches!(&s.state, ContainerState::Waiting { reason: Some(r), .. } if r == "ImagePullBackOff" || r == "ErrImagePull")
+        });
         self.event(obj, "Normal", "Pulling", format!("Pulling image \"{}\"", c.image), "kubelet");
         let t = b.pull.unwrap_or(self.config.timing.image_pull);
-        self.write_pod(key, |p| set_state(p, init, idx, waiting(if init { "PodInitializing" } else { "ContainerCreating" })));
+        if !retrying {
+            self.write_pod(key, |p| set_state(p, init, idx, waiting(if init { "PodInitializing" } else { "ContainerCreating" })));
+        }
         self.kubelet_later(key, t, KubeletStep::Pulled { init, idx });
     }
 
@@ -585,7 +613,19 @@ impl World {
             self.kubelet_later(key, SimDuration::default(), KubeletStep::Removed);
             return;
         }
-        let containers: Vec<String> = self.pods.get(key).map(|p| p.spec.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+        // The kubelet kills only containers that run.
+        let containers: Vec<String> = self
+            .pods
+            .get(key)
+            .map(|p| {
+                p.status
+                    .container_statuses
+                    .iter()
+                    .filter(|s| matches!(s.state, ContainerState::Running { .. }))
+                    .map(|s| s.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         let node_up = self.pods.get(key).and_then(|p| p.spec.node_name.clone()).is_some_and(|n| self.nodes.get(&n).is_some_and(|n| n.ready));
         if node_up {
             for c in containers {
@@ -622,7 +662,7 @@ impl World {
         self.runtime.entry(key.clone()).or_default().never_ready = never;
         if running {
             for idx in 0..n {
-                self.kubelet_later(key, SimDuration::default(), KubeletStep::Probe { idx });
+                self.kubelet_later(key, SimDuration::default(), KubeletStep::Probe { idx, retry: false });
             }
         }
         true
@@ -700,6 +740,14 @@ fn container(pod: &Pod, init: bool, idx: usize) -> Option<&Container> {
         pod.spec.init_containers.get(idx)
     } else {
         pod.spec.containers.get(idx)
+    }
+}
+
+fn container_status(pod: &Pod, init: bool, idx: usize) -> Option<&ContainerStatus> {
+    if init {
+        pod.status.init_container_statuses.get(idx)
+    } else {
+        pod.status.container_statuses.get(idx)
     }
 }
 

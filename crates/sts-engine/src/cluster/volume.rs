@@ -175,6 +175,16 @@ impl World {
             },
             status: PvStatus { phase: "Available".into() },
         };
+        // A volume provisioned for a chosen node (WaitForFirstConsumer, local storage)
+        // lives on that node: pods using it can only run there.
+        if let Some(node) = claim.metadata.annotations.get(SELECTED_NODE) {
+            pv.spec.extra.insert(
+                "nodeAffinity".into(),
+                serde_json::json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                    {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}
+                ]}]}}),
+            );
+        }
         self.stamp_new(&mut pv.metadata);
         self.volume_record("ADDED", &pv);
         self.volumes.insert(name.clone(), pv);
@@ -254,6 +264,28 @@ impl World {
         for k in keys {
             self.schedule(self.now, Work::BindClaim(k));
         }
+    }
+
+    /// The hostnames a volume is pinned to by `spec.nodeAffinity` (empty: any node).
+    pub(crate) fn volume_hosts(&self, pv_name: &str) -> Vec<String> {
+        let Some(pv) = self.volumes.get(pv_name) else { return Vec::new() };
+        let Some(aff) = pv.spec.extra.get("nodeAffinity") else { return Vec::new() };
+        let terms = aff.pointer("/required/nodeSelectorTerms").and_then(|t| t.as_array());
+        let mut hosts = Vec::new();
+        for t in terms.into_iter().flatten() {
+            for e in t.get("matchExpressions").and_then(|e| e.as_array()).into_iter().flatten() {
+                if e.get("key").and_then(|k| k.as_str()) == Some("kubernetes.io/hostname")
+                    && e.get("operator").and_then(|o| o.as_str()) == Some("In")
+                {
+                    for v in e.get("values").and_then(|v| v.as_array()).into_iter().flatten() {
+                        if let Some(v) = v.as_str() {
+                            hosts.push(v.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        hosts
     }
 
     /// Stores a static PersistentVolume.

@@ -89,6 +89,24 @@ pub fn terminating(held: &Held, pod: &str) -> Option<Blocker> {
     )
 }
 
+/// U-6: under OrderedReady, a pod that is not Ready and not at the update revision
+/// blocks every sync before the update step could replace it: the rollout is stuck
+/// until someone deletes the pod.
+pub fn stuck_rollout(pod: &str) -> Blocker {
+    Blocker {
+        pod: Some(pod.to_string()),
+        reason: "StuckRollout",
+        en: format!(
+            "the rollout cannot continue: {pod} runs an old revision and is not Running and \
+             Ready; under OrderedReady the controller waits for it instead of replacing it — if \
+             it never becomes Ready, delete {pod} (after fixing the template) to recover"
+        ),
+        zh: format!(
+            "滚动更新无法继续：{pod} 运行的是旧修订版本，且不是 Running 且 Ready；在 OrderedReady 下控制器会等待它而不是替换它——如果它一直无法 Ready，请（修正模板后）删除 {pod} 以恢复"
+        ),
+    }
+}
+
 /// R-15/M-1: Ready, but not yet for `minReadySeconds`.
 pub fn not_available(held: &Held, pod: &str, min_ready_seconds: i32) -> Option<Blocker> {
     join(
@@ -156,11 +174,12 @@ pub fn update_waits(next: Option<&str>, pod: &str) -> Option<Blocker> {
 /// R-19/U-4: OnDelete leaves old pods alone until someone deletes them.
 pub fn on_delete(pods: &[String], revision: &str) -> Blocker {
     let list = pods.join(", ");
+    let verb = if pods.len() == 1 { "keeps" } else { "keep" };
     Blocker {
         pod: pods.first().cloned(),
         reason: "OnDelete",
         en: format!(
-            "{list} keep the old template: updateStrategy is OnDelete, so a pod gets revision \
+            "{list} {verb} the old template: updateStrategy is OnDelete, so a pod gets revision \
              {revision} only when you delete it"
         ),
         zh: format!(
@@ -172,11 +191,12 @@ pub fn on_delete(pods: &[String], revision: &str) -> Blocker {
 /// U-1: pods below the partition keep the current revision.
 pub fn partition(pods: &[String], partition: i32) -> Blocker {
     let list = pods.join(", ");
+    let (verb, their) = if pods.len() == 1 { ("keeps", "its") } else { ("keep", "their") };
     Blocker {
         pod: pods.first().cloned(),
         reason: "Partition",
         en: format!(
-            "{list} keep the current revision: their index is below partition {partition} \
+            "{list} {verb} the current revision: {their} index is below partition {partition} \
              (partition is an index threshold, not a count)"
         ),
         zh: format!(

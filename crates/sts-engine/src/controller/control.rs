@@ -488,6 +488,13 @@ impl Sync<'_, '_, '_> {
                 return Slot::Stop(blocker::terminating(&self.held_after(ordinal), &pod_name));
             }
             if !pod.running_and_ready() {
+                let outdated = self.set().strategy() == UpdateStrategyType::RollingUpdate
+                    && ordinal - self.start >= self.set().partition().max(0)
+                    && pod.revision() != Some(self.revs.update.metadata.name.as_str());
+                if outdated {
+                    // U-6: the pod the rollout would replace blocks the rollout itself.
+                    return Slot::Stop(Some(blocker::stuck_rollout(&pod_name)));
+                }
                 return Slot::Stop(blocker::not_ready(&self.held_after(ordinal), &pod_name));
             }
             let since = pod.ready_condition().map(|c| c.last_transition).unwrap_or_default();

@@ -1,0 +1,197 @@
+//! `cargo xtask test` (and `ci`): every stage runs, even after a failure, so one run
+//! shows everything that is wrong; the exit status is non-zero if any stage failed.
+
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+use crate::{cargo, scenario_files, workspace_root, Failure, Result};
+
+const WASM: &str = "wasm32-unknown-unknown";
+
+enum Outcome {
+    Passed,
+    Failed(String),
+    Skipped(String),
+}
+
+pub fn run(args: &[String]) -> Result {
+    if let Some(a) = args.first() {
+        return Err(Failure::Usage(format!("test takes no arguments (got {a:?})")));
+    }
+    let stages: [(&str, fn() -> Outcome); 6] = [
+        ("cargo test --workspace", tests),
+        ("wasm32 build of sts-engine", wasm),
+        ("no getrandom in sts-engine's dependencies", no_getrandom),
+        ("sts check scenarios/*.yaml", scenarios),
+        ("cargo clippy --workspace --all-targets -- -D warnings", clippy),
+        ("cargo fmt --check", fmt),
+    ];
+    let all = Instant::now();
+    let (mut passed, mut failed, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, stage) in stages {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let outcome = stage();
+        let secs = started.elapsed().as_secs_f64();
+        match outcome {
+            Outcome::Passed => {
+                println!("==> ok: {name} ({secs:.1}s)");
+                passed.push(name);
+            }
+            Outcome::Failed(why) => {
+                println!("==> FAILED: {name} ({secs:.1}s): {why}");
+                failed.push(name);
+            }
+            Outcome::Skipped(why) => {
+                println!("==> skipped: {name}: {why}");
+                skipped.push(name);
+            }
+        }
+    }
+    println!();
+    for name in &failed {
+        println!("failed: {name}");
+    }
+    for name in &skipped {
+        println!("skipped: {name}");
+    }
+    let skipped_note = if skipped.is_empty() { String::new() } else { format!(", {} skipped", skipped.len()) };
+    println!(
+        "xtask test: {} passed, {} failed{skipped_note} ({:.0}s)",
+        passed.len(),
+        failed.len(),
+        all.elapsed().as_secs_f64()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Failed(format!("{} stage(s) failed", failed.len())))
+    }
+}
+
+/// Runs a command with inherited output; passes when it exits 0.
+fn status(mut c: Command) -> Outcome {
+    match c.status() {
+        Ok(s) if s.success() => Outcome::Passed,
+        Ok(s) => Outcome::Failed(format!("exited with {s}")),
+        Err(e) => Outcome::Failed(format!("could not start: {e}")),
+    }
+}
+
+/// Runs a command capturing its output.
+fn output(mut c: Command) -> std::io::Result<Output> {
+    c.stdin(Stdio::null()).output()
+}
+
+fn tests() -> Outcome {
+    let mut c = cargo();
+    c.args(["test", "--workspace"]);
+    status(c)
+}
+
+fn wasm() -> Outcome {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    match installed {
+        Ok(o) if o.status.success() => {
+            if !String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == WASM) {
+                println!("installing the {WASM} target: rustup target add {WASM}");
+                let mut add = Command::new("rustup");
+                add.args(["target", "add", WASM]);
+                if let Outcome::Failed(why) = status(add) {
+                    return Outcome::Failed(format!("rustup target add {WASM}: {why}"));
+                }
+            }
+        }
+        // No rustup (e.g. a distribution toolchain): try the build; it explains what is missing.
+        _ => println!("rustup not found; assuming the {WASM} standard library is installed"),
+    }
+    let mut c = cargo();
+    c.args(["build", "-p", "sts-engine", "--target", WASM]);
+    status(c)
+}
+
+/// `cargo tree -i getrandom` prints the crates that pull it in; when it is absent it exits
+/// non-zero with "did not match any packages". Any match fails (the core takes no OS entropy).
+fn no_getrandom() -> Outcome {
+    let mut c = cargo();
+    c.args(["tree", "-p", "sts-engine", "-e", "normal", "--target", "all", "-i", "getrandom"]);
+    let o = match output(c) {
+        Ok(o) => o,
+        Err(e) => return Outcome::Failed(format!("could not start cargo tree: {e}")),
+    };
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    if stdout.contains("getrandom") {
+        println!("{stdout}");
+        return Outcome::Failed("sts-engine depends on getrandom (see the tree above)".into());
+    }
+    if o.status.success() || stderr.contains("did not match") {
+        println!("getrandom: not a dependency of sts-engine");
+        Outcome::Passed
+    } else {
+        eprintln!("{stderr}");
+        Outcome::Failed(format!("cargo tree exited with {}", o.status))
+    }
+}
+
+fn scenarios() -> Outcome {
+    let root = workspace_root();
+    let files = match scenario_files(&root.join("scenarios")) {
+        Ok(f) => f,
+        Err(e) => return Outcome::Failed(format!("cannot list scenarios/: {e}")),
+    };
+    if files.is_empty() {
+        return Outcome::Failed("scenarios/ holds no .yaml file".into());
+    }
+    let mut c = cargo();
+    c.args(["run", "--quiet", "-p", "sts-cli", "--release", "--", "check"]);
+    for f in files {
+        c.arg(f.strip_prefix(&root).unwrap_or(&f));
+    }
+    status(c)
+}
+
+/// Whether `cargo <sub> --version` works (the rustup component is installed).
+fn has_component(sub: &str) -> bool {
+    let mut c = cargo();
+    c.args([sub, "--version"]);
+    output(c).is_ok_and(|o| o.status.success())
+}
+
+fn clippy() -> Outcome {
+    if !has_component("clippy") {
+        return Outcome::Skipped("clippy is not installed (rustup component add clippy)".into());
+    }
+    let mut c = cargo();
+    c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    status(c)
+}
+
+fn fmt() -> Outcome {
+    if !has_component("fmt") {
+        return Outcome::Skipped("rustfmt is not installed (rustup component add rustfmt)".into());
+    }
+    let mut c = cargo();
+    c.args(["fmt", "--all", "--check"]);
+    match c.output() {
+        Ok(o) if o.status.success() => Outcome::Passed,
+        Ok(o) => {
+            let diff = String::from_utf8_lossy(&o.stdout);
+            let files: Vec<&str> = diff
+                .lines()
+                .filter_map(|l| l.strip_prefix("Diff in "))
+                .map(|l| l.split(':').next().unwrap_or(l))
+                .collect();
+            let mut unique = files.clone();
+            unique.dedup();
+            print!("{diff}");
+            eprint!("{}", String::from_utf8_lossy(&o.stderr));
+            Outcome::Failed(format!(
+                "not formatted ({} place(s) in {} file(s)); run `cargo fmt --all`",
+                files.len(),
+                unique.len()
+            ))
+        }
+        Err(e) => Outcome::Failed(format!("could not start cargo fmt: {e}")),
+    }
+}
