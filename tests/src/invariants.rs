@@ -17,7 +17,6 @@ struct PodFacts {
     healthy: bool,
     ready_since: sts_engine::time::SimTime,
     min_ready: i32,
-    terminating: bool,
     node: Option<String>,
 }
 
@@ -56,7 +55,6 @@ fn snapshot(w: &World) -> (BTreeMap<Key, PodFacts>, BTreeMap<Key, SetFacts>) {
                     healthy: p.running_and_ready() && !p.metadata.terminating(),
                     ready_since: since,
                     min_ready,
-                    terminating: p.metadata.terminating(),
                     node: p.spec.node_name.clone(),
                 },
             )

@@ -361,7 +361,7 @@ fn set_image(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String
     let skip = if args.pos.get(1).is_some_and(|w| w.contains('/')) { 2 } else { 3 };
     let pairs: Vec<(String, String)> = args.pos[skip.min(args.pos.len())..]
         .iter()
-        .map(|p| p.split_once('=').map(|(a, b)| (a.to_string(), b.to_string())).ok_or_else(|| format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")))
+        .map(|p| p.split_once('=').map(|(a, b)| (a.to_string(), b.to_string())).ok_or_else(|| format!("error: invalid image update {p:?}: expected CONTAINER_NAME=IMAGE")))
         .collect::<Result<_, _>>()?;
     if pairs.is_empty() {
         return Err("error: at least one image update is required".into());
@@ -576,8 +576,9 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
     revs.sort_by_key(|r| r.revision);
     match sub.as_str() {
         "status" => {
-            let (line, done) = rollout_status(&set)?;
-            Ok(Outcome { output: line.trim_end().to_string(), exit: if done { 0 } else { 0 } })
+            // One-shot (like `--watch=false`): the line for the current state.
+            let (line, _done) = rollout_status(&set)?;
+            Ok(Outcome::ok(line.trim_end()))
         }
         "history" => {
             let mut out = format!("statefulset.apps/{name} \n");

@@ -235,6 +235,21 @@ impl Timeline {
         }
     }
 
+    /// Steps until a StatefulSet sync issues API writes ("step to the next controller
+    /// action"); returns that step's report, or `None` if the world went quiet first.
+    pub fn step_to_controller_action(&mut self) -> Option<StepReport> {
+        for _ in 0..crate::scenario::MAX_STEPS_PER_WAIT {
+            if self.world.quiet() {
+                return None;
+            }
+            let r = self.step()?;
+            if r.controller_acted {
+                return Some(r);
+            }
+        }
+        None
+    }
+
     /// Goes back one entry.
     pub fn back(&mut self) {
         if self.position > 0 {
@@ -248,5 +263,71 @@ impl Timeline {
     /// results). These are not part of the history: going back drops them.
     pub fn world_mut_for_records(&mut self) -> &mut World {
         &mut self.world
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario;
+
+    fn timeline() -> Timeline {
+        let s = scenario::parse(&crate::bench::scenario_yaml(3, 3)).expect("parses");
+        let mut w = scenario::build_world(&s);
+        w.apply_manifests(&s.manifests);
+        Timeline::new(w)
+    }
+
+    fn fingerprint(w: &World) -> Vec<String> {
+        w.trace.iter().map(|e| e.text()).collect()
+    }
+
+    #[test]
+    fn going_back_restores_exactly_the_earlier_state() {
+        let mut tl = timeline();
+        tl.every = 8; // many checkpoints
+        let mut seen = Vec::new();
+        for _ in 0..60 {
+            seen.push((tl.position(), fingerprint(tl.world()), tl.world().now, tl.world().pods.clone()));
+            if tl.step().is_none() {
+                break;
+            }
+        }
+        for (pos, trace, now, pods) in seen.iter().rev() {
+            tl.seek(*pos);
+            assert_eq!(tl.position(), *pos);
+            assert_eq!(&fingerprint(tl.world()), trace, "trace at position {pos}");
+            assert_eq!(tl.world().now, *now);
+            assert_eq!(&tl.world().pods, pods, "pods at position {pos}");
+        }
+        // And forward again, by replay.
+        let (last_pos, last_trace, _, _) = seen.last().cloned().expect("steps ran");
+        tl.seek(last_pos);
+        assert_eq!(fingerprint(tl.world()), last_trace);
+    }
+
+    #[test]
+    fn an_input_in_the_past_forks_the_timeline() {
+        let mut tl = timeline();
+        for _ in 0..30 {
+            tl.step();
+        }
+        let end = tl.len();
+        tl.seek(10);
+        assert!(tl.in_past());
+        let out = tl.input(Input::Kubectl("kubectl scale statefulset web --replicas=1".into()));
+        assert_eq!(out.output, "statefulset.apps/web scaled");
+        assert_eq!(tl.len(), 11, "the future after position 10 was dropped (was {end})");
+        assert!(!tl.in_past());
+        scenario::run_until_settled(&mut tl);
+        assert_eq!(tl.world().pods.len(), 1, "the fork continued from the edited past");
+    }
+
+    #[test]
+    fn step_to_controller_action_stops_at_a_sync_that_writes() {
+        let mut tl = timeline();
+        let r = tl.step_to_controller_action().expect("the controller acts");
+        assert!(matches!(r.work, crate::world::Work::Sync(_)));
+        assert!(!tl.world().pods.is_empty(), "the first action creates web-0");
     }
 }

@@ -149,10 +149,7 @@ impl TraceEntry {
                         col(c, "updateRevision")
                     ),
                     _ => {
-                        let rest: Vec<String> = c
-                            .iter()
-                            .map(|(k, _)| format!("{k}={}", col(c, k)))
-                            .collect();
+                        let rest: Vec<String> = c.keys().map(|k| format!("{k}={}", col(c, k))).collect();
                         format!("t={t}  {}/{} {} {}", o.kind.to_lowercase(), o.name, o.verb, rest.join(" "))
                     }
                 }

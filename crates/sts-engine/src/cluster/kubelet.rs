@@ -214,7 +214,14 @@ impl World {
                 if let Some(rt) = self.runtime.get_mut(&key) {
                     rt.pending_node = None;
                 }
-                self.bind_pod(&key, &node);
+                if self.nodes.get(&node).is_some_and(|n| n.ready) {
+                    self.bind_pod(&key, &node);
+                } else {
+                    // The chosen node went down meanwhile: schedule again (the volume
+                    // now pins the pod to that node, so it may stay Pending).
+                    let uid = self.pods.get(&key).map(|p| p.metadata.uid.clone()).unwrap_or_default();
+                    self.schedule(self.now, Work::Schedule { pod: key.clone(), uid });
+                }
             }
         }
     }
@@ -705,7 +712,7 @@ impl World {
     }
 
     pub(crate) fn node_not_ready(&mut self, name: &str, epoch: u64) {
-        if self.node_epoch_mut(name).to_owned() != epoch || self.nodes.get(name).is_none_or(|n| n.ready) {
+        if *self.node_epoch_mut(name) != epoch || self.nodes.get(name).is_none_or(|n| n.ready) {
             return;
         }
         self.event(format!("Node/{name}"), "Normal", "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "node-controller");
@@ -719,7 +726,7 @@ impl World {
     }
 
     pub(crate) fn evict_node(&mut self, name: &str, epoch: u64) {
-        if self.node_epoch_mut(name).to_owned() != epoch || self.nodes.get(name).is_none_or(|n| n.ready) {
+        if *self.node_epoch_mut(name) != epoch || self.nodes.get(name).is_none_or(|n| n.ready) {
             return;
         }
         let keys: Vec<Key> = self

@@ -111,7 +111,7 @@ impl World {
             return;
         }
         if sc.provisioner == "kubernetes.io/no-provisioner" {
-            self.event(obj, "Normal", "WaitForPodScheduled", format!("waiting for pod to be scheduled"), "persistentvolume-controller");
+            self.event(obj, "Normal", "WaitForPodScheduled", "waiting for pod to be scheduled".into(), "persistentvolume-controller");
             return;
         }
         self.start_provisioning(key, &sc);
@@ -299,7 +299,7 @@ impl World {
             self.volume_record("MODIFIED", &pv);
         } else {
             self.stamp_new(&mut pv.metadata);
-            pv.status.phase = if pv.spec.claim_ref.is_some() { "Available".into() } else { "Available".into() };
+            pv.status.phase = "Available".into();
             self.volume_record("ADDED", &pv);
         }
         self.volumes.insert(name, pv);

@@ -233,7 +233,7 @@ pub fn claim_refs(
         .filter(|r| {
             let is_set = is_ref_to(r, "StatefulSet", &set.metadata.name);
             let is_pod = is_ref_to(r, "Pod", &pod.metadata.name);
-            !(is_set && !want_set) && !(is_pod && !want_pod)
+            (!is_set || want_set) && (!is_pod || want_pod)
         })
         .cloned()
         .collect();
