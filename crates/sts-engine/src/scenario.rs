@@ -312,9 +312,27 @@ pub struct Expect {
     /// DNS names that must resolve (true) or not (false).
     #[serde(default)]
     pub dns: BTreeMap<String, bool>,
-    /// Event messages (substrings) that must have been recorded, in order.
+    /// Event messages (substrings) or reasons that must have been recorded, in order.
     #[serde(default)]
     pub events: Vec<String>,
+    /// What the last command printed and its exit code.
+    #[serde(default)]
+    pub command: Option<CommandExpect>,
+}
+
+/// Expected result of the last command.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CommandExpect {
+    /// Exit code.
+    #[serde(default)]
+    pub exit: Option<i32>,
+    /// The exact output (trailing whitespace ignored).
+    #[serde(default)]
+    pub output: Option<String>,
+    /// A substring of the output.
+    #[serde(default)]
+    pub contains: Option<String>,
 }
 
 /// Expected pod state.
@@ -916,9 +934,45 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             diffs.push(format!("dns {name}: expected {}, found {}", if *want { "resolves" } else { "no record" }, if is { "resolves" } else { "no record" }));
         }
     }
+    if let Some(ce) = &e.command {
+        let last = w.trace.iter().rev().find_map(|t| match &t.record {
+            Record::Command(c) => Some(c),
+            _ => None,
+        });
+        match last {
+            None => diffs.push("command: no command has run".into()),
+            Some(c) => {
+                if let Some(x) = ce.exit {
+                    if x != c.exit {
+                        diffs.push(format!("command `{}`: exit expected {x}, found {}", c.command, c.exit));
+                    }
+                }
+                if let Some(o) = &ce.output {
+                    if o.trim_end() != c.output.trim_end() {
+                        diffs.push(format!("command `{}`: output expected {:?}, found {:?}", c.command, o.trim_end(), c.output.trim_end()));
+                    }
+                }
+                if let Some(sub) = &ce.contains {
+                    if !c.output.contains(sub.as_str()) {
+                        diffs.push(format!("command `{}`: output expected to contain {sub:?}, found {:?}", c.command, c.output));
+                    }
+                }
+            }
+        }
+    }
+    // Events are matched in the order they were recorded (the trace), so a repeated
+    // message can be matched again.
+    let recorded: Vec<(&str, &str)> = w
+        .trace
+        .iter()
+        .filter_map(|t| match &t.record {
+            Record::Event(ev) => Some((ev.reason.as_str(), ev.message.as_str())),
+            _ => None,
+        })
+        .collect();
     let mut from = 0;
     for msg in &e.events {
-        match w.events.iter().skip(from).position(|ev| ev.message.contains(msg.as_str()) || ev.reason == *msg) {
+        match recorded.iter().skip(from).position(|(reason, message)| message.contains(msg.as_str()) || *reason == msg) {
             Some(i) => from += i + 1,
             None => diffs.push(format!("events: no event matching {msg:?} (in order)")),
         }

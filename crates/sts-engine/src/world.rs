@@ -912,6 +912,9 @@ impl World {
                 };
                 let set = set.clone();
                 self.set_record("MODIFIED", &set);
+                // A status write is an update of the StatefulSet: it queues another
+                // sync (T-1), which e.g. truncates history with the new currentRevision.
+                self.schedule(self.now, Work::Sync(key.clone()));
             }
         }
         self.set_blocker(key, decision.blocker);

@@ -111,7 +111,8 @@ impl World {
             return;
         }
         if sc.provisioner == "kubernetes.io/no-provisioner" {
-            self.event(obj, "Normal", "WaitForPodScheduled", "waiting for pod to be scheduled".into(), "persistentvolume-controller");
+            // Static volumes only: the claim waits for a matching PV to appear.
+            self.event(obj, "Warning", "ProvisioningFailed", "no volume plugin matched name: kubernetes.io/no-provisioner".into(), "persistentvolume-controller");
             return;
         }
         self.start_provisioning(key, &sc);
