@@ -206,7 +206,9 @@ pub struct World {
     pub steps: u64,
     seq: u64,
     queue: BTreeMap<(SimTime, u64), Work>,
-    queued: BTreeSet<(SimTime, Work)>,
+    /// Syncs already queued, so that a burst of pod events at one instant coalesces
+    /// into one sync (the controller's work queue).
+    queued_syncs: BTreeSet<(SimTime, Key)>,
     /// Cluster settings.
     pub config: Config,
     pub(crate) rng: SimRng,
@@ -232,8 +234,9 @@ pub struct World {
     pub services: BTreeMap<Key, Service>,
     /// Other objects applied (ConfigMaps, Secrets…), kept as-is.
     pub others: BTreeMap<(String, String, String), crate::manifest::Object>,
-    /// Every Event, oldest first.
+    /// Every Event, oldest first (repeats aggregated into `count`).
     pub events: Vec<Event>,
+    event_index: BTreeMap<u64, usize>,
     pub(crate) runtime: BTreeMap<Key, PodRuntime>,
     /// Pods the scheduler could not place; retried when the cluster changes.
     pub(crate) unschedulable: BTreeSet<Key>,
@@ -281,7 +284,7 @@ impl World {
             steps: 0,
             seq: 0,
             queue: BTreeMap::new(),
-            queued: BTreeSet::new(),
+            queued_syncs: BTreeSet::new(),
             config,
             rng: SimRng::new(seed),
             next_uid: 1,
@@ -298,6 +301,7 @@ impl World {
             services: BTreeMap::new(),
             others: BTreeMap::new(),
             events: Vec::new(),
+            event_index: BTreeMap::new(),
             runtime: BTreeMap::new(),
             unschedulable: BTreeSet::new(),
             parked: BTreeMap::new(),
@@ -321,8 +325,10 @@ impl World {
     /// Queues `work` at `at` (at most once per time and item).
     pub(crate) fn schedule(&mut self, at: SimTime, work: Work) {
         let at = at.max(self.now);
-        if !self.queued.insert((at, work.clone())) {
-            return;
+        if let Work::Sync(k) = &work {
+            if !self.queued_syncs.insert((at, k.clone())) {
+                return;
+            }
         }
         self.seq += 1;
         self.queue.insert((at, self.seq), work);
@@ -354,7 +360,9 @@ impl World {
     pub fn step(&mut self) -> Option<StepReport> {
         let (&(at, seq), _) = self.queue.iter().next()?;
         let work = self.queue.remove(&(at, seq))?;
-        self.queued.remove(&(at, work.clone()));
+        if let Work::Sync(k) = &work {
+            self.queued_syncs.remove(&(at, k.clone()));
+        }
         self.now = at;
         self.steps += 1;
         let before = self.trace.len();
@@ -428,13 +436,19 @@ impl World {
             message: message.clone(),
             event_type: type_.to_string(),
         }));
-        if let Some(e) = self.events.iter_mut().rev().take(32).find(|e| {
-            e.object == object && e.reason == reason && e.message == message && e.type_ == type_
-        }) {
-            e.count += 1;
-            e.time = self.now;
-            return;
+        // Identical events are aggregated (the recorder's correlator): look the key up by
+        // its hash, then confirm on the strings.
+        let h = event_key_hash(&object, type_, reason, &message);
+        if let Some(&i) = self.event_index.get(&h) {
+            if let Some(e) = self.events.get_mut(i) {
+                if e.object == object && e.reason == reason && e.message == message && e.type_ == type_ {
+                    e.count += 1;
+                    e.time = self.now;
+                    return;
+                }
+            }
         }
+        self.event_index.insert(h, self.events.len());
         self.events.push(Event {
             type_: type_.to_string(),
             reason: reason.to_string(),
@@ -464,9 +478,6 @@ impl World {
     }
 
     fn set_record(&mut self, verb: &'static str, set: &StatefulSet) {
-        if !self.config.record_objects {
-            return;
-        }
         let s = &set.status;
         let mut c = BTreeMap::new();
         c.insert("ready", json!(printers::sts_ready(set)));
@@ -770,6 +781,11 @@ impl World {
 
     /// T-5: adopt orphans and release pods whose labels stopped matching.
     fn claim_pods(&mut self, key: &Key) {
+        let in_ns = |s: &BTreeSet<Key>| s.range((key.0.clone(), String::new())..).next().is_some_and(|(ns, _)| *ns == key.0);
+        let orphan_revisions = self.revisions.iter().any(|(_, r)| r.metadata.owner_references.is_empty());
+        if !in_ns(&self.orphans) && !in_ns(&self.relabeled) && !orphan_revisions {
+            return;
+        }
         let Some(set) = self.sets.get(key).cloned() else { return };
         if set.spec.selector.as_ref().is_none_or(LabelSelector::is_empty) {
             return;
@@ -910,8 +926,10 @@ impl World {
                     self.resource_version += 1;
                     self.resource_version.to_string()
                 };
-                let set = set.clone();
-                self.set_record("MODIFIED", &set);
+                if self.config.record_objects {
+                    let set = set.clone();
+                    self.set_record("MODIFIED", &set);
+                }
                 // A status write is an update of the StatefulSet: it queues another
                 // sync (T-1), which e.g. truncates history with the new currentRevision.
                 self.schedule(self.now, Work::Sync(key.clone()));
@@ -1007,8 +1025,10 @@ impl World {
     pub(crate) fn store_set(&mut self, mut set: StatefulSet, created: bool) {
         let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
         set.metadata.resource_version = self.next_rv();
-        self.sets.insert(key.clone(), set.clone());
-        self.set_record(if created { "ADDED" } else { "MODIFIED" }, &set);
+        if self.config.record_objects {
+            self.set_record(if created { "ADDED" } else { "MODIFIED" }, &set);
+        }
+        self.sets.insert(key.clone(), set);
         self.rebuild_index(&key);
         self.schedule(self.now, Work::Sync(key));
     }
@@ -1016,13 +1036,27 @@ impl World {
     /// Removes a StatefulSet object (after deletion), leaving dependents to the GC.
     pub(crate) fn remove_set(&mut self, key: &Key) {
         if let Some(set) = self.sets.remove(key) {
-            self.set_record("DELETED", &set);
+            if self.config.record_objects {
+                self.set_record("DELETED", &set);
+            }
         }
         self.index.remove(key);
         self.digests.remove(key);
         self.retries.remove(key);
         self.set_blocker(key, None);
     }
+}
+
+/// FNV-1a over an event's identity, for the aggregation index.
+fn event_key_hash(object: &str, type_: &str, reason: &str, message: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [object, type_, reason, message] {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// Claims of one namespace, as the controller sees them.

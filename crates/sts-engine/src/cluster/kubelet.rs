@@ -589,12 +589,20 @@ impl World {
             self.kubelet_later(key, t, KubeletStep::Started { init: true, idx });
         } else {
             // App images are pulled one after another, then all containers start.
+            let mut pulled = 0;
             if let Some(rt) = self.runtime.get_mut(key) {
                 if rt.app_pulled == idx {
                     rt.app_pulled += 1;
                 }
+                pulled = rt.app_pulled;
             }
-            self.kubelet_later(key, SimDuration::default(), KubeletStep::Next);
+            let total = self.pods.get(key).map_or(0, |p| p.spec.containers.len());
+            if pulled >= total {
+                let t = self.config.timing.container_start;
+                self.kubelet_later(key, t, KubeletStep::Started { init: false, idx: 0 });
+            } else {
+                self.kubelet_later(key, SimDuration::default(), KubeletStep::Next);
+            }
         }
     }
 

@@ -25,6 +25,7 @@ use super::status;
 use super::{available, Action, ClaimLookup, Decision, SyncInput};
 use crate::model::*;
 use crate::time::{SimDuration, SimTime};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// The slots one sync visits. Every method returns ordinals (not indexes).
@@ -143,25 +144,25 @@ impl PodsView for LiteralView<'_> {
 }
 
 /// The revisions one sync works with (R-1…R-5).
-struct Revisions {
-    current: ControllerRevision,
-    update: ControllerRevision,
+struct Revisions<'r> {
+    current: Cow<'r, ControllerRevision>,
+    update: Cow<'r, ControllerRevision>,
     collision_count: i32,
 }
 
 /// picks (and if needed creates or renumbers) the update revision, and finds
 /// the current one.
-fn choose_revisions(input: &SyncInput, actions: &mut Vec<Action>) -> Revisions {
+fn choose_revisions<'r>(input: &SyncInput<'r>, actions: &mut Vec<Action>) -> Revisions<'r> {
     let set = input.set;
     let data = &input.digest.data;
     let revs = &input.revisions;
     let next_number = revs.last().map_or(1, |r| r.revision + 1);
     let mut collision_count = set.status.collision_count.unwrap_or(0);
     let equal: Vec<&&ControllerRevision> = revs.iter().filter(|r| r.data == *data).collect();
-    let update: ControllerRevision = if let Some(most_recent_equal) = equal.last() {
+    let update: Cow<'r, ControllerRevision> = if let Some(most_recent_equal) = equal.last() {
         if revs.last().is_some_and(|newest| newest.data == *data) {
             // R-4a: the newest revision already holds this template.
-            (**most_recent_equal).clone()
+            Cow::Borrowed(**most_recent_equal)
         } else {
             // R-4b: the template went back to an earlier revision; renumber it.
             let mut r = (**most_recent_equal).clone();
@@ -170,14 +171,14 @@ fn choose_revisions(input: &SyncInput, actions: &mut Vec<Action>) -> Revisions {
                 name: r.metadata.name.clone(),
                 revision: next_number,
             });
-            r
+            Cow::Owned(r)
         }
     } else {
         // R-4c: a new revision, resolving hash collisions by bumping collisionCount.
         loop {
             let name = revision::revision_name(&set.metadata.name, data, collision_count);
             match (input.revision_exists)(&name) {
-                Some(existing) if existing.data == *data => break existing.clone(),
+                Some(existing) if existing.data == *data => break Cow::Borrowed(existing),
                 Some(_) => collision_count += 1,
                 None => {
                     let mut labels = set.spec.template.metadata.labels.clone();
@@ -199,16 +200,15 @@ fn choose_revisions(input: &SyncInput, actions: &mut Vec<Action>) -> Revisions {
                         template: set.spec.template.clone(),
                     };
                     actions.push(Action::CreateRevision(rev.clone()));
-                    break rev;
+                    break Cow::Owned(rev);
                 }
             }
         }
     };
-    let current = revs
-        .iter()
-        .find(|r| r.metadata.name == set.status.current_revision)
-        .map(|r| (*r).clone())
-        .unwrap_or_else(|| update.clone());
+    let current = match revs.iter().find(|r| r.metadata.name == set.status.current_revision) {
+        Some(r) => Cow::Borrowed(*r),
+        None => update.clone(),
+    };
     Revisions { current, update, collision_count }
 }
 
@@ -354,7 +354,7 @@ enum Slot {
 struct Sync<'s, 'i, 'v> {
     input: &'s SyncInput<'i>,
     view: &'v dyn PodsView,
-    revs: Revisions,
+    revs: Revisions<'i>,
     actions: Vec<Action>,
     start: i32,
     end: i32,
