@@ -531,7 +531,7 @@ impl World {
         *n
     }
 
-    fn revision_record(&mut self, verb: &'static str, rev: &ControllerRevision) {
+    pub(crate) fn revision_record(&mut self, verb: &'static str, rev: &ControllerRevision) {
         let mut c = BTreeMap::new();
         c.insert("revision", json!(rev.revision));
         let owner = rev.metadata.controller_ref().map(|r| format!("statefulset.apps/{}", r.name)).unwrap_or_default();

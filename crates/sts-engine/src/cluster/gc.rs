@@ -6,6 +6,7 @@
 //! stays Terminating (pvc-protection) until no pod uses it.
 
 use crate::model::*;
+use std::collections::BTreeMap;
 use crate::world::{Key, Work, World};
 
 /// How dependents of a deleted object are treated (`--cascade`).
@@ -125,7 +126,7 @@ impl World {
             .collect();
         for k in revs {
             if let Some(r) = self.revisions.remove(&k) {
-                self.push_revision_deleted(&r);
+                self.revision_record("DELETED", &r);
             }
         }
         // Foreground deletions whose blocking dependents are gone.
@@ -147,17 +148,6 @@ impl World {
         }
     }
 
-    fn push_revision_deleted(&mut self, r: &ControllerRevision) {
-        let mut c = std::collections::BTreeMap::new();
-        c.insert("revision", serde_json::json!(r.revision));
-        self.push(crate::trace::Record::Object(crate::trace::ObjectRecord {
-            verb: "DELETED",
-            kind: "ControllerRevision",
-            name: r.metadata.name.clone(),
-            columns: c,
-        }));
-    }
-
     /// Deletes a StatefulSet with the given propagation (X-1…X-3).
     pub fn delete_set(&mut self, key: &Key, propagation: Propagation) -> bool {
         let Some(set) = self.sets.get(key).cloned() else { return false };
@@ -174,46 +164,23 @@ impl World {
                 s.metadata.finalizers = vec!["foregroundDeletion".into()];
                 self.store_set(s, false);
                 // Dependents go now; the set goes once they are gone.
-                let pods: Vec<Key> = self
-                    .pods
-                    .iter()
-                    .filter(|(_, p)| p.metadata.owner_references.iter().any(|r| r.uid == uid))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for k in pods {
+                for k in owned_by(&self.pods, |p| &p.metadata, &uid) {
                     self.delete_pod(&k, None);
                 }
-                let claims: Vec<Key> = self
-                    .claims
-                    .iter()
-                    .filter(|(_, c)| c.metadata.owner_references.iter().any(|r| r.uid == uid))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for k in claims {
+                for k in owned_by(&self.claims, |c| &c.metadata, &uid) {
                     self.delete_claim(&k);
                 }
                 self.schedule(self.now, Work::CollectGarbage);
             }
             Propagation::Orphan => {
                 // The GC strips the owner references, then the set goes.
-                let pods: Vec<Key> = self
-                    .pods
-                    .iter()
-                    .filter(|(_, p)| p.metadata.owner_references.iter().any(|r| r.uid == uid))
-                    .map(|(k, _)| k.clone())
-                    .collect();
+                let pods = owned_by(&self.pods, |p| &p.metadata, &uid);
                 self.remove_set(key);
                 for k in pods {
                     let u = uid.clone();
                     self.write_pod(&k, |p| p.metadata.owner_references.retain(|r| r.uid != u));
                 }
-                let claims: Vec<Key> = self
-                    .claims
-                    .iter()
-                    .filter(|(_, c)| c.metadata.owner_references.iter().any(|r| r.uid == uid))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for k in claims {
+                for k in owned_by(&self.claims, |c| &c.metadata, &uid) {
                     let rv = self.next_rv();
                     if let Some(c) = self.claims.get_mut(&k) {
                         c.metadata.owner_references.retain(|r| r.uid != uid);
@@ -222,13 +189,7 @@ impl World {
                         self.claim_record("MODIFIED", &c);
                     }
                 }
-                let revs: Vec<Key> = self
-                    .revisions
-                    .iter()
-                    .filter(|(_, r)| r.metadata.owner_references.iter().any(|o| o.uid == uid))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for k in revs {
+                for k in owned_by(&self.revisions, |r| &r.metadata, &uid) {
                     if let Some(r) = self.revisions.get_mut(&k) {
                         r.metadata.owner_references.retain(|o| o.uid != uid);
                     }
@@ -237,4 +198,12 @@ impl World {
         }
         true
     }
+}
+
+/// Keys of the objects in `map` that carry an owner reference to `uid`.
+fn owned_by<T>(map: &BTreeMap<Key, T>, meta: impl Fn(&T) -> &ObjectMeta, uid: &str) -> Vec<Key> {
+    map.iter()
+        .filter(|(_, o)| meta(o).owner_references.iter().any(|r| r.uid == uid))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
