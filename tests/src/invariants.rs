@@ -45,9 +45,16 @@ fn snapshot(w: &World) -> (BTreeMap<Key, PodFacts>, BTreeMap<Key, SetFacts>) {
             let min_ready = w
                 .sets
                 .values()
-                .find(|s| p.metadata.controller_ref().is_some_and(|r| r.uid == s.metadata.uid))
+                .find(|s| {
+                    p.metadata
+                        .controller_ref()
+                        .is_some_and(|r| r.uid == s.metadata.uid)
+                })
                 .map_or(0, StatefulSet::min_ready_seconds);
-            let since = p.ready_condition().map(|c| c.last_transition).unwrap_or_default();
+            let since = p
+                .ready_condition()
+                .map(|c| c.last_transition)
+                .unwrap_or_default();
             (
                 k.clone(),
                 PodFacts {
@@ -67,7 +74,12 @@ fn snapshot(w: &World) -> (BTreeMap<Key, PodFacts>, BTreeMap<Key, SetFacts>) {
             let start = s.start_ordinal();
             (
                 k.clone(),
-                SetFacts { uid: s.metadata.uid.clone(), start, end: start + s.replicas().max(0), burst: s.burst() },
+                SetFacts {
+                    uid: s.metadata.uid.clone(),
+                    start,
+                    end: start + s.replicas().max(0),
+                    burst: s.burst(),
+                },
             )
         })
         .collect();
@@ -78,7 +90,11 @@ impl Checker {
     /// Starts checking from the world's current state.
     pub fn new(w: &World) -> Checker {
         let (pods, sets) = snapshot(w);
-        Checker { pods, sets, trace_len: w.trace.len() }
+        Checker {
+            pods,
+            sets,
+            trace_len: w.trace.len(),
+        }
     }
 
     /// Checks what the last step (or input) changed; call after every one.
@@ -87,9 +103,11 @@ impl Checker {
         let deleted_by_controller: Vec<String> = new_entries
             .iter()
             .filter_map(|e| match &e.record {
-                Record::Event(ev) if ev.reason == "SuccessfulDelete" => {
-                    ev.message.strip_prefix("delete Pod ").and_then(|m| m.split(' ').next()).map(str::to_string)
-                }
+                Record::Event(ev) if ev.reason == "SuccessfulDelete" => ev
+                    .message
+                    .strip_prefix("delete Pod ")
+                    .and_then(|m| m.split(' ').next())
+                    .map(str::to_string),
                 _ => None,
             })
             .collect();
@@ -98,7 +116,10 @@ impl Checker {
             // At most one pod per name: a name is never reused before the old object is gone.
             if let Some(prev) = prev {
                 if prev.uid != pod.metadata.uid {
-                    return Err(format!("{}: a new pod replaced an existing one within one step", key.1));
+                    return Err(format!(
+                        "{}: a new pod replaced an existing one within one step",
+                        key.1
+                    ));
                 }
             }
             // check_scheduler: never bound to a node that is down.
@@ -109,24 +130,37 @@ impl Checker {
                     }
                 }
             }
-            let Some(set_key) = w.owner_set_of(pod) else { continue };
+            let Some(set_key) = w.owner_set_of(pod) else {
+                continue;
+            };
             let set = &w.sets[&set_key];
             let name = &set.metadata.name;
-            let Some(ord) = parse_ordinal(name, &pod.metadata.name) else { continue };
+            let Some(ord) = parse_ordinal(name, &pod.metadata.name) else {
+                continue;
+            };
             // Stable identity: pod N mounts claim T-set-N (P-1, P-2).
             for t in &set.spec.volume_claim_templates {
                 let want = claim_name(&t.metadata.name, name, ord);
                 let ok = pod.spec.volumes.iter().any(|v| {
-                    v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == want)
+                    v.persistent_volume_claim
+                        .as_ref()
+                        .is_some_and(|c| c.claim_name == want)
                 });
                 if !ok {
-                    return Err(format!("{}: does not mount its claim {want}", pod.metadata.name));
+                    return Err(format!(
+                        "{}: does not mount its claim {want}",
+                        pod.metadata.name
+                    ));
                 }
             }
             // OrderedReady creation: a new pod N appears only when every
             // lower in-range pod was Running, Ready, Available and not terminating.
             if prev.is_none() {
-                if let Some(sf) = self.sets.get(&set_key).filter(|f| f.uid == set.metadata.uid) {
+                if let Some(sf) = self
+                    .sets
+                    .get(&set_key)
+                    .filter(|f| f.uid == set.metadata.uid)
+                {
                     if !sf.burst && ord >= sf.start && ord < sf.end {
                         for lower in sf.start..ord {
                             let lk = (set_key.0.clone(), format!("{name}-{lower}"));
@@ -148,13 +182,16 @@ impl Checker {
         // Scale-down goes strictly highest-first, one at a time, each fully gone.
         for deleted in &deleted_by_controller {
             for (set_key, sf) in &self.sets {
-                let Some(ord) = parse_ordinal(&set_key.1, deleted) else { continue };
+                let Some(ord) = parse_ordinal(&set_key.1, deleted) else {
+                    continue;
+                };
                 if sf.burst || (ord >= sf.start && ord < sf.end) {
                     continue;
                 }
                 let higher = self.pods.iter().any(|((ns, n), p)| {
                     *ns == set_key.0
-                        && parse_ordinal(&set_key.1, n).is_some_and(|o| o > ord && (o >= sf.end || o < sf.start))
+                        && parse_ordinal(&set_key.1, n)
+                            .is_some_and(|o| o > ord && (o >= sf.end || o < sf.start))
                         && p.uid != String::new()
                 });
                 if higher {
@@ -164,7 +201,9 @@ impl Checker {
         }
         if deleted_by_controller.len() > 1 {
             let monotonic_set = deleted_by_controller.iter().any(|d| {
-                self.sets.iter().any(|(k, f)| !f.burst && parse_ordinal(&k.1, d).is_some_and(|o| o >= f.end || o < f.start))
+                self.sets.iter().any(|(k, f)| {
+                    !f.burst && parse_ordinal(&k.1, d).is_some_and(|o| o >= f.end || o < f.start)
+                })
             });
             if monotonic_set {
                 return Err(format!("OrderedReady scale-down deleted several pods in one sync: {deleted_by_controller:?}"));
@@ -201,19 +240,36 @@ pub fn check_quiescent(w: &World) -> Result<(), String> {
         let pairs = [
             ("replicas", st.replicas, fresh.replicas),
             ("readyReplicas", st.ready_replicas, fresh.ready_replicas),
-            ("updatedReplicas", st.updated_replicas, fresh.updated_replicas),
-            ("availableReplicas", st.available_replicas, fresh.available_replicas),
-            ("currentReplicas", st.current_replicas, fresh.current_replicas),
+            (
+                "updatedReplicas",
+                st.updated_replicas,
+                fresh.updated_replicas,
+            ),
+            (
+                "availableReplicas",
+                st.available_replicas,
+                fresh.available_replicas,
+            ),
+            (
+                "currentReplicas",
+                st.current_replicas,
+                fresh.current_replicas,
+            ),
         ];
         for (field, stored, counted) in pairs {
             if stored != counted {
-                return Err(format!("{}: status.{field} is {stored}, but the pods say {counted}", key.1));
+                return Err(format!(
+                    "{}: status.{field} is {stored}, but the pods say {counted}",
+                    key.1
+                ));
             }
         }
         for c in w.claims.values() {
             for r in &c.metadata.owner_references {
                 let ok = match r.kind.as_str() {
-                    "StatefulSet" if r.name == set.metadata.name => set.when_deleted() == Retention::Delete,
+                    "StatefulSet" if r.name == set.metadata.name => {
+                        set.when_deleted() == Retention::Delete
+                    }
                     "Pod" if parse_ordinal(&set.metadata.name, &r.name).is_some() => {
                         set.when_scaled() == Retention::Delete
                     }

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
 }
 
 /// Every scenario file in `scenarios/`, sorted, filtered by the `STS_SCENARIO`
@@ -17,7 +20,9 @@ pub fn scenario_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("scenarios"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "yaml") && p.to_string_lossy().contains(&filter));
+    files.retain(|p| {
+        p.extension().is_some_and(|e| e == "yaml") && p.to_string_lossy().contains(&filter)
+    });
     files.sort();
     files
 }

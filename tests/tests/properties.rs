@@ -60,7 +60,14 @@ struct Setup {
 }
 
 fn setup() -> impl Strategy<Value = Setup> {
-    (any::<bool>(), any::<bool>(), any::<bool>(), prop_oneof![Just(0u8), Just(0u8), Just(3u8)], 0u8..5, 0u64..1000)
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop_oneof![Just(0u8), Just(0u8), Just(3u8)],
+        0u8..5,
+        0u64..1000,
+    )
         .prop_map(|(parallel, s, d, min_ready, replicas, seed)| Setup {
             parallel,
             when_scaled_delete: s,
@@ -72,9 +79,21 @@ fn setup() -> impl Strategy<Value = Setup> {
 }
 
 fn world(setup: &Setup, implementation: Implementation) -> World {
-    let policy = if setup.parallel { "Parallel" } else { "OrderedReady" };
-    let scaled = if setup.when_scaled_delete { "Delete" } else { "Retain" };
-    let deleted = if setup.when_deleted_delete { "Delete" } else { "Retain" };
+    let policy = if setup.parallel {
+        "Parallel"
+    } else {
+        "OrderedReady"
+    };
+    let scaled = if setup.when_scaled_delete {
+        "Delete"
+    } else {
+        "Retain"
+    };
+    let deleted = if setup.when_deleted_delete {
+        "Delete"
+    } else {
+        "Retain"
+    };
     let yaml = format!(
         r#"scenario: prop
 title: {{en: p, zh: p}}
@@ -135,17 +154,36 @@ const IMAGES: [&str; 3] = ["nginx:1.21", "nginx:1.22", "nginx:never-ready"];
 fn input_for(op: &Op) -> Option<Input> {
     Some(match op {
         Op::Scale(n) => Input::Kubectl(format!("kubectl scale statefulset web --replicas={n}")),
-        Op::Image(i) => Input::Kubectl(format!("kubectl set image statefulset/web nginx={}", IMAGES[*i as usize])),
+        Op::Image(i) => Input::Kubectl(format!(
+            "kubectl set image statefulset/web nginx={}",
+            IMAGES[*i as usize]
+        )),
         Op::Partition(p) => Input::Kubectl(format!(
             r#"kubectl patch statefulset web -p '{{"spec":{{"updateStrategy":{{"rollingUpdate":{{"partition":{p}}}}}}}}}'"#
         )),
         Op::DeletePod(i) => Input::Kubectl(format!("kubectl delete pod web-{i}")),
-        Op::ForceDeletePod(i) => Input::Kubectl(format!("kubectl delete pod web-{i} --grace-period=0 --force")),
-        Op::FailPod(i) => Input::Fault(Fault::FailPod { pod: format!("web-{i}") }),
-        Op::NeverReady(i) => Input::Fault(Fault::Readiness { pod: format!("web-{i}"), never: true }),
-        Op::ReadyAgain(i) => Input::Fault(Fault::Readiness { pod: format!("web-{i}"), never: false }),
-        Op::NodeDown(i) => Input::Fault(Fault::Node { node: format!("node-{i}"), down: true }),
-        Op::NodeUp(i) => Input::Fault(Fault::Node { node: format!("node-{i}"), down: false }),
+        Op::ForceDeletePod(i) => Input::Kubectl(format!(
+            "kubectl delete pod web-{i} --grace-period=0 --force"
+        )),
+        Op::FailPod(i) => Input::Fault(Fault::FailPod {
+            pod: format!("web-{i}"),
+        }),
+        Op::NeverReady(i) => Input::Fault(Fault::Readiness {
+            pod: format!("web-{i}"),
+            never: true,
+        }),
+        Op::ReadyAgain(i) => Input::Fault(Fault::Readiness {
+            pod: format!("web-{i}"),
+            never: false,
+        }),
+        Op::NodeDown(i) => Input::Fault(Fault::Node {
+            node: format!("node-{i}"),
+            down: true,
+        }),
+        Op::NodeUp(i) => Input::Fault(Fault::Node {
+            node: format!("node-{i}"),
+            down: false,
+        }),
         Op::Steps(_) | Op::Settle => return None,
     })
 }
@@ -185,12 +223,20 @@ fn play(setup: &Setup, ops: &[Op], implementation: Implementation) -> Result<Vec
     }
     // Heal everything, then the set must converge.
     for i in 1..4 {
-        w.apply_input(&Input::Fault(Fault::Node { node: format!("node-{i}"), down: false }));
+        w.apply_input(&Input::Fault(Fault::Node {
+            node: format!("node-{i}"),
+            down: false,
+        }));
     }
     for i in 0..6 {
-        w.apply_input(&Input::Fault(Fault::Readiness { pod: format!("web-{i}"), never: false }));
+        w.apply_input(&Input::Fault(Fault::Readiness {
+            pod: format!("web-{i}"),
+            never: false,
+        }));
     }
-    w.apply_input(&Input::Kubectl("kubectl set image statefulset/web nginx=nginx:1.23".into()));
+    w.apply_input(&Input::Kubectl(
+        "kubectl set image statefulset/web nginx=nginx:1.23".into(),
+    ));
     checker.after_step(&w)?;
     run(&mut w, &mut checker, usize::MAX)?;
     if w.quiet() {

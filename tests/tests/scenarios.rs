@@ -21,7 +21,10 @@ use sts_tests::{repo_root, scenario_files};
 // ----- helpers -----
 
 fn stem(path: &Path) -> String {
-    path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string()
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn read(path: &Path) -> String {
@@ -41,7 +44,8 @@ fn load_id(id: &str) -> Scenario {
 /// steps, written as YAML.
 fn variant(base: &str, edit: impl Fn(&str) -> String, steps_yaml: &str) -> Scenario {
     let mut s = load_id(base);
-    let steps = format!("scenario: inline\ntitle: {{en: inline, zh: inline}}\nsteps:\n{steps_yaml}");
+    let steps =
+        format!("scenario: inline\ntitle: {{en: inline, zh: inline}}\nsteps:\n{steps_yaml}");
     let parsed = scenario::parse(&steps).unwrap_or_else(|e| panic!("inline steps: {e}\n{steps}"));
     s.manifests = edit(&s.manifests);
     s.steps = parsed.steps;
@@ -53,17 +57,29 @@ fn trace(r: &RunResult) -> &[TraceEntry] {
 }
 
 fn text_trace(r: &RunResult) -> String {
-    trace(r).iter().map(TraceEntry::text).collect::<Vec<_>>().join("\n")
+    trace(r)
+        .iter()
+        .map(TraceEntry::text)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn json_lines(r: &RunResult) -> Vec<String> {
-    trace(r).iter().map(|e| serde_json::to_string(e).expect("trace entries serialize")).collect()
+    trace(r)
+        .iter()
+        .map(|e| serde_json::to_string(e).expect("trace entries serialize"))
+        .collect()
 }
 
 /// Runs a scenario and insists that every check passed.
 fn run_ok(s: &Scenario) -> RunResult {
     let r = scenario::run(s);
-    assert!(r.failures.is_empty(), "scenario {} failed: {:?}", s.scenario, r.failures);
+    assert!(
+        r.failures.is_empty(),
+        "scenario {} failed: {:?}",
+        s.scenario,
+        r.failures
+    );
     r
 }
 
@@ -97,7 +113,12 @@ fn pods_added(t: &[TraceEntry]) -> Vec<(String, String)> {
     t.iter()
         .filter_map(|e| match &e.record {
             Record::Object(o) if o.kind == "Pod" && o.verb == "ADDED" => {
-                let rev = o.columns.get("revision").and_then(Value::as_str).unwrap_or_default().to_string();
+                let rev = o
+                    .columns
+                    .get("revision")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 Some((o.name.clone(), rev))
             }
             _ => None,
@@ -132,7 +153,11 @@ fn strs(v: &[&str]) -> Vec<String> {
 fn files() -> Vec<PathBuf> {
     let f = scenario_files();
     if std::env::var("STS_SCENARIO").unwrap_or_default().is_empty() {
-        assert!(!f.is_empty(), "no scenarios found in {}", repo_root().join("scenarios").display());
+        assert!(
+            !f.is_empty(),
+            "no scenarios found in {}",
+            repo_root().join("scenarios").display()
+        );
     }
     f
 }
@@ -149,18 +174,33 @@ fn every_scenario_passes_check() {
     for path in files() {
         let s = load(&path);
         if stem(&path) != s.scenario {
-            problems.push(format!("{}: scenario id {:?} must equal the file stem {:?}", path.display(), s.scenario, stem(&path)));
+            problems.push(format!(
+                "{}: scenario id {:?} must equal the file stem {:?}",
+                path.display(),
+                s.scenario,
+                stem(&path)
+            ));
         }
         let r = scenario::run(&s);
         for (step, detail) in &r.failures {
             problems.push(format!("{}: step {step}: {detail}", path.display()));
         }
-        let checks = trace(&r).iter().filter(|e| matches!(e.record, Record::Expect(_))).count();
+        let checks = trace(&r)
+            .iter()
+            .filter(|e| matches!(e.record, Record::Expect(_)))
+            .count();
         if checks == 0 {
-            problems.push(format!("{}: has no expect or task, so it checks nothing", path.display()));
+            problems.push(format!(
+                "{}: has no expect or task, so it checks nothing",
+                path.display()
+            ));
         }
     }
-    assert!(problems.is_empty(), "scenario failures:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "scenario failures:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -179,7 +219,11 @@ fn every_scenario_has_valid_manifests() {
             }
         }
     }
-    assert!(problems.is_empty(), "invalid manifests:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "invalid manifests:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -193,7 +237,8 @@ fn golden_traces() {
         let golden = dir.join(format!("{}.trace", s.scenario));
         if update {
             std::fs::create_dir_all(&dir).expect("create tests/golden");
-            std::fs::write(&golden, format!("{actual}\n")).unwrap_or_else(|e| panic!("write {}: {e}", golden.display()));
+            std::fs::write(&golden, format!("{actual}\n"))
+                .unwrap_or_else(|e| panic!("write {}: {e}", golden.display()));
             continue;
         }
         let Ok(expected) = std::fs::read_to_string(&golden) else {
@@ -204,7 +249,11 @@ fn golden_traces() {
             ));
             continue;
         };
-        let exp: Vec<String> = expected.trim_end_matches('\n').lines().map(String::from).collect();
+        let exp: Vec<String> = expected
+            .trim_end_matches('\n')
+            .lines()
+            .map(String::from)
+            .collect();
         let act: Vec<String> = actual.lines().map(String::from).collect();
         if let Some(i) = first_difference(&exp, &act) {
             problems.push(format!(
@@ -224,7 +273,10 @@ fn golden_traces() {
             for e in entries.flatten() {
                 let p = e.path();
                 if p.extension().is_some_and(|x| x == "trace") && !ids.contains(&stem(&p)) {
-                    problems.push(format!("{}: golden file without a scenario (delete it)", p.display()));
+                    problems.push(format!(
+                        "{}: golden file without a scenario (delete it)",
+                        p.display()
+                    ));
                 }
             }
         }
@@ -270,7 +322,12 @@ fn literal_and_incremental_agree() {
             ));
         }
         if lit.failures != fast.failures {
-            problems.push(format!("{}: failures differ: literal {:?}, fast {:?}", path.display(), lit.failures, fast.failures));
+            problems.push(format!(
+                "{}: failures differ: literal {:?}, fast {:?}",
+                path.display(),
+                lit.failures,
+                fast.failures
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -282,15 +339,26 @@ fn literal_and_incremental_agree() {
 /// that does not exist yet. Commands meant to fail go in `INTENDED_FAILURES`.
 #[test]
 fn no_scenario_command_fails_unexpectedly() {
-    const INTENDED_FAILURES: &[(&str, &str)] = &[("history-limit", "rollout undo statefulset/web --to-revision=1")];
+    const INTENDED_FAILURES: &[(&str, &str)] = &[(
+        "history-limit",
+        "rollout undo statefulset/web --to-revision=1",
+    )];
     let mut problems = Vec::new();
     for path in files() {
         let s = load(&path);
         let r = scenario::run(&s);
         for e in trace(&r) {
             if let Record::Command(c) = &e.record {
-                if c.exit != 0 && !INTENDED_FAILURES.contains(&(s.scenario.as_str(), c.command.as_str())) {
-                    problems.push(format!("{}: `{}` exited {}: {}", path.display(), c.command, c.exit, c.output));
+                if c.exit != 0
+                    && !INTENDED_FAILURES.contains(&(s.scenario.as_str(), c.command.as_str()))
+                {
+                    problems.push(format!(
+                        "{}: `{}` exited {}: {}",
+                        path.display(),
+                        c.command,
+                        c.exit,
+                        c.output
+                    ));
                 }
             }
         }
@@ -314,12 +382,23 @@ fn tutorial_set_image_on_two_replicas_updates_web_1_then_web_0() {
     let from = command_index(t, "set image");
     assert_eq!(
         pod_actions(&t[from..], "web"),
-        strs(&["delete web-1", "create web-1", "delete web-0", "create web-0"]),
+        strs(&[
+            "delete web-1",
+            "create web-1",
+            "delete web-0",
+            "create web-0"
+        ]),
         "R-20: highest ordinal first, one at a time"
     );
-    let old_rev = pods_added(&t[..from]).first().map(|(_, r)| r.clone()).expect("pods before the update");
+    let old_rev = pods_added(&t[..from])
+        .first()
+        .map(|(_, r)| r.clone())
+        .expect("pods before the update");
     for (pod, rev) in pods_added(&t[from..]) {
-        assert_ne!(rev, old_rev, "{pod} must be recreated from the update revision (R-9)");
+        assert_ne!(
+            rev, old_rev,
+            "{pod} must be recreated from the update revision (R-9)"
+        );
     }
     // web-0 is deleted only after the new web-1 is Running and Ready.
     let web1_added = pod_record_index(t, from, "web-1", "ADDED");
@@ -331,7 +410,10 @@ fn tutorial_set_image_on_two_replicas_updates_web_1_then_web_0() {
         .map(|(i, _)| i)
         .expect("the new web-1 becomes Ready");
     let web0_delete = event_index(t, from, "delete Pod web-0");
-    assert!(web1_ready < web0_delete, "R-20: web-0 is deleted only after the updated web-1 is Ready");
+    assert!(
+        web1_ready < web0_delete,
+        "R-20: web-0 is deleted only after the updated web-1 is Ready"
+    );
 }
 
 /// scaling 4 → 2 deletes web-3, waits until it is gone, then deletes web-2.
@@ -342,15 +424,24 @@ fn tutorial_scale_4_to_2_deletes_web_3_then_web_2() {
     let from = command_index(t, "--replicas=2");
     let until = command_index(t, "--replicas=3");
     let window = &t[from..until];
-    assert_eq!(pod_actions(window, "web"), strs(&["delete web-3", "delete web-2"]), "R-18: highest ordinal first");
+    assert_eq!(
+        pod_actions(window, "web"),
+        strs(&["delete web-3", "delete web-2"]),
+        "R-18: highest ordinal first"
+    );
     let web3_gone = pod_record_index(t, from, "web-3", "DELETED");
     let web2_delete = event_index(t, from, "delete Pod web-2");
-    assert!(web3_gone < web2_delete, "R-18: web-2 is deleted only once web-3 has fully disappeared");
+    assert!(
+        web3_gone < web2_delete,
+        "R-18: web-2 is deleted only once web-3 has fully disappeared"
+    );
     // P-6 (Retain): scaling back up re-attaches www-web-2 without creating a claim.
     let after = &t[until..];
     assert_eq!(pod_actions(after, "web"), strs(&["create web-2"]));
     assert!(
-        !after.iter().any(|e| matches!(&e.record, Record::Event(ev) if ev.message.contains("create Claim"))),
+        !after
+            .iter()
+            .any(|e| matches!(&e.record, Record::Event(ev) if ev.message.contains("create Claim"))),
         "P-6: the retained claim is reused, no claim is created"
     );
 }
@@ -366,7 +457,12 @@ fn tutorial_partition_2_updates_only_web_3_and_web_2() {
     let window = &t[from..until];
     assert_eq!(
         pod_actions(window, "web"),
-        strs(&["delete web-3", "create web-3", "delete web-2", "create web-2"]),
+        strs(&[
+            "delete web-3",
+            "create web-3",
+            "delete web-2",
+            "create web-2"
+        ]),
         "U-1: only indexes >= partition are updated, highest first"
     );
     let new_rev: Vec<String> = pods_added(window).into_iter().map(|(_, r)| r).collect();
@@ -377,9 +473,20 @@ fn tutorial_partition_2_updates_only_web_3_and_web_2() {
     let recreated = pods_added(&t[until..after]);
     assert_eq!(recreated.len(), 1);
     assert_eq!(recreated[0].0, "web-1");
-    assert_ne!(recreated[0].1, new_rev[0], "U-1: below the partition a pod is recreated from currentRevision");
+    assert_ne!(
+        recreated[0].1, new_rev[0],
+        "U-1: below the partition a pod is recreated from currentRevision"
+    );
     // Lowering the partition to 0 then updates web-1 and web-0 (U-2).
-    assert_eq!(pod_actions(&t[after..], "web"), strs(&["delete web-1", "create web-1", "delete web-0", "create web-0"]));
+    assert_eq!(
+        pod_actions(&t[after..], "web"),
+        strs(&[
+            "delete web-1",
+            "create web-1",
+            "delete web-0",
+            "create web-0"
+        ])
+    );
 }
 
 /// U-4/R-9: under OnDelete, `set image` changes no pod; deleting web-2 recreates only
@@ -391,18 +498,37 @@ fn tutorial_on_delete_only_the_deleted_pod_gets_the_new_image() {
     let set_image = command_index(t, "set image");
     let delete_web2 = command_index(t, "delete pod web-2");
     let delete_web1 = command_index(t, "delete pod web-1");
-    assert!(pod_actions(&t[set_image..delete_web2], "web").is_empty(), "R-19: OnDelete never deletes pods for an update");
-    assert_eq!(pod_actions(&t[delete_web2..delete_web1], "web"), strs(&["create web-2"]));
+    assert!(
+        pod_actions(&t[set_image..delete_web2], "web").is_empty(),
+        "R-19: OnDelete never deletes pods for an update"
+    );
+    assert_eq!(
+        pod_actions(&t[delete_web2..delete_web1], "web"),
+        strs(&["create web-2"])
+    );
     let before: Vec<(String, String)> = pods_added(&t[..set_image]);
     let added = pods_added(&t[delete_web2..delete_web1]);
     assert_eq!(added.len(), 1);
     assert_eq!(added[0].0, "web-2");
-    assert_ne!(added[0].1, before[0].1, "U-4: the recreated pod comes from updateRevision");
+    assert_ne!(
+        added[0].1, before[0].1,
+        "U-4: the recreated pod comes from updateRevision"
+    );
     // S-7: currentRevision never advances, even after every pod is replaced.
     let w = r.timeline.world();
-    let set = w.sets.values().find(|s| s.metadata.name == "web").expect("set web");
-    assert_ne!(set.status.current_revision, set.status.update_revision, "S-7/R-23: never completed under OnDelete");
-    assert_eq!(set.status.current_revision, before[0].1, "S-7: currentRevision stays at the first revision");
+    let set = w
+        .sets
+        .values()
+        .find(|s| s.metadata.name == "web")
+        .expect("set web");
+    assert_ne!(
+        set.status.current_revision, set.status.update_revision,
+        "S-7/R-23: never completed under OnDelete"
+    );
+    assert_eq!(
+        set.status.current_revision, before[0].1,
+        "S-7: currentRevision stays at the first revision"
+    );
 }
 
 /// R-15/R-12/E-4: a pod that is not Ready during scale-up blocks the next ordinal under
@@ -415,18 +541,30 @@ fn tutorial_unready_pod_during_scale_up_blocks_the_next_ordinal() {
     let scale = command_index(t, "--replicas=3");
     let ok = command_index(t, "passes again");
     let fail = command_index(t, "web-1 fails");
-    assert_eq!(pod_actions(&t[scale..ok], "web"), strs(&["create web-1"]), "R-15: web-2 is not created while web-1 is not Ready");
+    assert_eq!(
+        pod_actions(&t[scale..ok], "web"),
+        strs(&["create web-1"]),
+        "R-15: web-2 is not created while web-1 is not Ready"
+    );
     assert!(
         t[scale..ok].iter().any(|e| matches!(&e.record, Record::Blocked(b) if b.reason == "web-2 is not created yet: web-1 is not Running and Ready (OrderedReady)")),
         "the blocker names web-2 and web-1"
     );
     assert_eq!(pod_actions(&t[ok..fail], "web"), strs(&["create web-2"]));
-    assert_eq!(pod_actions(&t[fail..], "web"), strs(&["delete web-1", "create web-1"]), "R-12: delete, then recreate");
+    assert_eq!(
+        pod_actions(&t[fail..], "web"),
+        strs(&["delete web-1", "create web-1"]),
+        "R-12: delete, then recreate"
+    );
     let gone = pod_record_index(t, fail, "web-1", "DELETED");
     let created = event_index(t, fail, "create Pod web-1");
-    assert!(gone < created, "R-12: the replacement is created only after the old object is gone");
     assert!(
-        !t.iter().any(|e| matches!(&e.record, Record::Event(ev) if ev.reason.starts_with("Recreating"))),
+        gone < created,
+        "R-12: the replacement is created only after the old object is gone"
+    );
+    assert!(
+        !t.iter()
+            .any(|e| matches!(&e.record, Record::Event(ev) if ev.reason.starts_with("Recreating"))),
         "E-4: RecreatingFailedPod/RecreatingTerminatedPod were removed in 1.31"
     );
 }
@@ -443,19 +581,35 @@ fn parallel_creates_all_pods_at_the_same_time_ordered_ready_does_not() {
             .filter(|v| v["type"] == "event" && v["reason"] == "SuccessfulCreate")
             .filter_map(|v| {
                 let msg = v["message"].as_str()?;
-                let pod = msg.strip_prefix("create Pod ")?.split_whitespace().next()?.to_string();
+                let pod = msg
+                    .strip_prefix("create Pod ")?
+                    .split_whitespace()
+                    .next()?
+                    .to_string();
                 Some((pod, v["t"].as_u64()?))
             })
             .collect()
     }
     let parallel = create_times(&load_id("parallel"));
     let first4: Vec<&(String, u64)> = parallel.iter().take(4).collect();
-    assert_eq!(first4.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), ["web-0", "web-1", "web-2", "web-3"]);
-    assert!(first4.iter().all(|(_, t)| *t == first4[0].1), "Parallel: all creations at the same t, got {first4:?}");
+    assert_eq!(
+        first4.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+        ["web-0", "web-1", "web-2", "web-3"]
+    );
+    assert!(
+        first4.iter().all(|(_, t)| *t == first4[0].1),
+        "Parallel: all creations at the same t, got {first4:?}"
+    );
 
     let ordered = create_times(&load_id("ordered-creation"));
-    assert_eq!(ordered.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), ["web-0", "web-1", "web-2"]);
-    assert!(ordered.windows(2).all(|w| w[0].1 < w[1].1), "OrderedReady: each creation waits for the previous pod, got {ordered:?}");
+    assert_eq!(
+        ordered.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+        ["web-0", "web-1", "web-2"]
+    );
+    assert!(
+        ordered.windows(2).all(|w| w[0].1 < w[1].1),
+        "OrderedReady: each creation waits for the previous pod, got {ordered:?}"
+    );
 }
 
 /// U-6: under OrderedReady, `rollout undo` alone leaves the broken pod; only deleting it
@@ -467,27 +621,47 @@ fn broken_rollout_needs_a_manual_delete_after_undo() {
     let set_image = command_index(t, "set image");
     let undo = command_index(t, "rollout undo");
     let delete = command_index(t, "delete pod web-2");
-    assert_eq!(pod_actions(&t[set_image..undo], "web"), strs(&["delete web-2", "create web-2"]), "R-20: web-2 first");
-    assert!(pod_actions(&t[undo..delete], "web").is_empty(), "U-6: the revert alone replaces nothing");
+    assert_eq!(
+        pod_actions(&t[set_image..undo], "web"),
+        strs(&["delete web-2", "create web-2"]),
+        "R-20: web-2 first"
+    );
+    assert!(
+        pod_actions(&t[undo..delete], "web").is_empty(),
+        "U-6: the revert alone replaces nothing"
+    );
     assert_eq!(pod_actions(&t[delete..], "web"), strs(&["create web-2"]));
     // R-4b/K-12: the undo reuses the first revision object and renumbers it 1 -> 3.
     let revisions: Vec<(&str, String, i64)> = t
         .iter()
         .filter_map(|e| match &e.record {
-            Record::Object(o) if o.kind == "ControllerRevision" => {
-                Some((o.verb, o.name.clone(), o.columns.get("revision").and_then(Value::as_i64).unwrap_or(-1)))
-            }
+            Record::Object(o) if o.kind == "ControllerRevision" => Some((
+                o.verb,
+                o.name.clone(),
+                o.columns
+                    .get("revision")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(-1),
+            )),
             _ => None,
         })
         .collect();
     let first = revisions.first().expect("a revision").1.clone();
-    assert_eq!(revisions.iter().filter(|(v, _, _)| *v == "ADDED").count(), 2, "undo creates no third revision: {revisions:?}");
+    assert_eq!(
+        revisions.iter().filter(|(v, _, _)| *v == "ADDED").count(),
+        2,
+        "undo creates no third revision: {revisions:?}"
+    );
     assert!(
-        revisions[undo_pos(&revisions)..].iter().any(|(v, n, r)| *v == "MODIFIED" && *n == first && *r == 3),
+        revisions[undo_pos(&revisions)..]
+            .iter()
+            .any(|(v, n, r)| *v == "MODIFIED" && *n == first && *r == 3),
         "R-4b: {first} is renumbered to 3: {revisions:?}"
     );
     fn undo_pos(r: &[(&str, String, i64)]) -> usize {
-        r.iter().position(|(v, _, n)| *v == "ADDED" && *n == 2).expect("revision 2")
+        r.iter()
+            .position(|(v, _, n)| *v == "ADDED" && *n == 2)
+            .expect("revision 2")
     }
 }
 

@@ -49,7 +49,12 @@ struct Opts {
 }
 
 fn opts(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts { files: Vec::new(), output: "text".into(), seed: None, literal: false };
+    let mut o = Opts {
+        files: Vec::new(),
+        output: "text".into(),
+        seed: None,
+        literal: false,
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -62,13 +67,18 @@ fn opts(args: &[String]) -> Result<Opts, String> {
                 return Ok(v);
             }
             i += 1;
-            args.get(i).cloned().ok_or_else(|| format!("error: {flag} needs a value"))
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| format!("error: {flag} needs a value"))
         };
         match flag.as_str() {
             "--output" | "-o" => o.output = value()?,
             "--seed" => {
                 let v = value()?;
-                o.seed = Some(v.parse().map_err(|_| format!("error: --seed takes a number, not {v:?}"))?);
+                o.seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("error: --seed takes a number, not {v:?}"))?,
+                );
             }
             "--literal" => o.literal = true,
             f if f.starts_with('-') => return Err(format!("error: unknown option {f}")),
@@ -77,18 +87,28 @@ fn opts(args: &[String]) -> Result<Opts, String> {
         i += 1;
     }
     if o.output != "text" && o.output != "json" {
-        return Err(format!("error: --output must be text or json, not {:?}", o.output));
+        return Err(format!(
+            "error: --output must be text or json, not {:?}",
+            o.output
+        ));
     }
     Ok(o)
 }
 
 fn load(path: &str) -> Result<Scenario, String> {
     let text = std::fs::read(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
-    let text = String::from_utf8(text).map_err(|_| format!("{path}: error: the file is not valid UTF-8"))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| format!("{path}: error: the file is not valid UTF-8"))?;
     let s = scenario::parse(&text).map_err(|e| format!("{path}:{e}"))?;
-    let stem = std::path::Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
     if !stem.is_empty() && stem != s.scenario {
-        return Err(format!("{path}: error: scenario id {:?} must equal the file name {stem:?}", s.scenario));
+        return Err(format!(
+            "{path}: error: scenario id {:?} must equal the file name {stem:?}",
+            s.scenario
+        ));
     }
     Ok(s)
 }
@@ -115,7 +135,11 @@ fn run(args: &[String]) -> ExitCode {
     if let Some(seed) = o.seed {
         s.seed = seed;
     }
-    let imp = if o.literal { Implementation::Literal } else { Implementation::Fast };
+    let imp = if o.literal {
+        Implementation::Literal
+    } else {
+        Implementation::Fast
+    };
     let result = scenario::run_with(&s, imp);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -149,7 +173,11 @@ fn check(args: &[String]) -> ExitCode {
         eprintln!("error: check needs at least one FILE\n{USAGE}");
         return ExitCode::from(2);
     }
-    let imp = if o.literal { Implementation::Literal } else { Implementation::Fast };
+    let imp = if o.literal {
+        Implementation::Literal
+    } else {
+        Implementation::Fast
+    };
     for file in &o.files {
         let mut s = match load(file) {
             Ok(s) => s,
@@ -173,7 +201,10 @@ fn check(args: &[String]) -> ExitCode {
             println!("FAIL {file}: step {step}: {detail}");
             return ExitCode::from(1);
         }
-        println!("ok   {file} ({checks} checks, {} steps of simulation)", result.timeline.world().steps);
+        println!(
+            "ok   {file} ({checks} checks, {} steps of simulation)",
+            result.timeline.world().steps
+        );
     }
     ExitCode::SUCCESS
 }
@@ -200,7 +231,11 @@ fn validate(args: &[String]) -> ExitCode {
             Ok(s) => {
                 let errors = sts_engine::api::check_manifests(&s.manifests);
                 if errors.is_empty() {
-                    println!("{file}: valid scenario {:?} ({} steps)", s.scenario, s.steps.len());
+                    println!(
+                        "{file}: valid scenario {:?} ({} steps)",
+                        s.scenario,
+                        s.steps.len()
+                    );
                     ExitCode::SUCCESS
                 } else {
                     for e in errors {

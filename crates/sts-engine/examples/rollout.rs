@@ -17,5 +17,9 @@ fn main() {
     let started = std::time::Instant::now();
     let steps = sts_engine::bench::rollout_phase(&mut w);
     let elapsed = started.elapsed();
-    println!("replicas={n} steps={steps} trace_entries={} rollout_ms={}", w.trace.len(), elapsed.as_millis());
+    println!(
+        "replicas={n} steps={steps} trace_entries={} rollout_ms={}",
+        w.trace.len(),
+        elapsed.as_millis()
+    );
 }

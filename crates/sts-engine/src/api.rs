@@ -23,11 +23,17 @@ pub struct Outcome {
 impl Outcome {
     /// A successful outcome.
     pub fn ok(output: impl Into<String>) -> Self {
-        Outcome { output: output.into(), exit: 0 }
+        Outcome {
+            output: output.into(),
+            exit: 0,
+        }
     }
     /// A failed outcome.
     pub fn err(output: impl Into<String>) -> Self {
-        Outcome { output: output.into(), exit: 1 }
+        Outcome {
+            output: output.into(),
+            exit: 1,
+        }
     }
 }
 
@@ -65,12 +71,17 @@ impl World {
             failed = true;
             out.push(format!("error: {e}"));
         }
-        Outcome { output: out.join("\n"), exit: i32::from(failed) }
+        Outcome {
+            output: out.join("\n"),
+            exit: i32::from(failed),
+        }
     }
 
     /// Creates or updates one object.
     pub fn apply_object(&mut self, mut obj: Object) -> Outcome {
-        if obj.meta().namespace.is_empty() && !matches!(obj, Object::PersistentVolume(_) | Object::StorageClass(_)) {
+        if obj.meta().namespace.is_empty()
+            && !matches!(obj, Object::PersistentVolume(_) | Object::StorageClass(_))
+        {
             obj.meta_mut().namespace = DEFAULT_NS.into();
         }
         let kind = obj.kind().to_string();
@@ -84,7 +95,10 @@ impl World {
             Object::Service(mut svc) => {
                 let key = (svc.metadata.namespace.clone(), name.clone());
                 let existed = self.services.get(&key).cloned();
-                if existed.as_ref().is_some_and(|o| o.spec == svc.spec && o.metadata.labels == svc.metadata.labels) {
+                if existed
+                    .as_ref()
+                    .is_some_and(|o| o.spec == svc.spec && o.metadata.labels == svc.metadata.labels)
+                {
                     "unchanged"
                 } else {
                     match existed {
@@ -98,7 +112,8 @@ impl World {
                         None => {
                             if svc.spec.cluster_ip.is_none() {
                                 let n = self.services.len() as u64 + 10;
-                                svc.spec.cluster_ip = Some(format!("10.96.{}.{}", n / 250, n % 250 + 1));
+                                svc.spec.cluster_ip =
+                                    Some(format!("10.96.{}.{}", n / 250, n % 250 + 1));
                             }
                             self.stamp_new(&mut svc.metadata);
                             self.services.insert(key, svc);
@@ -159,13 +174,26 @@ impl World {
                 self.create_pod(pod);
                 "created"
             }
-            Object::Other { api_version, kind, mut metadata, body } => {
+            Object::Other {
+                api_version,
+                kind,
+                mut metadata,
+                body,
+            } => {
                 let key = (kind.clone(), metadata.namespace.clone(), name.clone());
                 let existed = self.others.contains_key(&key);
                 if !existed {
                     self.stamp_new(&mut metadata);
                 }
-                self.others.insert(key, Object::Other { api_version, kind, metadata, body });
+                self.others.insert(
+                    key,
+                    Object::Other {
+                        api_version,
+                        kind,
+                        metadata,
+                        body,
+                    },
+                );
                 if existed {
                     "configured"
                 } else {
@@ -186,7 +214,11 @@ impl World {
             None => {
                 let errs = validation::validate_statefulset_create(&set);
                 if !errs.is_empty() {
-                    return Outcome::err(validation::format_invalid("StatefulSet", &set.metadata.name, &errs));
+                    return Outcome::err(validation::format_invalid(
+                        "StatefulSet",
+                        &set.metadata.name,
+                        &errs,
+                    ));
                 }
                 let name = set.metadata.name.clone();
                 self.stamp_new(&mut set.metadata);
@@ -199,7 +231,13 @@ impl World {
     }
 
     /// Validates and stores an update of a StatefulSet (F-2, V-11…V-13).
-    fn update_set(&mut self, old: StatefulSet, mut new: StatefulSet, verb: &str, unchanged: &str) -> Outcome {
+    fn update_set(
+        &mut self,
+        old: StatefulSet,
+        mut new: StatefulSet,
+        verb: &str,
+        unchanged: &str,
+    ) -> Outcome {
         let name = old.metadata.name.clone();
         if old.metadata.terminating() {
             return Outcome::err(format!(
@@ -211,7 +249,10 @@ impl World {
             return Outcome::err(validation::format_invalid("StatefulSet", &name, &errs));
         }
         let spec_changed = new.spec != old.spec;
-        if !spec_changed && new.metadata.labels == old.metadata.labels && new.metadata.annotations == old.metadata.annotations {
+        if !spec_changed
+            && new.metadata.labels == old.metadata.labels
+            && new.metadata.annotations == old.metadata.annotations
+        {
             return Outcome::ok(format!("statefulset.apps/{name} {unchanged}"));
         }
         new.metadata.uid = old.metadata.uid.clone();
@@ -234,7 +275,9 @@ impl World {
     ) -> Outcome {
         let key = (ns.to_string(), name.to_string());
         let Some(old) = self.sets.get(&key).cloned() else {
-            return Outcome::err(format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found"));
+            return Outcome::err(format!(
+                "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
+            ));
         };
         let mut new = old.clone();
         if let Err(e) = f(&mut new) {
@@ -265,7 +308,9 @@ impl World {
     pub fn delete_pod_cmd(&mut self, ns: &str, name: &str, force: bool) -> Outcome {
         let key = (ns.to_string(), name.to_string());
         if !self.pods.contains_key(&key) {
-            return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found"));
+            return Outcome::err(format!(
+                "Error from server (NotFound): pods \"{name}\" not found"
+            ));
         }
         if force {
             self.delete_pod(&key, Some(0));
@@ -283,7 +328,9 @@ impl World {
         if self.delete_set(&key, propagation) {
             Outcome::ok(format!("statefulset.apps \"{name}\" deleted"))
         } else {
-            Outcome::err(format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found"))
+            Outcome::err(format!(
+                "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
+            ))
         }
     }
 
@@ -291,7 +338,9 @@ impl World {
     pub fn delete_claim_cmd(&mut self, ns: &str, name: &str) -> Outcome {
         let key = (ns.to_string(), name.to_string());
         if !self.claims.contains_key(&key) {
-            return Outcome::err(format!("Error from server (NotFound): persistentvolumeclaims \"{name}\" not found"));
+            return Outcome::err(format!(
+                "Error from server (NotFound): persistentvolumeclaims \"{name}\" not found"
+            ));
         }
         self.delete_claim(&key);
         Outcome::ok(format!("persistentvolumeclaim \"{name}\" deleted"))
@@ -301,8 +350,14 @@ impl World {
     pub fn add_node(&mut self, mut node: Node) {
         let name = node.metadata.name.clone();
         self.stamp_new(&mut node.metadata);
-        node.metadata.labels.entry("kubernetes.io/hostname".into()).or_insert_with(|| name.clone());
-        node.metadata.labels.entry("kubernetes.io/os".into()).or_insert_with(|| "linux".into());
+        node.metadata
+            .labels
+            .entry("kubernetes.io/hostname".into())
+            .or_insert_with(|| name.clone());
+        node.metadata
+            .labels
+            .entry("kubernetes.io/os".into())
+            .or_insert_with(|| "linux".into());
         if node.address.is_empty() {
             node.address = format!("10.0.0.{}", 10 + self.nodes.len());
         }
@@ -313,12 +368,18 @@ impl World {
 
     /// Pods of a StatefulSet's namespace that it owns, sorted by name.
     pub fn pods_of(&self, key: &Key) -> Vec<&Pod> {
-        let Some(set) = self.sets.get(key) else { return Vec::new() };
+        let Some(set) = self.sets.get(key) else {
+            return Vec::new();
+        };
         self.pods
             .range((key.0.clone(), String::new())..)
             .take_while(|((ns, _), _)| *ns == key.0)
             .map(|(_, p)| p)
-            .filter(|p| p.metadata.controller_ref().is_some_and(|r| r.uid == set.metadata.uid))
+            .filter(|p| {
+                p.metadata
+                    .controller_ref()
+                    .is_some_and(|r| r.uid == set.metadata.uid)
+            })
             .collect()
     }
 
@@ -335,7 +396,10 @@ impl World {
 /// validation of each document, as `line:column: message` strings.
 pub fn check_manifests(text: &str) -> Vec<String> {
     let (docs, errors) = manifest::parse_stream(text);
-    let mut out: Vec<(usize, usize, String)> = errors.into_iter().map(|e| (e.line, e.column, e.message)).collect();
+    let mut out: Vec<(usize, usize, String)> = errors
+        .into_iter()
+        .map(|e| (e.line, e.column, e.message))
+        .collect();
     for d in docs {
         let name = d.object.meta().name.clone();
         let kind = d.object.kind().to_string();
@@ -351,5 +415,7 @@ pub fn check_manifests(text: &str) -> Vec<String> {
         }
     }
     out.sort();
-    out.into_iter().map(|(l, c, m)| format!("{l}:{c}: {m}")).collect()
+    out.into_iter()
+        .map(|(l, c, m)| format!("{l}:{c}: {m}"))
+        .collect()
 }

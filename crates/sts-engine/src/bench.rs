@@ -76,7 +76,9 @@ pub fn prepared(n: usize, implementation: Implementation) -> World {
 /// Returns the steps taken.
 #[inline(never)]
 pub fn rollout_phase(w: &mut World) -> u64 {
-    w.apply_input(&Input::Kubectl("kubectl set image statefulset/web nginx=nginx:1.22".into()));
+    w.apply_input(&Input::Kubectl(
+        "kubectl set image statefulset/web nginx=nginx:1.22".into(),
+    ));
     settle(w)
 }
 
@@ -86,9 +88,16 @@ pub fn rollout_phase(w: &mut World) -> u64 {
 pub fn rollout(n: usize, implementation: Implementation) -> (u64, usize) {
     let mut w = prepared(n, implementation);
     let steps = rollout_phase(&mut w);
-    let set = w.sets.values().next().map(|s| s.status.clone()).unwrap_or_default();
+    let set = w
+        .sets
+        .values()
+        .next()
+        .map(|s| s.status.clone())
+        .unwrap_or_default();
     assert!(
-        set.updated_replicas as usize == n && set.ready_replicas as usize == n && set.current_revision == set.update_revision,
+        set.updated_replicas as usize == n
+            && set.ready_replicas as usize == n
+            && set.current_revision == set.update_revision,
         "the rollout must complete: {set:?}"
     );
     (steps, w.trace.len())

@@ -84,11 +84,30 @@ impl Args {
         let mut i = 0;
         while i < words.len() {
             let w = &words[i];
-            if let Some(f) = w.strip_prefix("--").or_else(|| w.strip_prefix('-').filter(|f| !f.is_empty())) {
+            if let Some(f) = w
+                .strip_prefix("--")
+                .or_else(|| w.strip_prefix('-').filter(|f| !f.is_empty()))
+            {
                 if let Some((k, v)) = f.split_once('=') {
                     flags.push((k.to_string(), Some(v.to_string())));
-                } else if ["p", "patch", "o", "output", "l", "selector", "n", "namespace", "type", "replicas", "to-revision", "f", "filename", "cascade", "grace-period"]
-                    .contains(&f)
+                } else if [
+                    "p",
+                    "patch",
+                    "o",
+                    "output",
+                    "l",
+                    "selector",
+                    "n",
+                    "namespace",
+                    "type",
+                    "replicas",
+                    "to-revision",
+                    "f",
+                    "filename",
+                    "cascade",
+                    "grace-period",
+                ]
+                .contains(&f)
                     && i + 1 < words.len()
                 {
                     flags.push((f.to_string(), Some(words[i + 1].clone())));
@@ -104,7 +123,11 @@ impl Args {
         Args { pos, flags }
     }
     fn flag(&self, names: &[&str]) -> Option<&str> {
-        self.flags.iter().rev().find(|(k, _)| names.contains(&k.as_str())).and_then(|(_, v)| v.as_deref())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(k, _)| names.contains(&k.as_str()))
+            .and_then(|(_, v)| v.as_deref())
     }
     fn has(&self, names: &[&str]) -> bool {
         self.flags.iter().any(|(k, _)| names.contains(&k.as_str()))
@@ -131,13 +154,21 @@ fn resource(word: &str) -> Option<&'static str> {
 
 /// `TYPE NAME` or `TYPE/NAME` → (resource, name).
 fn target(args: &Args, from: usize) -> Result<(&'static str, String), String> {
-    let first = args.pos.get(from).ok_or("error: you must specify the type of resource")?;
+    let first = args
+        .pos
+        .get(from)
+        .ok_or("error: you must specify the type of resource")?;
     if let Some((t, n)) = first.split_once('/') {
-        let r = resource(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))?;
+        let r = resource(t)
+            .ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))?;
         return Ok((r, n.to_string()));
     }
-    let r = resource(first).ok_or_else(|| format!("error: the server doesn't have a resource type \"{first}\""))?;
-    let name = args.pos.get(from + 1).ok_or_else(|| "error: resource name may not be empty".to_string())?;
+    let r = resource(first)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{first}\""))?;
+    let name = args
+        .pos
+        .get(from + 1)
+        .ok_or_else(|| "error: resource name may not be empty".to_string())?;
     Ok((r, name.clone()))
 }
 
@@ -149,12 +180,19 @@ pub fn run(world: &mut World, line: &str) -> Outcome {
         Ok(w) => w,
         Err(e) => return Outcome::err(e),
     };
-    let words: Vec<String> = if words.first().map(String::as_str) == Some("kubectl") { words[1..].to_vec() } else { words };
+    let words: Vec<String> = if words.first().map(String::as_str) == Some("kubectl") {
+        words[1..].to_vec()
+    } else {
+        words
+    };
     let Some(verb) = words.first().cloned() else {
         return Outcome::err(format!("error: no command given; supported: {SUPPORTED}"));
     };
     let args = Args::parse(&words[1..]);
-    let ns = args.flag(&["n", "namespace"]).unwrap_or(DEFAULT_NS).to_string();
+    let ns = args
+        .flag(&["n", "namespace"])
+        .unwrap_or(DEFAULT_NS)
+        .to_string();
     let result = match verb.as_str() {
         "get" => get(world, &args, &ns),
         "scale" => scale(world, &args, &ns),
@@ -170,14 +208,22 @@ pub fn run(world: &mut World, line: &str) -> Outcome {
 }
 
 fn get(world: &World, args: &Args, ns: &str) -> Result<Outcome, String> {
-    let what = args.pos.first().ok_or("error: you must specify the type of resource to get")?;
-    let r = resource(what).ok_or_else(|| format!("error: the server doesn't have a resource type \"{what}\""))?;
+    let what = args
+        .pos
+        .first()
+        .ok_or("error: you must specify the type of resource to get")?;
+    let r = resource(what)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{what}\""))?;
     let name = args.pos.get(1);
     let wide = args.flag(&["o", "output"]) == Some("wide");
-    let selector = args.flag(&["l", "selector"]).map(parse_selector).transpose()?;
+    let selector = args
+        .flag(&["l", "selector"])
+        .map(parse_selector)
+        .transpose()?;
     let now = world.now;
     let keep = |meta: &ObjectMeta| {
-        name.is_none_or(|n| *n == meta.name) && selector.as_ref().is_none_or(|s| s.matches(&meta.labels))
+        name.is_none_or(|n| *n == meta.name)
+            && selector.as_ref().is_none_or(|s| s.matches(&meta.labels))
     };
     let mut rows: Vec<Vec<String>> = Vec::new();
     match r {
@@ -217,31 +263,62 @@ fn get(world: &World, args: &Args, ns: &str) -> Result<Outcome, String> {
                 if sns != ns || !keep(&s.metadata) {
                     continue;
                 }
-                let mut row = vec![s.metadata.name.clone(), printers::sts_ready(s), printers::age(&s.metadata, now)];
+                let mut row = vec![
+                    s.metadata.name.clone(),
+                    printers::sts_ready(s),
+                    printers::age(&s.metadata, now),
+                ];
                 if wide {
                     let cs = &s.spec.template.spec.containers;
-                    row.push(cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","));
-                    row.push(cs.iter().map(|c| c.image.clone()).collect::<Vec<_>>().join(","));
+                    row.push(
+                        cs.iter()
+                            .map(|c| c.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    );
+                    row.push(
+                        cs.iter()
+                            .map(|c| c.image.clone())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    );
                 }
                 rows.push(row);
             }
         }
         "persistentvolumeclaims" => {
             rows.push(
-                ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    "NAME",
+                    "STATUS",
+                    "VOLUME",
+                    "CAPACITY",
+                    "ACCESS MODES",
+                    "STORAGECLASS",
+                    "VOLUMEATTRIBUTESCLASS",
+                    "AGE",
+                ]
+                .map(String::from)
+                .to_vec(),
             );
             for ((cns, _), c) in &world.claims {
                 if cns != ns || !keep(&c.metadata) {
                     continue;
                 }
-                let status = if c.metadata.terminating() { "Terminating".to_string() } else { c.status.phase.clone() };
+                let status = if c.metadata.terminating() {
+                    "Terminating".to_string()
+                } else {
+                    c.status.phase.clone()
+                };
                 rows.push(vec![
                     c.metadata.name.clone(),
                     status,
                     c.spec.volume_name.clone().unwrap_or_default(),
-                    c.status.capacity.get("storage").map(Quantity::text).unwrap_or_default(),
+                    c.status
+                        .capacity
+                        .get("storage")
+                        .map(Quantity::text)
+                        .unwrap_or_default(),
                     access_modes(&c.status.access_modes),
                     c.spec.storage_class_name.clone().unwrap_or_default(),
                     "<unset>".into(),
@@ -251,9 +328,20 @@ fn get(world: &World, args: &Args, ns: &str) -> Result<Outcome, String> {
         }
         "persistentvolumes" => {
             rows.push(
-                ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    "NAME",
+                    "CAPACITY",
+                    "ACCESS MODES",
+                    "RECLAIM POLICY",
+                    "STATUS",
+                    "CLAIM",
+                    "STORAGECLASS",
+                    "VOLUMEATTRIBUTESCLASS",
+                    "REASON",
+                    "AGE",
+                ]
+                .map(String::from)
+                .to_vec(),
             );
             for pv in world.volumes.values() {
                 if !keep(&pv.metadata) {
@@ -261,11 +349,22 @@ fn get(world: &World, args: &Args, ns: &str) -> Result<Outcome, String> {
                 }
                 rows.push(vec![
                     pv.metadata.name.clone(),
-                    pv.spec.capacity.get("storage").map(Quantity::text).unwrap_or_default(),
+                    pv.spec
+                        .capacity
+                        .get("storage")
+                        .map(Quantity::text)
+                        .unwrap_or_default(),
                     access_modes(&pv.spec.access_modes),
-                    pv.spec.persistent_volume_reclaim_policy.clone().unwrap_or_else(|| "Retain".into()),
+                    pv.spec
+                        .persistent_volume_reclaim_policy
+                        .clone()
+                        .unwrap_or_else(|| "Retain".into()),
                     pv.status.phase.clone(),
-                    pv.spec.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default(),
+                    pv.spec
+                        .claim_ref
+                        .as_ref()
+                        .map(|r| format!("{}/{}", r.namespace, r.name))
+                        .unwrap_or_default(),
                     pv.spec.storage_class_name.clone().unwrap_or_default(),
                     "<unset>".into(),
                     String::new(),
@@ -274,32 +373,70 @@ fn get(world: &World, args: &Args, ns: &str) -> Result<Outcome, String> {
             }
         }
         "controllerrevisions" => {
-            rows.push(["NAME", "CONTROLLER", "REVISION", "AGE"].map(String::from).to_vec());
+            rows.push(
+                ["NAME", "CONTROLLER", "REVISION", "AGE"]
+                    .map(String::from)
+                    .to_vec(),
+            );
             for ((rns, _), rev) in &world.revisions {
                 if rns != ns || !keep(&rev.metadata) {
                     continue;
                 }
-                let owner = rev.metadata.controller_ref().map(|r| format!("statefulset.apps/{}", r.name)).unwrap_or_else(|| "<none>".into());
-                rows.push(vec![rev.metadata.name.clone(), owner, rev.revision.to_string(), printers::age(&rev.metadata, now)]);
+                let owner = rev
+                    .metadata
+                    .controller_ref()
+                    .map(|r| format!("statefulset.apps/{}", r.name))
+                    .unwrap_or_else(|| "<none>".into());
+                rows.push(vec![
+                    rev.metadata.name.clone(),
+                    owner,
+                    rev.revision.to_string(),
+                    printers::age(&rev.metadata, now),
+                ]);
             }
         }
         "nodes" => {
-            rows.push(["NAME", "STATUS", "ROLES", "AGE", "VERSION"].map(String::from).to_vec());
+            rows.push(
+                ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+                    .map(String::from)
+                    .to_vec(),
+            );
             for n in world.nodes.values() {
                 if !keep(&n.metadata) {
                     continue;
                 }
                 let st = if n.ready { "Ready" } else { "NotReady" };
-                rows.push(vec![n.metadata.name.clone(), st.into(), "<none>".into(), printers::age(&n.metadata, now), "v1.32.0".into()]);
+                rows.push(vec![
+                    n.metadata.name.clone(),
+                    st.into(),
+                    "<none>".into(),
+                    printers::age(&n.metadata, now),
+                    "v1.32.0".into(),
+                ]);
             }
         }
-        other => return Err(format!("error: `get {other}` is not supported by this playground's kubectl yet")),
+        other => {
+            return Err(format!(
+                "error: `get {other}` is not supported by this playground's kubectl yet"
+            ))
+        }
     }
     if rows.len() == 1 {
         return match name {
-            Some(n) => Err(format!("Error from server (NotFound): {r}{} \"{n}\" not found", if r == "statefulsets" || r == "controllerrevisions" { ".apps" } else { "" })),
-            None if r == "persistentvolumes" || r == "nodes" => Ok(Outcome::ok("No resources found")),
-            None => Ok(Outcome::ok(format!("No resources found in {ns} namespace."))),
+            Some(n) => Err(format!(
+                "Error from server (NotFound): {r}{} \"{n}\" not found",
+                if r == "statefulsets" || r == "controllerrevisions" {
+                    ".apps"
+                } else {
+                    ""
+                }
+            )),
+            None if r == "persistentvolumes" || r == "nodes" => {
+                Ok(Outcome::ok("No resources found"))
+            }
+            None => Ok(Outcome::ok(format!(
+                "No resources found in {ns} namespace."
+            ))),
         };
     }
     Ok(Outcome::ok(table(&rows).trim_end().to_string()))
@@ -324,11 +461,19 @@ fn parse_selector(s: &str) -> Result<LabelSelector, String> {
     let mut sel = LabelSelector::default();
     for part in s.split(',').filter(|p| !p.is_empty()) {
         if let Some((k, v)) = part.split_once("!=") {
-            sel.match_expressions.push(LabelSelectorRequirement { key: k.trim().into(), operator: "NotIn".into(), values: vec![v.trim().into()] });
+            sel.match_expressions.push(LabelSelectorRequirement {
+                key: k.trim().into(),
+                operator: "NotIn".into(),
+                values: vec![v.trim().into()],
+            });
         } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
             sel.match_labels.insert(k.trim().into(), v.trim().into());
         } else {
-            sel.match_expressions.push(LabelSelectorRequirement { key: part.trim().into(), operator: "Exists".into(), values: vec![] });
+            sel.match_expressions.push(LabelSelectorRequirement {
+                key: part.trim().into(),
+                operator: "Exists".into(),
+                values: vec![],
+            });
         }
     }
     Ok(sel)
@@ -338,7 +483,9 @@ fn need_sts(r: &str) -> Result<(), String> {
     if r == "statefulsets" {
         Ok(())
     } else {
-        Err(format!("error: this playground's kubectl supports this command for statefulsets only, not {r}"))
+        Err(format!(
+            "error: this playground's kubectl supports this command for statefulsets only, not {r}"
+        ))
     }
 }
 
@@ -358,30 +505,49 @@ fn set_image(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String
     }
     let (r, name) = target(args, 1)?;
     need_sts(r)?;
-    let skip = if args.pos.get(1).is_some_and(|w| w.contains('/')) { 2 } else { 3 };
+    let skip = if args.pos.get(1).is_some_and(|w| w.contains('/')) {
+        2
+    } else {
+        3
+    };
     let pairs: Vec<(String, String)> = args.pos[skip.min(args.pos.len())..]
         .iter()
-        .map(|p| p.split_once('=').map(|(a, b)| (a.to_string(), b.to_string())).ok_or_else(|| format!("error: invalid image update {p:?}: expected CONTAINER_NAME=IMAGE")))
+        .map(|p| {
+            p.split_once('=')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .ok_or_else(|| {
+                    format!("error: invalid image update {p:?}: expected CONTAINER_NAME=IMAGE")
+                })
+        })
         .collect::<Result<_, _>>()?;
     if pairs.is_empty() {
         return Err("error: at least one image update is required".into());
     }
-    Ok(world.mutate_set(ns, &name, "image updated", "image updated", |s| {
-        for (c, img) in &pairs {
-            let all = c == "*";
-            let mut found = false;
-            for ctr in s.spec.template.spec.containers.iter_mut().chain(s.spec.template.spec.init_containers.iter_mut()) {
-                if all || ctr.name == *c {
-                    ctr.image = img.clone();
-                    found = true;
+    Ok(
+        world.mutate_set(ns, &name, "image updated", "image updated", |s| {
+            for (c, img) in &pairs {
+                let all = c == "*";
+                let mut found = false;
+                for ctr in s
+                    .spec
+                    .template
+                    .spec
+                    .containers
+                    .iter_mut()
+                    .chain(s.spec.template.spec.init_containers.iter_mut())
+                {
+                    if all || ctr.name == *c {
+                        ctr.image = img.clone();
+                        found = true;
+                    }
+                }
+                if !found {
+                    return Err(format!("error: unable to find container named \"{c}\""));
                 }
             }
-            if !found {
-                return Err(format!("error: unable to find container named \"{c}\""));
-            }
-        }
-        Ok(())
-    }))
+            Ok(())
+        }),
+    )
 }
 
 /// RFC 7386 merge patch, with strategic-merge semantics for lists of named items
@@ -394,7 +560,15 @@ pub fn merge_patch(target: &mut Value, patch: &Value, strategic: bool) {
                     t.remove(k);
                     continue;
                 }
-                let named = strategic && ["containers", "initContainers", "volumes", "env", "volumeMounts"].contains(&k.as_str());
+                let named = strategic
+                    && [
+                        "containers",
+                        "initContainers",
+                        "volumes",
+                        "env",
+                        "volumeMounts",
+                    ]
+                    .contains(&k.as_str());
                 match (t.get_mut(k), v) {
                     (Some(Value::Array(ta)), Value::Array(pa)) if named => {
                         for item in pa {
@@ -405,7 +579,9 @@ pub fn merge_patch(target: &mut Value, patch: &Value, strategic: bool) {
                             }
                         }
                     }
-                    (Some(tv), _) if tv.is_object() && v.is_object() => merge_patch(tv, v, strategic),
+                    (Some(tv), _) if tv.is_object() && v.is_object() => {
+                        merge_patch(tv, v, strategic)
+                    }
                     _ => {
                         t.insert(k.clone(), v.clone());
                     }
@@ -422,8 +598,14 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
     for op in ops {
         let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
         let path = op.get("path").and_then(Value::as_str).unwrap_or("");
-        let parts: Vec<String> = path.split('/').skip(1).map(|p| p.replace("~1", "/").replace("~0", "~")).collect();
-        let (last, parents) = parts.split_last().ok_or_else(|| format!("error: invalid JSON patch path \"{path}\""))?;
+        let parts: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|p| p.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let (last, parents) = parts
+            .split_last()
+            .ok_or_else(|| format!("error: invalid JSON patch path \"{path}\""))?;
         let mut cur = &mut *target;
         for p in parents {
             cur = match cur {
@@ -440,27 +622,39 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
             }
             ("add", Value::Array(a)) if last == "-" => a.push(value),
             ("add", Value::Array(a)) => {
-                let i: usize = last.parse().map_err(|_| format!("error: invalid index in path \"{path}\""))?;
+                let i: usize = last
+                    .parse()
+                    .map_err(|_| format!("error: invalid index in path \"{path}\""))?;
                 if i > a.len() {
                     return Err(format!("error: index out of range in path \"{path}\""));
                 }
                 a.insert(i, value);
             }
             ("replace", Value::Array(a)) => {
-                let i: usize = last.parse().map_err(|_| format!("error: invalid index in path \"{path}\""))?;
-                *a.get_mut(i).ok_or_else(|| format!("error: index out of range in path \"{path}\""))? = value;
+                let i: usize = last
+                    .parse()
+                    .map_err(|_| format!("error: invalid index in path \"{path}\""))?;
+                *a.get_mut(i)
+                    .ok_or_else(|| format!("error: index out of range in path \"{path}\""))? =
+                    value;
             }
             ("remove", Value::Object(m)) => {
                 m.remove(last).ok_or_else(|| format!("The request is invalid: the server rejected our request due to an error in our request: unable to remove nonexistent key: {last}: missing value"))?;
             }
             ("remove", Value::Array(a)) => {
-                let i: usize = last.parse().map_err(|_| format!("error: invalid index in path \"{path}\""))?;
+                let i: usize = last
+                    .parse()
+                    .map_err(|_| format!("error: invalid index in path \"{path}\""))?;
                 if i >= a.len() {
                     return Err(format!("error: index out of range in path \"{path}\""));
                 }
                 a.remove(i);
             }
-            (other, _) => return Err(format!("error: unsupported JSON patch operation \"{other}\"")),
+            (other, _) => {
+                return Err(format!(
+                    "error: unsupported JSON patch operation \"{other}\""
+                ))
+            }
         }
     }
     Ok(())
@@ -469,26 +663,35 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
 fn patch(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> {
     let (r, name) = target(args, 0)?;
     need_sts(r)?;
-    let body = args.flag(&["p", "patch"]).ok_or("error: must specify -p to patch")?;
+    let body = args
+        .flag(&["p", "patch"])
+        .ok_or("error: must specify -p to patch")?;
     let patch: Value = serde_json::from_str(body)
         .or_else(|_| serde_yaml_ng::from_str(body))
         .map_err(|e| format!("error: unable to parse \"{body}\": {e}"))?;
     let kind = args.flag(&["type"]).unwrap_or("strategic").to_string();
-    Ok(world.mutate_set(ns, &name, "patched", "patched (no change)", |s| {
-        let mut v = serde_json::to_value(&*s).map_err(|e| format!("error: {e}"))?;
-        match kind.as_str() {
-            "json" => json_patch(&mut v, &patch)?,
-            "merge" => merge_patch(&mut v, &patch, false),
-            "strategic" => merge_patch(&mut v, &patch, true),
-            other => return Err(format!("error: --type must be one of [json merge strategic], not \"{other}\"")),
-        }
-        let mut new: StatefulSet = serde_json::from_value(v).map_err(|e| format!("Error from server (BadRequest): {e}"))?;
-        new.metadata.creation = s.metadata.creation;
-        new.metadata.deletion = s.metadata.deletion;
-        new.status = s.status.clone();
-        *s = new;
-        Ok(())
-    }))
+    Ok(
+        world.mutate_set(ns, &name, "patched", "patched (no change)", |s| {
+            let mut v = serde_json::to_value(&*s).map_err(|e| format!("error: {e}"))?;
+            match kind.as_str() {
+                "json" => json_patch(&mut v, &patch)?,
+                "merge" => merge_patch(&mut v, &patch, false),
+                "strategic" => merge_patch(&mut v, &patch, true),
+                other => {
+                    return Err(format!(
+                        "error: --type must be one of [json merge strategic], not \"{other}\""
+                    ))
+                }
+            }
+            let mut new: StatefulSet = serde_json::from_value(v)
+                .map_err(|e| format!("Error from server (BadRequest): {e}"))?;
+            new.metadata.creation = s.metadata.creation;
+            new.metadata.deletion = s.metadata.deletion;
+            new.status = s.status.clone();
+            *s = new;
+            Ok(())
+        }),
+    )
 }
 
 fn delete(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> {
@@ -510,7 +713,11 @@ fn delete(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> {
             world.delete_set_cmd(ns, &name, p)
         }
         "persistentvolumeclaims" => world.delete_claim_cmd(ns, &name),
-        other => return Err(format!("error: `delete {other}` is not supported by this playground's kubectl yet")),
+        other => {
+            return Err(format!(
+                "error: `delete {other}` is not supported by this playground's kubectl yet"
+            ))
+        }
     })
 }
 
@@ -518,15 +725,28 @@ fn delete(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> {
 /// whether it is the final ("done") line.
 pub fn rollout_status(set: &StatefulSet) -> Result<(String, bool), String> {
     if set.strategy() != UpdateStrategyType::RollingUpdate {
-        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
     }
     let st = &set.status;
     let n = set.replicas();
-    if st.observed_generation.unwrap_or(0) == 0 || set.metadata.generation > st.observed_generation.unwrap_or(0) {
-        return Ok(("Waiting for statefulset spec update to be observed...\n".into(), false));
+    if st.observed_generation.unwrap_or(0) == 0
+        || set.metadata.generation > st.observed_generation.unwrap_or(0)
+    {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            false,
+        ));
     }
     if st.ready_replicas < n {
-        return Ok((format!("Waiting for {} pods to be ready...\n", n - st.ready_replicas), false));
+        return Ok((
+            format!(
+                "Waiting for {} pods to be ready...\n",
+                n - st.ready_replicas
+            ),
+            false,
+        ));
     }
     if let Some(ru) = set.rolling_update() {
         if let Some(p) = ru.partition {
@@ -541,7 +761,13 @@ pub fn rollout_status(set: &StatefulSet) -> Result<(String, bool), String> {
                 ));
             }
         }
-        return Ok((format!("partitioned roll out complete: {} new pods have been updated...\n", st.updated_replicas), true));
+        return Ok((
+            format!(
+                "partitioned roll out complete: {} new pods have been updated...\n",
+                st.updated_replicas
+            ),
+            true,
+        ));
     }
     if st.update_revision != st.current_revision {
         return Ok((
@@ -553,25 +779,34 @@ pub fn rollout_status(set: &StatefulSet) -> Result<(String, bool), String> {
         ));
     }
     Ok((
-        format!("statefulset rolling update complete {} pods at revision {}...\n", st.current_replicas, st.current_revision),
+        format!(
+            "statefulset rolling update complete {} pods at revision {}...\n",
+            st.current_replicas, st.current_revision
+        ),
         true,
     ))
 }
 
 fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> {
-    let sub = args.pos.first().cloned().ok_or("error: rollout needs a subcommand: status, history, undo, restart")?;
+    let sub = args
+        .pos
+        .first()
+        .cloned()
+        .ok_or("error: rollout needs a subcommand: status, history, undo, restart")?;
     let (r, name) = target(args, 1)?;
     need_sts(r)?;
     let key = (ns.to_string(), name.clone());
-    let set = world
-        .sets
-        .get(&key)
-        .cloned()
-        .ok_or_else(|| format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found"))?;
+    let set = world.sets.get(&key).cloned().ok_or_else(|| {
+        format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found")
+    })?;
     let mut revs: Vec<&ControllerRevision> = world
         .revisions
         .values()
-        .filter(|r| r.metadata.controller_ref().is_some_and(|o| o.uid == set.metadata.uid))
+        .filter(|r| {
+            r.metadata
+                .controller_ref()
+                .is_some_and(|o| o.uid == set.metadata.uid)
+        })
         .collect();
     revs.sort_by_key(|r| r.revision);
     match sub.as_str() {
@@ -583,11 +818,19 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
         "history" => {
             let mut out = format!("statefulset.apps/{name} \n");
             if let Some(n) = args.flag(&["revision"]) {
-                let n: i64 = n.parse().map_err(|_| "error: unable to find the specified revision".to_string())?;
-                let rev = revs.iter().find(|r| r.revision == n).ok_or("error: unable to find the specified revision")?;
+                let n: i64 = n
+                    .parse()
+                    .map_err(|_| "error: unable to find the specified revision".to_string())?;
+                let rev = revs
+                    .iter()
+                    .find(|r| r.revision == n)
+                    .ok_or("error: unable to find the specified revision")?;
                 out = format!("statefulset.apps/{name} with revision #{n}\nPod Template:\n");
                 for c in &rev.template.spec.containers {
-                    out.push_str(&format!("  Containers:\n   {}:\n    Image:\t{}\n", c.name, c.image));
+                    out.push_str(&format!(
+                        "  Containers:\n   {}:\n    Image:\t{}\n",
+                        c.name, c.image
+                    ));
                 }
                 return Ok(Outcome::ok(out.trim_end().to_string()));
             }
@@ -597,7 +840,12 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
             }
             let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
             for r in &revs {
-                let cause = r.metadata.annotations.get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into());
+                let cause = r
+                    .metadata
+                    .annotations
+                    .get("kubernetes.io/change-cause")
+                    .cloned()
+                    .unwrap_or_else(|| "<none>".into());
                 rows.push(vec![r.revision.to_string(), cause]);
             }
             // K-11: a tab-aligned table (padding 2), then one empty line.
@@ -607,7 +855,9 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
         }
         "undo" => {
             let to: i64 = match args.flag(&["to-revision"]) {
-                Some(v) => v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"--to-revision\" flag"))?,
+                Some(v) => v.parse().map_err(|_| {
+                    format!("error: invalid argument \"{v}\" for \"--to-revision\" flag")
+                })?,
                 None => 0,
             };
             let target = if to == 0 {
@@ -619,7 +869,9 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
                 revs.iter()
                     .find(|r| r.revision == to)
                     .copied()
-                    .ok_or_else(|| format!("error: unable to find specified revision {to} in history"))?
+                    .ok_or_else(|| {
+                        format!("error: unable to find specified revision {to} in history")
+                    })?
             };
             if revision_data(&set.spec.template) == target.data {
                 return Ok(Outcome::ok(format!(
@@ -627,20 +879,30 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
                 )));
             }
             let template = target.template.clone();
-            Ok(world.mutate_set(ns, &name, "rolled back", "rolled back", |s| {
-                s.spec.template = template;
-                Ok(())
-            }))
+            Ok(
+                world.mutate_set(ns, &name, "rolled back", "rolled back", |s| {
+                    s.spec.template = template;
+                    Ok(())
+                }),
+            )
         }
         "restart" => {
             let at = world.now.rfc3339();
             Ok(world.mutate_set(ns, &name, "restarted", "restarted", |s| {
-                s.spec.template.metadata.annotations.insert("kubectl.kubernetes.io/restartedAt".into(), at);
+                s.spec
+                    .template
+                    .metadata
+                    .annotations
+                    .insert("kubectl.kubernetes.io/restartedAt".into(), at);
                 Ok(())
             }))
         }
-        "pause" => Err(format!("error: statefulsets.apps \"{name}\" pausing is not supported")),
-        "resume" => Err(format!("error: statefulsets.apps \"{name}\" resuming is not supported")),
+        "pause" => Err(format!(
+            "error: statefulsets.apps \"{name}\" pausing is not supported"
+        )),
+        "resume" => Err(format!(
+            "error: statefulsets.apps \"{name}\" resuming is not supported"
+        )),
         other => Err(format!("error: unknown rollout subcommand \"{other}\"")),
     }
 }
@@ -652,17 +914,40 @@ mod tests {
     #[test]
     fn splits_like_a_shell() {
         let w = split_words(r#"kubectl patch sts web -p '{"spec":{"replicas":2}}'"#).unwrap();
-        assert_eq!(w, vec!["kubectl", "patch", "sts", "web", "-p", r#"{"spec":{"replicas":2}}"#]);
+        assert_eq!(
+            w,
+            vec![
+                "kubectl",
+                "patch",
+                "sts",
+                "web",
+                "-p",
+                r#"{"spec":{"replicas":2}}"#
+            ]
+        );
         assert!(split_words("echo 'oops").is_err());
     }
 
     #[test]
     fn strategic_merge_keys_containers_by_name() {
-        let mut t = serde_json::json!({"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]});
-        merge_patch(&mut t, &serde_json::json!({"containers":[{"name":"b","image":"z"}]}), true);
+        let mut t =
+            serde_json::json!({"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]});
+        merge_patch(
+            &mut t,
+            &serde_json::json!({"containers":[{"name":"b","image":"z"}]}),
+            true,
+        );
         assert_eq!(t["containers"][1]["image"], "z");
         assert_eq!(t["containers"][0]["image"], "x");
-        merge_patch(&mut t, &serde_json::json!({"containers":[{"name":"b","image":"w"}]}), false);
-        assert_eq!(t["containers"].as_array().unwrap().len(), 1, "a plain merge patch replaces lists");
+        merge_patch(
+            &mut t,
+            &serde_json::json!({"containers":[{"name":"b","image":"w"}]}),
+            false,
+        );
+        assert_eq!(
+            t["containers"].as_array().unwrap().len(),
+            1,
+            "a plain merge patch replaces lists"
+        );
     }
 }

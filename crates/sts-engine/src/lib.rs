@@ -9,19 +9,19 @@
 //! Rule IDs in comments (`R-20`, `V-3`…) refer to the project's StatefulSet semantics
 //! specification.
 
-pub mod model;
-pub mod quantity;
-pub mod rng;
-pub mod time;
 pub mod api;
+pub mod bench;
 pub mod cluster;
 pub mod controller;
 pub mod kubectl;
 pub mod manifest;
+pub mod model;
 pub mod printers;
+pub mod quantity;
+pub mod rng;
 pub mod scenario;
+pub mod time;
 pub mod timeline;
 pub mod trace;
 pub mod validation;
 pub mod world;
-pub mod bench;

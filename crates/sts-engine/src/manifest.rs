@@ -62,7 +62,12 @@ pub enum Object {
     Pod(Pod),
     /// ConfigMap, Secret, Deployment…: kept generically. `body` holds every top-level
     /// field except `apiVersion`, `kind`, `metadata` and `status` (e.g. `data`, `spec`).
-    Other { api_version: String, kind: String, metadata: ObjectMeta, body: Value },
+    Other {
+        api_version: String,
+        kind: String,
+        metadata: ObjectMeta,
+        body: Value,
+    },
 }
 
 impl Object {
@@ -146,7 +151,11 @@ impl std::error::Error for ManifestError {}
 
 impl ManifestError {
     fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
-        ManifestError { line, column, message: message.into() }
+        ManifestError {
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }
 
@@ -166,7 +175,11 @@ enum Source<'a> {
     /// `first_line`.
     Yaml { text: &'a str, first_line: usize },
     /// A JSON value starting at stream line `line`, column `column`.
-    Json { text: &'a str, line: usize, column: usize },
+    Json {
+        text: &'a str,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// Parses a multi-document YAML stream (or a JSON object / a JSON `kind: List`). Empty
@@ -175,7 +188,14 @@ enum Source<'a> {
 /// applies the others).
 pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<ManifestError>) {
     if text.len() > MAX_BYTES {
-        return (Vec::new(), vec![ManifestError::new(1, 1, "manifest is larger than the 3 MiB limit")]);
+        return (
+            Vec::new(),
+            vec![ManifestError::new(
+                1,
+                1,
+                "manifest is larger than the 3 MiB limit",
+            )],
+        );
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // CRLF is normalised once so that the `---` splitting and the columns agree.
@@ -244,7 +264,9 @@ fn read_yaml_stream<'a>(text: &'a str, errors: &mut Vec<ManifestError>) -> Vec<R
 
     for (chunk, first_line) in chunks {
         // A chunk of blank lines and comments is an empty document: skipped.
-        let Some(content_line) = first_content_line(chunk) else { continue };
+        let Some(content_line) = first_content_line(chunk) else {
+            continue;
+        };
         if out.len() > MAX_DOCUMENTS {
             errors.push(ManifestError::new(
                 first_line + content_line,
@@ -280,14 +302,21 @@ fn read_yaml_stream<'a>(text: &'a str, errors: &mut Vec<ManifestError>) -> Vec<R
             }
             let line = first_line + content_line;
             if let Err(e) = value.apply_merge() {
-                errors.push(ManifestError::new(line, 1, format!("error converting YAML to JSON: {e}")));
+                errors.push(ManifestError::new(
+                    line,
+                    1,
+                    format!("error converting YAML to JSON: {e}"),
+                ));
                 continue;
             }
             match yaml_to_json(value, 0) {
                 Ok(json) => out.push(RawDoc {
                     value: json,
                     line,
-                    source: single.then_some(Source::Yaml { text: chunk, first_line }),
+                    source: single.then_some(Source::Yaml {
+                        text: chunk,
+                        first_line,
+                    }),
                 }),
                 Err(msg) => errors.push(ManifestError::new(line, 1, msg)),
             }
@@ -429,9 +458,7 @@ fn read_json_stream<'a>(text: &'a str, errors: &mut Vec<ManifestError>) -> Vec<R
     let mut line_start = 0usize;
     loop {
         let before = stream.byte_offset();
-        let start = before
-            + text[before..].len()
-            - text[before..].trim_start().len();
+        let start = before + text[before..].len() - text[before..].trim_start().len();
         for (i, b) in text.as_bytes()[counted_to..start].iter().enumerate() {
             if *b == b'\n' {
                 line += 1;
@@ -456,8 +483,16 @@ fn read_json_stream<'a>(text: &'a str, errors: &mut Vec<ManifestError>) -> Vec<R
                     errors.push(ManifestError::new(line, column, msg));
                     continue;
                 }
-                let source = Source::Json { text: &text[start..end], line, column };
-                out.push(RawDoc { value, line, source: Some(source) });
+                let source = Source::Json {
+                    text: &text[start..end],
+                    line,
+                    column,
+                };
+                out.push(RawDoc {
+                    value,
+                    line,
+                    source: Some(source),
+                });
             }
             Some(Err(e)) => {
                 let mut msg = e.to_string();
@@ -512,7 +547,9 @@ fn yaml_to_json(value: serde_yaml_ng::Value, depth: usize) -> Result<Value, Stri
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| format!("error converting YAML to JSON: unsupported number {n}"))?
+                    .ok_or_else(|| {
+                        format!("error converting YAML to JSON: unsupported number {n}")
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -553,7 +590,11 @@ fn yaml_to_json(value: serde_yaml_ng::Value, depth: usize) -> Result<Value, Stri
 // Decoding one document
 
 /// Decodes one document; a `kind: List` yields one result per item.
-fn decode_document(mut value: Value, line: usize, source: Option<Source<'_>>) -> Vec<Result<Object, ManifestError>> {
+fn decode_document(
+    mut value: Value,
+    line: usize,
+    source: Option<Source<'_>>,
+) -> Vec<Result<Object, ManifestError>> {
     drop_nulls(&mut value);
     let Value::Object(map) = &value else {
         let what = match value {
@@ -576,14 +617,22 @@ fn decode_document(mut value: Value, line: usize, source: Option<Source<'_>>) ->
             Some(Value::Array(items)) => items.clone(),
             None => Vec::new(),
             Some(_) => {
-                return vec![Err(ManifestError::new(line, 1, "List: items must be an array"))];
+                return vec![Err(ManifestError::new(
+                    line,
+                    1,
+                    "List: items must be an array",
+                ))];
             }
         };
         return items
             .into_iter()
             .map(|item| {
                 if item.get("kind").and_then(Value::as_str) == Some("List") {
-                    Err(ManifestError::new(line, 1, "a List inside a List is not supported"))
+                    Err(ManifestError::new(
+                        line,
+                        1,
+                        "a List inside a List is not supported",
+                    ))
                 } else {
                     decode_object(item, line, None)
                 }
@@ -609,19 +658,39 @@ fn drop_nulls(value: &mut Value) {
 }
 
 /// Decodes one object (not a List) into its typed form.
-fn decode_object(value: Value, line: usize, source: Option<Source<'_>>) -> Result<Object, ManifestError> {
+fn decode_object(
+    value: Value,
+    line: usize,
+    source: Option<Source<'_>>,
+) -> Result<Object, ManifestError> {
     let Value::Object(mut map) = value else {
         return Err(ManifestError::new(line, 1, "List item is not an object"));
     };
-    let kind = map.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
-    let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind = map
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let api_version = map
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if kind.is_empty() {
         let json = abbreviated_json(&map);
-        return Err(ManifestError::new(line, 1, format!("unable to decode \"{SOURCE}\": Object 'Kind' is missing in '{json}'")));
+        return Err(ManifestError::new(
+            line,
+            1,
+            format!("unable to decode \"{SOURCE}\": Object 'Kind' is missing in '{json}'"),
+        ));
     }
     if api_version.is_empty() {
         let json = abbreviated_json(&map);
-        return Err(ManifestError::new(line, 1, format!("unable to decode \"{SOURCE}\": Object 'apiVersion' is missing in '{json}'")));
+        return Err(ManifestError::new(
+            line,
+            1,
+            format!("unable to decode \"{SOURCE}\": Object 'apiVersion' is missing in '{json}'"),
+        ));
     }
 
     // `status` is owned by the server and never read from input (F-1, F-2).
@@ -630,7 +699,12 @@ fn decode_object(value: Value, line: usize, source: Option<Source<'_>>) -> Resul
         map.insert("metadata".into(), Value::Object(Map::new()));
     }
 
-    let ctx = Ctx { kind: &kind, api_version: &api_version, line, source };
+    let ctx = Ctx {
+        kind: &kind,
+        api_version: &api_version,
+        line,
+        source,
+    };
     let mut object = match (api_version.as_str(), kind.as_str()) {
         ("apps/v1", "StatefulSet") => Object::StatefulSet(ctx.typed(with_spec(map))?),
         ("v1", "Service") => {
@@ -643,7 +717,9 @@ fn decode_object(value: Value, line: usize, source: Option<Source<'_>>) -> Resul
             Object::Service(svc)
         }
         ("v1", "PersistentVolume") => Object::PersistentVolume(ctx.typed(with_spec(map))?),
-        ("v1", "PersistentVolumeClaim") => Object::PersistentVolumeClaim(ctx.typed(with_spec(map))?),
+        ("v1", "PersistentVolumeClaim") => {
+            Object::PersistentVolumeClaim(ctx.typed(with_spec(map))?)
+        }
         ("v1", "Pod") => Object::Pod(ctx.typed(with_spec(map))?),
         ("storage.k8s.io/v1", "StorageClass") => Object::StorageClass(ctx.typed(map)?),
         (v, k) if GENERIC_KINDS.contains(&(v, k)) => {
@@ -651,11 +727,24 @@ fn decode_object(value: Value, line: usize, source: Option<Source<'_>>) -> Resul
                 ctx.typed(map.remove("metadata").unwrap_or(Value::Object(Map::new())))?;
             map.remove("apiVersion");
             map.remove("kind");
-            Object::Other { api_version: api_version.clone(), kind: kind.clone(), metadata, body: Value::Object(map) }
+            Object::Other {
+                api_version: api_version.clone(),
+                kind: kind.clone(),
+                metadata,
+                body: Value::Object(map),
+            }
         }
         _ => {
-            let name = map.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
-            let ns = map.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("");
+            let name = map
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let ns = map
+                .get("metadata")
+                .and_then(|m| m.get("namespace"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
             return Err(ManifestError::new(
                 line,
                 1,
@@ -711,11 +800,26 @@ impl Ctx<'_, '_> {
             Ok(t) => return Ok(t),
             Err(e) => e.to_string(),
         };
-        let version = self.api_version.rsplit('/').next().unwrap_or(self.api_version);
-        let prefix = format!("{} in version {version:?} cannot be handled as a {}: ", self.kind, self.kind);
+        let version = self
+            .api_version
+            .rsplit('/')
+            .next()
+            .unwrap_or(self.api_version);
+        let prefix = format!(
+            "{} in version {version:?} cannot be handled as a {}: ",
+            self.kind, self.kind
+        );
         if let Some((line, column, path)) = self.locate::<T>(&err) {
-            let path = if path.is_empty() { String::new() } else { format!("{path}: ") };
-            return Err(ManifestError::new(line, column, format!("{prefix}{path}{err}")));
+            let path = if path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            return Err(ManifestError::new(
+                line,
+                column,
+                format!("{prefix}{path}{err}"),
+            ));
         }
         Err(ManifestError::new(self.line, 1, format!("{prefix}{err}")))
     }
@@ -728,18 +832,24 @@ impl Ctx<'_, '_> {
                 let e = serde_yaml_ng::from_str::<T>(text).err()?;
                 let loc = e.location()?;
                 let msg = e.to_string();
-                let msg = msg.strip_suffix(&format!(" at line {} column {}", loc.line(), loc.column()))?;
+                let msg =
+                    msg.strip_suffix(&format!(" at line {} column {}", loc.line(), loc.column()))?;
                 let path = msg.strip_suffix(err)?.trim_end_matches(": ").to_string();
                 Some((first_line + loc.line() - 1, loc.column(), path))
             }
             Source::Json { text, line, column } => {
                 let e = serde_json::from_str::<T>(text).err()?;
                 let msg = e.to_string();
-                let msg = msg.strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))?;
+                let msg =
+                    msg.strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))?;
                 if msg != err {
                     return None;
                 }
-                let col = if e.line() == 1 { column + e.column() - 1 } else { e.column() };
+                let col = if e.line() == 1 {
+                    column + e.column() - 1
+                } else {
+                    e.column()
+                };
                 Some((line + e.line() - 1, col, String::new()))
             }
         }
@@ -777,7 +887,10 @@ spec:
         let (docs, errs) = parse_stream(text);
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(docs.len(), 1);
-        docs.into_iter().next().map(|d| d.object).unwrap_or_else(|| unreachable!())
+        docs.into_iter()
+            .next()
+            .map(|d| d.object)
+            .unwrap_or_else(|| unreachable!())
     }
 
     fn sts(o: Object) -> StatefulSet {
@@ -792,7 +905,10 @@ spec:
         let s = sts(one(STS));
         assert_eq!(s.metadata.name, "web");
         assert_eq!(s.spec.replicas, Some(3));
-        assert_eq!(s.spec.template.spec.containers[0].image, "registry.k8s.io/nginx-slim:0.24");
+        assert_eq!(
+            s.spec.template.spec.containers[0].image,
+            "registry.k8s.io/nginx-slim:0.24"
+        );
     }
 
     #[test]
@@ -823,12 +939,19 @@ spec:
 
     #[test]
     fn flow_scan_ignores_brackets_in_plain_and_quoted_scalars() {
-        let text = format!("a: echo {}\nb: \"{}\"\nc: ['{}', \"]]\"]\n", "[".repeat(500), "[".repeat(500), "[".repeat(500));
+        let text = format!(
+            "a: echo {}\nb: \"{}\"\nc: ['{}', \"]]\"]\n",
+            "[".repeat(500),
+            "[".repeat(500),
+            "[".repeat(500)
+        );
         assert_eq!(flow_depth_exceeds(&text, 10), None);
         // Closing brackets hidden in quotes do not hide real nesting.
         let sneaky = format!("a: {}\n", "[ \"]\", ".repeat(300));
         assert_eq!(flow_depth_exceeds(&sneaky, 256), Some(0));
-        let (docs, errs) = parse_stream(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{sneaky}"));
+        let (docs, errs) = parse_stream(&format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{sneaky}"
+        ));
         assert!(docs.is_empty());
         assert_eq!(errs[0].line, 5);
         assert!(errs[0].message.contains("nested deeper"));
@@ -839,7 +962,10 @@ spec:
         let text = format!("--- # the set\n{STS}--- # again\n{STS}");
         let (docs, errs) = parse_stream(&text);
         assert!(errs.is_empty(), "{errs:?}");
-        assert_eq!(docs.iter().map(|d| d.line).collect::<Vec<_>>(), [2, STS.lines().count() + 3]);
+        assert_eq!(
+            docs.iter().map(|d| d.line).collect::<Vec<_>>(),
+            [2, STS.lines().count() + 3]
+        );
     }
 
     #[test]
@@ -875,9 +1001,28 @@ spec:
         name: b
 ";
         let s = sts(one(text));
-        assert_eq!(s.spec.selector.as_ref().map(|s| s.match_labels.len()), Some(1));
-        assert_eq!(s.spec.template.metadata.labels.get("app").map(String::as_str), Some("web"));
-        assert_eq!(s.spec.template.metadata.labels.get("tier").map(String::as_str), Some("db"));
+        assert_eq!(
+            s.spec.selector.as_ref().map(|s| s.match_labels.len()),
+            Some(1)
+        );
+        assert_eq!(
+            s.spec
+                .template
+                .metadata
+                .labels
+                .get("app")
+                .map(String::as_str),
+            Some("web")
+        );
+        assert_eq!(
+            s.spec
+                .template
+                .metadata
+                .labels
+                .get("tier")
+                .map(String::as_str),
+            Some("db")
+        );
         assert_eq!(s.spec.template.spec.containers[1].name, "b");
         assert_eq!(s.spec.template.spec.containers[1].image, "nginx");
     }
@@ -971,7 +1116,10 @@ status:
         assert_eq!(s.metadata.generation, 0);
         assert_eq!(s.status, Default::default());
         assert_eq!(s.metadata.namespace, "default");
-        assert_eq!(s.spec.volume_claim_templates[0].spec.requested_bytes(), 1 << 30);
+        assert_eq!(
+            s.spec.volume_claim_templates[0].spec.requested_bytes(),
+            1 << 30
+        );
     }
 
     #[test]
@@ -981,7 +1129,10 @@ status:
             "        image: nginx\n        resources:\n          requests:\n            cpu: 1\n            memory: 0.5\n",
         );
         let s = sts(one(&text));
-        let r = s.spec.template.spec.containers[0].resources.clone().unwrap_or_default();
+        let r = s.spec.template.spec.containers[0]
+            .resources
+            .clone()
+            .unwrap_or_default();
         assert_eq!(r.requests.get("cpu"), Some(&Quantity::Int(1)));
         assert_eq!(r.requests.get("memory"), Some(&Quantity::Float(0.5)));
     }
@@ -1006,7 +1157,9 @@ status:
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].line, 6);
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].message.contains("no matches for kind \"Widget\" in version \"v1\""));
+        assert!(errs[0]
+            .message
+            .contains("no matches for kind \"Widget\" in version \"v1\""));
     }
 
     #[test]
@@ -1029,13 +1182,25 @@ status:
         assert_eq!(errs.len(), 1);
         let first = STS.lines().count() + 2;
         assert_eq!(errs[0].line, first + 4, "{}", errs[0]);
-        assert!(errs[0].message.contains("mapping values are not allowed"), "{}", errs[0]);
-        assert!(!errs[0].message.contains(" at line 5 column"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("mapping values are not allowed"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            !errs[0].message.contains(" at line 5 column"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
     fn type_error_points_at_the_field() {
-        let text = format!("{}---\n{}", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n", STS.replace("replicas: 3", "replicas: three"));
+        let text = format!(
+            "{}---\n{}",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+            STS.replace("replicas: 3", "replicas: three")
+        );
         let (docs, errs) = parse_stream(&text);
         assert_eq!(docs.len(), 1);
         assert_eq!(errs.len(), 1);
@@ -1126,19 +1291,28 @@ data:
         let (docs, errs) = parse_stream(text);
         assert!(docs.is_empty());
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].message.contains("repetition limit exceeded"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("repetition limit exceeded"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
     fn deep_nesting_is_rejected_without_overflow() {
         // Flow style, far beyond any recursion limit.
-        let flow = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let flow = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         let (docs, errs) = parse_stream(&flow);
         assert!(docs.is_empty());
         assert_eq!(errs.len(), 1);
         assert!(errs[0].message.contains("nested deeper"), "{}", errs[0]);
         // Block style, just past the limit of 100 (so below serde's 128).
-        let mut block = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n");
+        let mut block =
+            String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n");
         for i in 0..110 {
             block.push_str(&" ".repeat(i + 1));
             block.push_str("k:\n");
@@ -1147,22 +1321,38 @@ data:
         block.push_str("v: 1\n");
         let (docs, errs) = parse_stream(&block);
         assert!(docs.is_empty());
-        assert!(errs[0].message.contains("nested deeper than 100"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("nested deeper than 100"),
+            "{}",
+            errs[0]
+        );
         // JSON.
         let json = format!("{{\"a\":{}{}}}", "[".repeat(50_000), "]".repeat(50_000));
         let (docs, errs) = parse_stream(&json);
         assert!(docs.is_empty());
         assert!(errs[0].message.contains("nested deeper"), "{}", errs[0]);
-        let json = format!("{{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"a\":{}{}}}", "[".repeat(110), "]".repeat(110));
+        let json = format!(
+            "{{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"a\":{}{}}}",
+            "[".repeat(110),
+            "]".repeat(110)
+        );
         let (_, errs) = parse_stream(&json);
-        assert!(errs[0].message.contains("nested deeper than 100"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("nested deeper than 100"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
     fn scalar_document_is_an_error() {
         let (docs, errs) = parse_stream("hello\n");
         assert!(docs.is_empty());
-        assert!(errs[0].message.contains("cannot unmarshal string"), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("cannot unmarshal string"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]

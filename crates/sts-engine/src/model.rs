@@ -115,7 +115,9 @@ impl LabelSelector {
     }
     /// Does this selector select an object with `labels`?
     pub fn matches(&self, labels: &Labels) -> bool {
-        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|e| e.matches(labels))
     }
 }
@@ -131,7 +133,9 @@ impl LabelSelectorRequirement {
             "DoesNotExist" => v.is_none(),
             // Node-affinity operators on numeric label values.
             "Gt" | "Lt" => {
-                let (Some(v), Some(t)) = (v, self.values.first()) else { return false };
+                let (Some(v), Some(t)) = (v, self.values.first()) else {
+                    return false;
+                };
                 match (v.parse::<i64>(), t.parse::<i64>()) {
                     (Ok(v), Ok(t)) => {
                         if self.operator == "Gt" {
@@ -514,7 +518,10 @@ pub enum ContainerState {
 
 impl Default for ContainerState {
     fn default() -> Self {
-        ContainerState::Waiting { reason: Some("ContainerCreating".into()), message: None }
+        ContainerState::Waiting {
+            reason: Some("ContainerCreating".into()),
+            message: None,
+        }
     }
 }
 
@@ -539,7 +546,10 @@ impl Pod {
     }
     /// The `controller-revision-hash` label.
     pub fn revision(&self) -> Option<&str> {
-        self.metadata.labels.get(CONTROLLER_REVISION_HASH).map(String::as_str)
+        self.metadata
+            .labels
+            .get(CONTROLLER_REVISION_HASH)
+            .map(String::as_str)
     }
     /// The node this pod is bound to.
     pub fn node(&self) -> Option<&str> {
@@ -687,7 +697,12 @@ impl StatefulSet {
     }
     /// The update strategy type (D-2).
     pub fn strategy(&self) -> UpdateStrategyType {
-        match self.spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) {
+        match self
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+        {
             Some("OnDelete") => UpdateStrategyType::OnDelete,
             _ => UpdateStrategyType::RollingUpdate,
         }
@@ -695,7 +710,10 @@ impl StatefulSet {
     /// `spec.updateStrategy.rollingUpdate`, which D-2 leaves nil when `type` was given
     /// explicitly without it.
     pub fn rolling_update(&self) -> Option<&RollingUpdateStrategy> {
-        self.spec.update_strategy.as_ref().and_then(|s| s.rolling_update.as_ref())
+        self.spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.rolling_update.as_ref())
     }
     /// The partition, 0 when `rollingUpdate` is nil.
     pub fn partition(&self) -> i32 {
@@ -729,7 +747,10 @@ impl StatefulSet {
     }
     /// The selector; `None` selects nothing.
     pub fn selects(&self, labels: &Labels) -> bool {
-        self.spec.selector.as_ref().is_some_and(|s| !s.is_empty() && s.matches(labels))
+        self.spec
+            .selector
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && s.matches(labels))
     }
 }
 
@@ -879,7 +900,10 @@ pub struct StorageClass {
 impl StorageClass {
     /// True when annotated `storageclass.kubernetes.io/is-default-class: "true"`.
     pub fn is_default(&self) -> bool {
-        self.metadata.annotations.get("storageclass.kubernetes.io/is-default-class").map(String::as_str)
+        self.metadata
+            .annotations
+            .get("storageclass.kubernetes.io/is-default-class")
+            .map(String::as_str)
             == Some("true")
     }
     /// True for `volumeBindingMode: WaitForFirstConsumer`.
@@ -934,7 +958,7 @@ pub struct Node {
     pub taints: Vec<Taint>,
     /// Allocatable resources (`cpu` in millicores, others in bytes, `pods` as a count).
     #[serde(skip)]
-    pub allocatable: BTreeMap<String, i128>,
+    pub allocatable: crate::cluster::scheduler::Resources,
     /// False while the node is down (kubelet unreachable).
     pub ready: bool,
     /// Images already pulled on this node.

@@ -6,7 +6,11 @@ use crate::time::{human_duration, SimTime};
 
 /// kubectl's STATUS column for a pod (K-3, `printPod`).
 pub fn pod_status(pod: &Pod) -> String {
-    let mut reason = if pod.status.phase.is_empty() { "Pending".to_string() } else { pod.status.phase.clone() };
+    let mut reason = if pod.status.phase.is_empty() {
+        "Pending".to_string()
+    } else {
+        pod.status.phase.clone()
+    };
     if let Some(r) = &pod.status.reason {
         if !r.is_empty() {
             reason = r.clone();
@@ -17,13 +21,18 @@ pub fn pod_status(pod: &Pod) -> String {
     for (i, c) in pod.status.init_container_statuses.iter().enumerate() {
         match &c.state {
             ContainerState::Terminated { exit_code: 0, .. } => continue,
-            ContainerState::Terminated { reason: r, exit_code } => {
+            ContainerState::Terminated {
+                reason: r,
+                exit_code,
+            } => {
                 reason = match r {
                     Some(r) if !r.is_empty() => format!("Init:{r}"),
                     _ => format!("Init:ExitCode:{exit_code}"),
                 };
             }
-            ContainerState::Waiting { reason: Some(r), .. } if !r.is_empty() && r != "PodInitializing" => {
+            ContainerState::Waiting {
+                reason: Some(r), ..
+            } if !r.is_empty() && r != "PodInitializing" => {
                 reason = format!("Init:{r}");
             }
             _ => reason = format!("Init:{i}/{n_init}"),
@@ -35,16 +44,26 @@ pub fn pod_status(pod: &Pod) -> String {
         let mut has_running = false;
         for c in pod.status.container_statuses.iter().rev() {
             match &c.state {
-                ContainerState::Waiting { reason: Some(r), .. } if !r.is_empty() => reason = r.clone(),
-                ContainerState::Terminated { reason: Some(r), .. } if !r.is_empty() => reason = r.clone(),
-                ContainerState::Terminated { exit_code, .. } => reason = format!("ExitCode:{exit_code}"),
+                ContainerState::Waiting {
+                    reason: Some(r), ..
+                } if !r.is_empty() => reason = r.clone(),
+                ContainerState::Terminated {
+                    reason: Some(r), ..
+                } if !r.is_empty() => reason = r.clone(),
+                ContainerState::Terminated { exit_code, .. } => {
+                    reason = format!("ExitCode:{exit_code}")
+                }
                 ContainerState::Running { .. } if c.ready => has_running = true,
                 _ => {}
             }
         }
         if reason == "Completed" && has_running {
             let ready = pod.ready_condition().is_some_and(|c| c.status == "True");
-            reason = if ready { "Running".into() } else { "NotReady".into() };
+            reason = if ready {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
     if pod.metadata.terminating() {
@@ -60,14 +79,29 @@ pub fn pod_status(pod: &Pod) -> String {
 /// READY column: ready containers / containers (K-2).
 pub fn pod_ready(pod: &Pod) -> String {
     let total = pod.spec.containers.len();
-    let ready = pod.status.container_statuses.iter().filter(|c| c.ready).count();
+    let ready = pod
+        .status
+        .container_statuses
+        .iter()
+        .filter(|c| c.ready)
+        .count();
     format!("{ready}/{total}")
 }
 
 /// RESTARTS column: `3 (12s ago)` when > 0 (K-2).
 pub fn pod_restarts(pod: &Pod, now: SimTime) -> String {
-    let n: i64 = pod.status.container_statuses.iter().map(|c| c.restart_count).sum();
-    let last = pod.status.container_statuses.iter().filter_map(|c| c.last_terminated).max();
+    let n: i64 = pod
+        .status
+        .container_statuses
+        .iter()
+        .map(|c| c.restart_count)
+        .sum();
+    let last = pod
+        .status
+        .container_statuses
+        .iter()
+        .filter_map(|c| c.last_terminated)
+        .max();
     match (n, last) {
         (0, _) => "0".into(),
         (n, Some(t)) => format!("{n} ({} ago)", human_duration(now.since(t))),
@@ -94,7 +128,13 @@ pub fn table(rows: &[Vec<String>]) -> String {
 pub fn table_with(rows: &[Vec<String>], pad: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
-        .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for r in rows {

@@ -71,7 +71,11 @@ fn decimal(num: &str) -> Option<(i128, u32)> {
     if (whole.is_empty() && frac.is_empty()) || frac.len() > 9 || whole.len() > 18 {
         return None;
     }
-    if !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+    if !whole
+        .chars()
+        .chain(frac.chars())
+        .all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let mut v: i128 = 0;

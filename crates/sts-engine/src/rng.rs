@@ -14,7 +14,9 @@ pub struct SimRng {
 impl SimRng {
     /// A generator whose whole future output is fixed by `seed`.
     pub fn new(seed: u64) -> Self {
-        SimRng { state: seed ^ 0x5DEE_CE66_D1CE_4E5B }
+        SimRng {
+            state: seed ^ 0x5DEE_CE66_D1CE_4E5B,
+        }
     }
 
     /// The next 64 random bits.

@@ -447,30 +447,69 @@ pub const MAX_NODES: u32 = 200;
 
 /// Parses and checks a scenario file.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-    let err = |line, column, message: String| ScenarioError { line, column, message };
+    let err = |line, column, message: String| ScenarioError {
+        line,
+        column,
+        message,
+    };
     if text.len() > MAX_SCENARIO_BYTES {
-        return Err(err(0, 0, format!("scenario is larger than the {} KiB limit", MAX_SCENARIO_BYTES / 1024)));
+        return Err(err(
+            0,
+            0,
+            format!(
+                "scenario is larger than the {} KiB limit",
+                MAX_SCENARIO_BYTES / 1024
+            ),
+        ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let s: Scenario = serde_yaml_ng::from_str(text).map_err(|e| {
         let (l, c) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         err(l, c, e.to_string())
     })?;
-    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map_or(0, |i| i + 1);
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+    };
     if s.kubernetes != "1.32" {
-        return Err(err(line_of("kubernetes:"), 1, format!("kubernetes: only \"1.32\" is simulated, not {:?}", s.kubernetes)));
+        return Err(err(
+            line_of("kubernetes:"),
+            1,
+            format!(
+                "kubernetes: only \"1.32\" is simulated, not {:?}",
+                s.kubernetes
+            ),
+        ));
     }
-    if s.scenario.is_empty() || !s.scenario.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(err(line_of("scenario:"), 1, "scenario: must be a lowercase id like `partition-canary`".into()));
+    if s.scenario.is_empty()
+        || !s
+            .scenario
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(err(
+            line_of("scenario:"),
+            1,
+            "scenario: must be a lowercase id like `partition-canary`".into(),
+        ));
     }
     if let Some(Nodes::Count(n)) = s.cluster.nodes {
         if n == 0 || n > MAX_NODES {
-            return Err(err(line_of("nodes:"), 1, format!("cluster.nodes: must be between 1 and {MAX_NODES}")));
+            return Err(err(
+                line_of("nodes:"),
+                1,
+                format!("cluster.nodes: must be between 1 and {MAX_NODES}"),
+            ));
         }
     }
     if let Some(Nodes::List(l)) = &s.cluster.nodes {
         if l.len() as u32 > MAX_NODES {
-            return Err(err(line_of("nodes:"), 1, format!("cluster.nodes: at most {MAX_NODES} nodes")));
+            return Err(err(
+                line_of("nodes:"),
+                1,
+                format!("cluster.nodes: at most {MAX_NODES} nodes"),
+            ));
         }
     }
     let t = &s.cluster.timing;
@@ -485,7 +524,13 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     ] {
         if let Some(v) = v {
             if SimDuration::parse(v).is_none() {
-                return Err(err(line_of(&format!("{name}:")), 1, format!("cluster.timing.{name}: invalid duration {v:?} (use e.g. 500ms, 3s, 1m)")));
+                return Err(err(
+                    line_of(&format!("{name}:")),
+                    1,
+                    format!(
+                        "cluster.timing.{name}: invalid duration {v:?} (use e.g. 500ms, 3s, 1m)"
+                    ),
+                ));
             }
         }
     }
@@ -503,7 +548,11 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         }
         if let Some(t) = &spec.pull_time {
             if SimDuration::parse(t).is_none() {
-                return Err(err(line_of(image), 1, format!("cluster.images[{image:?}].pullTime: invalid duration {t:?}")));
+                return Err(err(
+                    line_of(image),
+                    1,
+                    format!("cluster.images[{image:?}].pullTime: invalid duration {t:?}"),
+                ));
             }
         }
     }
@@ -532,14 +581,29 @@ fn check_steps(steps: &[Step], text: &str) -> Result<(), ScenarioError> {
     for st in steps {
         match st {
             Step::Wait(Wait::Word(w)) if w != "settled" && SimDuration::parse(w).is_none() => {
-                let line = text.lines().position(|l| l.contains("wait:") && l.contains(w.as_str())).map_or(0, |i| i + 1);
+                let line = text
+                    .lines()
+                    .position(|l| l.contains("wait:") && l.contains(w.as_str()))
+                    .map_or(0, |i| i + 1);
                 return Err(ScenarioError { line, column: 1, message: format!("wait: expected `settled`, a duration like `30s`, or {{ready|rollout|gone: NAME}}, not {w:?}") });
             }
             Step::Fault(f) => {
                 fault_input(f).map_err(|m| {
-                    let needle = f.pod.as_deref().or(f.node.as_deref()).or(f.image.as_deref()).unwrap_or("fault:");
-                    let line = text.lines().position(|l| l.contains("fault:") && l.contains(needle)).map_or(0, |i| i + 1);
-                    ScenarioError { line, column: 1, message: m }
+                    let needle = f
+                        .pod
+                        .as_deref()
+                        .or(f.node.as_deref())
+                        .or(f.image.as_deref())
+                        .unwrap_or("fault:");
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains("fault:") && l.contains(needle))
+                        .map_or(0, |i| i + 1);
+                    ScenarioError {
+                        line,
+                        column: 1,
+                        message: m,
+                    }
                 })?;
             }
             Step::Task(t) => check_steps(&t.solution, text)?,
@@ -571,7 +635,9 @@ fn fault_input(f: &FaultSpec) -> Result<Fault, String> {
 pub fn build_world(s: &Scenario) -> World {
     let t = &s.cluster.timing;
     let d = Timing::default();
-    let dur = |v: &Option<String>, def: SimDuration| v.as_deref().and_then(SimDuration::parse).unwrap_or(def);
+    let dur = |v: &Option<String>, def: SimDuration| {
+        v.as_deref().and_then(SimDuration::parse).unwrap_or(def)
+    };
     let timing = Timing {
         schedule: dur(&t.schedule, d.schedule),
         image_pull: dur(&t.image_pull, d.image_pull),
@@ -602,15 +668,24 @@ pub fn build_world(s: &Scenario) -> World {
         timing,
         images,
         gates: FeatureGates {
-            max_unavailable_stateful_set: s.cluster.feature_gates.get("MaxUnavailableStatefulSet").copied().unwrap_or(false),
+            max_unavailable_stateful_set: s
+                .cluster
+                .feature_gates
+                .get("MaxUnavailableStatefulSet")
+                .copied()
+                .unwrap_or(false),
         },
         record_objects: true,
         ..Config::default()
     };
     let mut w = World::new(config, s.seed);
     let nodes = match &s.cluster.nodes {
-        None => (1..=3).map(|i| NodeSpec::named(format!("node-{i}"))).collect(),
-        Some(Nodes::Count(n)) => (1..=*n).map(|i| NodeSpec::named(format!("node-{i}"))).collect(),
+        None => (1..=3)
+            .map(|i| NodeSpec::named(format!("node-{i}")))
+            .collect(),
+        Some(Nodes::Count(n)) => (1..=*n)
+            .map(|i| NodeSpec::named(format!("node-{i}")))
+            .collect(),
         Some(Nodes::List(l)) => l.clone(),
     };
     for n in nodes {
@@ -618,14 +693,22 @@ pub fn build_world(s: &Scenario) -> World {
             .capacity
             .iter()
             .filter_map(|(k, q)| {
-                let v = if k == "cpu" { crate::quantity::parse_milli(&q.text()) } else { crate::quantity::parse_bytes(&q.text()) };
-                v.map(|v| (k.clone(), v))
+                let v = if k == "cpu" {
+                    crate::quantity::parse_milli(&q.text())
+                } else {
+                    crate::quantity::parse_bytes(&q.text())
+                };
+                v.map(|v| (k.as_str(), v))
             })
-            .collect();
+            .collect::<crate::cluster::scheduler::Resources>();
         let down = n.down;
         let name = n.name.clone();
         w.add_node(Node {
-            metadata: ObjectMeta { name: n.name, labels: n.labels, ..ObjectMeta::default() },
+            metadata: ObjectMeta {
+                name: n.name,
+                labels: n.labels,
+                ..ObjectMeta::default()
+            },
             taints: n.taints,
             allocatable,
             ready: true,
@@ -646,13 +729,21 @@ pub fn build_world(s: &Scenario) -> World {
         }]
     });
     for c in classes {
-        let mut meta = ObjectMeta { name: c.name.clone(), ..ObjectMeta::default() };
+        let mut meta = ObjectMeta {
+            name: c.name.clone(),
+            ..ObjectMeta::default()
+        };
         if c.default {
-            meta.annotations.insert("storageclass.kubernetes.io/is-default-class".into(), "true".into());
+            meta.annotations.insert(
+                "storageclass.kubernetes.io/is-default-class".into(),
+                "true".into(),
+            );
         }
         w.apply_object(crate::manifest::Object::StorageClass(StorageClass {
             metadata: meta,
-            provisioner: c.provisioner.unwrap_or_else(|| "rancher.io/local-path".into()),
+            provisioner: c
+                .provisioner
+                .unwrap_or_else(|| "rancher.io/local-path".into()),
             reclaim_policy: Some(c.reclaim_policy.unwrap_or_else(|| "Delete".into())),
             volume_binding_mode: Some(c.binding_mode.unwrap_or_else(|| "Immediate".into())),
         }));
@@ -662,7 +753,13 @@ pub fn build_world(s: &Scenario) -> World {
 
 impl NodeSpec {
     fn named(name: String) -> NodeSpec {
-        NodeSpec { name, labels: Labels::new(), taints: Vec::new(), capacity: BTreeMap::new(), down: false }
+        NodeSpec {
+            name,
+            labels: Labels::new(),
+            taints: Vec::new(),
+            capacity: BTreeMap::new(),
+            down: false,
+        }
     }
 }
 
@@ -695,12 +792,21 @@ pub fn unconverged(w: &World) -> Vec<String> {
             crate::controller::identity::parse_ordinal(&set.metadata.name, &p.metadata.name)
                 .is_some_and(|o| o >= start && o < start + n)
         };
-        let healthy = pods.iter().filter(|p| in_range(p)).filter(|p| p.running_and_ready() && !p.metadata.terminating()).count() as i32;
+        let healthy = pods
+            .iter()
+            .filter(|p| in_range(p))
+            .filter(|p| p.running_and_ready() && !p.metadata.terminating())
+            .count() as i32;
         let extra = pods.iter().filter(|p| !in_range(p)).count();
         let partition = set.partition().max(0);
         let outdated = set.strategy() == UpdateStrategyType::RollingUpdate
             && pods.iter().filter(|p| in_range(p)).any(|p| {
-                let idx = crate::controller::identity::parse_ordinal(&set.metadata.name, &p.metadata.name).unwrap_or(0) - start;
+                let idx = crate::controller::identity::parse_ordinal(
+                    &set.metadata.name,
+                    &p.metadata.name,
+                )
+                .unwrap_or(0)
+                    - start;
                 idx >= partition && p.revision() != Some(st.update_revision.as_str())
             });
         let observed = st.observed_generation == Some(set.metadata.generation);
@@ -721,7 +827,12 @@ pub fn unconverged(w: &World) -> Vec<String> {
 fn first_unready_reason(w: &World, pods: &[&Pod]) -> Option<String> {
     let p = pods.iter().find(|p| !p.running_and_ready())?;
     let status = crate::printers::pod_status(p);
-    let sched = p.status.conditions.iter().find(|c| c.type_ == "PodScheduled" && c.status == "False").and_then(|c| c.message.clone());
+    let sched = p
+        .status
+        .conditions
+        .iter()
+        .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+        .and_then(|c| c.message.clone());
     let _ = w;
     Some(match sched {
         Some(m) => format!("{} is Pending: {m}", p.metadata.name),
@@ -734,7 +845,11 @@ pub fn run_until_settled(tl: &mut Timeline) -> Settle {
     for _ in 0..MAX_STEPS_PER_WAIT {
         if tl.world().quiet() {
             let why = unconverged(tl.world());
-            return if why.is_empty() { Settle::Settled } else { Settle::Stuck(why) };
+            return if why.is_empty() {
+                Settle::Settled
+            } else {
+                Settle::Stuck(why)
+            };
         }
         tl.step();
     }
@@ -790,7 +905,12 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             (Some(_), true) => {}
         }
         let Some(pod) = pod else { continue };
-        let image = pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or("");
+        let image = pod
+            .spec
+            .containers
+            .first()
+            .map(|c| c.image.as_str())
+            .unwrap_or("");
         if let Some(i) = &pe.image {
             if i != image {
                 diffs.push(format!("pod {name}: image expected {i}, found {image}"));
@@ -799,7 +919,10 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
         if let Some(r) = pe.ready {
             let is = pod.running_and_ready();
             if r != is {
-                diffs.push(format!("pod {name}: ready expected {r}, found {is} (status {})", crate::printers::pod_status(pod)));
+                diffs.push(format!(
+                    "pod {name}: ready expected {r}, found {is} (status {})",
+                    crate::printers::pod_status(pod)
+                ));
             }
         }
         if let Some(s) = &pe.status {
@@ -815,7 +938,12 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             }
         }
         if let Some(c) = &pe.claim {
-            let is = pod.spec.volumes.iter().find_map(|v| v.persistent_volume_claim.as_ref()).map_or("<none>", |c| c.claim_name.as_str());
+            let is = pod
+                .spec
+                .volumes
+                .iter()
+                .find_map(|v| v.persistent_volume_claim.as_ref())
+                .map_or("<none>", |c| c.claim_name.as_str());
             if c != is {
                 diffs.push(format!("pod {name}: claim expected {c}, found {is}"));
             }
@@ -823,7 +951,12 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
         if let Some(r) = &pe.revision {
             let owner = w.owner_set_of(pod).and_then(|k| w.sets.get(&k));
             let rev = pod.revision().unwrap_or("");
-            let (cur, upd) = owner.map_or(("", ""), |s| (s.status.current_revision.as_str(), s.status.update_revision.as_str()));
+            let (cur, upd) = owner.map_or(("", ""), |s| {
+                (
+                    s.status.current_revision.as_str(),
+                    s.status.update_revision.as_str(),
+                )
+            });
             let ok = match r.as_str() {
                 "update" => rev == upd,
                 "current" => rev == cur,
@@ -831,8 +964,16 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                 lit => rev == lit,
             };
             if !ok {
-                let which = if rev == upd { "the update revision" } else if rev == cur { "the current revision" } else { "another revision" };
-                diffs.push(format!("pod {name}: revision expected {r}, found {rev} ({which})"));
+                let which = if rev == upd {
+                    "the update revision"
+                } else if rev == cur {
+                    "the current revision"
+                } else {
+                    "another revision"
+                };
+                diffs.push(format!(
+                    "pod {name}: revision expected {r}, found {rev} ({which})"
+                ));
             }
         }
     }
@@ -840,11 +981,15 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
         let set = w.sets.get(&(ns.clone(), name.clone()));
         match (set, se.exists.unwrap_or(true)) {
             (None, true) => {
-                diffs.push(format!("statefulset {name}: expected to exist, but it does not"));
+                diffs.push(format!(
+                    "statefulset {name}: expected to exist, but it does not"
+                ));
                 continue;
             }
             (Some(_), false) => {
-                diffs.push(format!("statefulset {name}: expected not to exist, but it does"));
+                diffs.push(format!(
+                    "statefulset {name}: expected not to exist, but it does"
+                ));
                 continue;
             }
             _ => {}
@@ -856,11 +1001,17 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             ("readyReplicas", se.ready_replicas, st.ready_replicas),
             ("currentReplicas", se.current_replicas, st.current_replicas),
             ("updatedReplicas", se.updated_replicas, st.updated_replicas),
-            ("availableReplicas", se.available_replicas, st.available_replicas),
+            (
+                "availableReplicas",
+                se.available_replicas,
+                st.available_replicas,
+            ),
         ] {
             if let Some(want) = want {
                 if want != is {
-                    diffs.push(format!("statefulset {name}: status.{field} expected {want}, found {is}"));
+                    diffs.push(format!(
+                        "statefulset {name}: status.{field} expected {want}, found {is}"
+                    ));
                 }
             }
         }
@@ -874,9 +1025,19 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             }
         }
         if let Some(n) = se.revisions {
-            let is = w.revisions.values().filter(|r| r.metadata.controller_ref().is_some_and(|o| o.uid == set.metadata.uid)).count();
+            let is = w
+                .revisions
+                .values()
+                .filter(|r| {
+                    r.metadata
+                        .controller_ref()
+                        .is_some_and(|o| o.uid == set.metadata.uid)
+                })
+                .count();
             if n != is {
-                diffs.push(format!("statefulset {name}: revisions expected {n}, found {is}"));
+                diffs.push(format!(
+                    "statefulset {name}: revisions expected {n}, found {is}"
+                ));
             }
         }
     }
@@ -884,10 +1045,16 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
         let claim = w.claims.get(&(ns.clone(), name.clone()));
         match (claim, ce.exists.unwrap_or(true)) {
             (None, true) => diffs.push(format!("claim {name}: expected to exist, but it does not")),
-            (Some(_), false) => diffs.push(format!("claim {name}: expected not to exist, but it does")),
+            (Some(_), false) => {
+                diffs.push(format!("claim {name}: expected not to exist, but it does"))
+            }
             (Some(c), true) => {
                 if let Some(s) = &ce.status {
-                    let is = if c.metadata.terminating() { "Terminating" } else { c.status.phase.as_str() };
+                    let is = if c.metadata.terminating() {
+                        "Terminating"
+                    } else {
+                        c.status.phase.as_str()
+                    };
                     if s != is {
                         diffs.push(format!("claim {name}: status expected {s}, found {is}"));
                     }
@@ -905,14 +1072,26 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                     Err(e) => e,
                 };
                 if want.trim_end() != is.trim_end() {
-                    diffs.push(format!("rolloutStatus {name}: expected {:?}, found {:?}", want.trim_end(), is.trim_end()));
+                    diffs.push(format!(
+                        "rolloutStatus {name}: expected {:?}, found {:?}",
+                        want.trim_end(),
+                        is.trim_end()
+                    ));
                 }
             }
         }
     }
     for (name, want) in &e.blocked {
-        let is = w.blockers.get(&(ns.clone(), name.clone())).map(|b| b.en.clone()).unwrap_or_default();
-        let ok = if want.is_empty() { is.is_empty() } else { is.contains(want.as_str()) };
+        let is = w
+            .blockers
+            .get(&(ns.clone(), name.clone()))
+            .map(|b| b.en.clone())
+            .unwrap_or_default();
+        let ok = if want.is_empty() {
+            is.is_empty()
+        } else {
+            is.contains(want.as_str())
+        };
         if !ok {
             diffs.push(format!("blocked {name}: expected {want:?}, found {is:?}"));
         }
@@ -931,7 +1110,11 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
     for (name, want) in &e.dns {
         let is = !w.resolve(name, &ns).is_empty();
         if *want != is {
-            diffs.push(format!("dns {name}: expected {}, found {}", if *want { "resolves" } else { "no record" }, if is { "resolves" } else { "no record" }));
+            diffs.push(format!(
+                "dns {name}: expected {}, found {}",
+                if *want { "resolves" } else { "no record" },
+                if is { "resolves" } else { "no record" }
+            ));
         }
     }
     if let Some(ce) = &e.command {
@@ -944,17 +1127,28 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             Some(c) => {
                 if let Some(x) = ce.exit {
                     if x != c.exit {
-                        diffs.push(format!("command `{}`: exit expected {x}, found {}", c.command, c.exit));
+                        diffs.push(format!(
+                            "command `{}`: exit expected {x}, found {}",
+                            c.command, c.exit
+                        ));
                     }
                 }
                 if let Some(o) = &ce.output {
                     if o.trim_end() != c.output.trim_end() {
-                        diffs.push(format!("command `{}`: output expected {:?}, found {:?}", c.command, o.trim_end(), c.output.trim_end()));
+                        diffs.push(format!(
+                            "command `{}`: output expected {:?}, found {:?}",
+                            c.command,
+                            o.trim_end(),
+                            c.output.trim_end()
+                        ));
                     }
                 }
                 if let Some(sub) = &ce.contains {
                     if !c.output.contains(sub.as_str()) {
-                        diffs.push(format!("command `{}`: output expected to contain {sub:?}, found {:?}", c.command, c.output));
+                        diffs.push(format!(
+                            "command `{}`: output expected to contain {sub:?}, found {:?}",
+                            c.command, c.output
+                        ));
                     }
                 }
             }
@@ -972,7 +1166,11 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
         .collect();
     let mut from = 0;
     for msg in &e.events {
-        match recorded.iter().skip(from).position(|(reason, message)| message.contains(msg.as_str()) || *reason == msg) {
+        match recorded
+            .iter()
+            .skip(from)
+            .position(|(reason, message)| message.contains(msg.as_str()) || *reason == msg)
+        {
             Some(i) => from += i + 1,
             None => diffs.push(format!("events: no event matching {msg:?} (in order)")),
         }
@@ -1008,7 +1206,10 @@ pub fn run_with(s: &Scenario, implementation: crate::controller::Implementation)
     for (i, step) in s.steps.iter().enumerate() {
         run_step(&mut tl, step, i + 1, &mut failures, &mut last_settle, true);
     }
-    RunResult { timeline: tl, failures }
+    RunResult {
+        timeline: tl,
+        failures,
+    }
 }
 
 fn record(tl: &mut Timeline, ok: bool, detail: String) {
@@ -1031,11 +1232,17 @@ pub fn run_step(
     solve_tasks: bool,
 ) {
     match step {
-        Step::Say(t) => tl.world_mut_for_records().push(Record::Say(SayRecord { en: t.en.clone(), zh: t.zh.clone() })),
+        Step::Say(t) => tl.world_mut_for_records().push(Record::Say(SayRecord {
+            en: t.en.clone(),
+            zh: t.zh.clone(),
+        })),
         Step::Wait(Wait::Word(w)) if w == "settled" => {
             let r = run_until_settled(tl);
             if r == Settle::Limit {
-                failures.push((n, format!("wait: settled did not settle within {MAX_STEPS_PER_WAIT} steps")));
+                failures.push((
+                    n,
+                    format!("wait: settled did not settle within {MAX_STEPS_PER_WAIT} steps"),
+                ));
             }
             *last_settle = Some(r);
         }
@@ -1048,21 +1255,32 @@ pub fn run_step(
             let ns = DEFAULT_NS.to_string();
             let (what, ok) = if let Some(p) = &u.ready {
                 let k = (ns, p.clone());
-                (format!("pod {p} to be Ready"), run_until(tl, |w| w.pods.get(&k).is_some_and(Pod::running_and_ready)))
+                (
+                    format!("pod {p} to be Ready"),
+                    run_until(tl, |w| w.pods.get(&k).is_some_and(Pod::running_and_ready)),
+                )
             } else if let Some(p) = &u.gone {
                 let k = (ns, p.clone());
-                (format!("pod {p} to be gone"), run_until(tl, |w| !w.pods.contains_key(&k)))
+                (
+                    format!("pod {p} to be gone"),
+                    run_until(tl, |w| !w.pods.contains_key(&k)),
+                )
             } else if let Some(s) = &u.rollout {
                 let k = (ns, s.clone());
                 (
                     format!("rollout of {s} to complete"),
-                    run_until(tl, |w| w.sets.get(&k).is_some_and(|set| matches!(crate::kubectl::rollout_status(set), Ok((_, true))))),
+                    run_until(tl, |w| {
+                        w.sets.get(&k).is_some_and(|set| {
+                            matches!(crate::kubectl::rollout_status(set), Ok((_, true)))
+                        })
+                    }),
                 )
             } else {
                 ("nothing".into(), true)
             };
             if !ok {
-                let detail = format!("step {n}: waited for {what}, but the cluster settled without it");
+                let detail =
+                    format!("step {n}: waited for {what}, but the cluster settled without it");
                 record(tl, false, detail.clone());
                 failures.push((n, detail));
             }
@@ -1082,7 +1300,11 @@ pub fn run_step(
         Step::Expect(e) => {
             let diffs = check(e, tl.world(), last_settle.as_ref());
             let ok = diffs.is_empty();
-            let detail = if ok { format!("step {n}: as expected") } else { format!("step {n}: {}", diffs.join("; ")) };
+            let detail = if ok {
+                format!("step {n}: as expected")
+            } else {
+                format!("step {n}: {}", diffs.join("; "))
+            };
             record(tl, ok, detail.clone());
             if !ok {
                 failures.push((n, detail));
@@ -1101,7 +1323,11 @@ pub fn run_step(
             let detail = if ok {
                 format!("step {n}: task done: {}", t.prompt.en)
             } else {
-                format!("step {n}: task not done ({}): {}", t.prompt.en, diffs.join("; "))
+                format!(
+                    "step {n}: task not done ({}): {}",
+                    t.prompt.en,
+                    diffs.join("; ")
+                )
             };
             record(tl, ok, detail.clone());
             if !ok {

@@ -154,7 +154,11 @@ pub fn human_duration(d: SimDuration) -> String {
     let minutes = secs / 60;
     if minutes < 10 {
         let s = secs % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 3 * 60 {
         return format!("{minutes}m");
@@ -162,7 +166,11 @@ pub fn human_duration(d: SimDuration) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
@@ -170,7 +178,11 @@ pub fn human_duration(d: SimDuration) -> String {
     let days = hours / 24;
     if days < 8 {
         let h = hours % 24;
-        return if h == 0 { format!("{days}d") } else { format!("{days}d{h}h") };
+        return if h == 0 {
+            format!("{days}d")
+        } else {
+            format!("{days}d{h}h")
+        };
     }
     format!("{days}d")
 }
@@ -192,10 +204,16 @@ mod tests {
     #[test]
     fn renders_timestamps_and_ages() {
         assert_eq!(SimTime(0).rfc3339(), "2025-01-01T00:00:00Z");
-        assert_eq!(SimTime(86_400_000 * 59 + 5000).rfc3339(), "2025-03-01T00:00:05Z");
+        assert_eq!(
+            SimTime(86_400_000 * 59 + 5000).rfc3339(),
+            "2025-03-01T00:00:05Z"
+        );
         assert_eq!(SimTime(72_300).to_string(), "01:12.300");
         assert_eq!(human_duration(SimDuration::from_secs(90)), "90s");
         assert_eq!(human_duration(SimDuration::from_secs(150)), "2m30s");
-        assert_eq!(human_duration(SimDuration::from_secs(3600 * 3 + 60)), "3h1m");
+        assert_eq!(
+            human_duration(SimDuration::from_secs(3600 * 3 + 60)),
+            "3h1m"
+        );
     }
 }

@@ -40,12 +40,21 @@ impl Fault {
     pub fn describe(&self) -> String {
         match self {
             Fault::FailPod { pod } => format!("fault: pod {pod} fails"),
-            Fault::Readiness { pod, never: true } => format!("fault: readiness probe of {pod} never passes"),
-            Fault::Readiness { pod, never: false } => format!("fault: readiness probe of {pod} passes again"),
+            Fault::Readiness { pod, never: true } => {
+                format!("fault: readiness probe of {pod} never passes")
+            }
+            Fault::Readiness { pod, never: false } => {
+                format!("fault: readiness probe of {pod} passes again")
+            }
             Fault::Node { node, down: true } => format!("fault: node {node} goes down"),
             Fault::Node { node, down: false } => format!("fault: node {node} comes back"),
-            Fault::ImagePull { image, fails: true } => format!("fault: pulling image {image} fails"),
-            Fault::ImagePull { image, fails: false } => format!("fault: pulling image {image} works again"),
+            Fault::ImagePull { image, fails: true } => {
+                format!("fault: pulling image {image} fails")
+            }
+            Fault::ImagePull {
+                image,
+                fails: false,
+            } => format!("fault: pulling image {image} works again"),
         }
     }
 }
@@ -65,7 +74,11 @@ impl World {
         // The command line comes first in the trace, its effects after it; its output
         // is filled in once known.
         let at = self.trace.len();
-        self.push(Record::Command(CommandRecord { command, output: String::new(), exit: 0 }));
+        self.push(Record::Command(CommandRecord {
+            command,
+            output: String::new(),
+            exit: 0,
+        }));
         let outcome = match input {
             Input::Kubectl(line) => crate::kubectl::run(self, line),
             Input::Apply(text) => self.apply_manifests(text),
@@ -86,7 +99,11 @@ impl World {
             Fault::Readiness { pod, never } => self.set_never_ready(&(ns, pod.clone()), *never),
             Fault::Node { node, down } => self.set_node_up(node, !*down),
             Fault::ImagePull { image, fails } => {
-                self.config.images.entry(image.clone()).or_default().pull_fails = *fails;
+                self.config
+                    .images
+                    .entry(image.clone())
+                    .or_default()
+                    .pull_fails = *fails;
                 true
             }
         };
@@ -128,7 +145,13 @@ impl Timeline {
         let base = world.clone();
         let len = trace.len();
         world.trace = trace;
-        Timeline { history: Vec::new(), checkpoints: vec![(0, base, len)], position: 0, world, every: 64 }
+        Timeline {
+            history: Vec::new(),
+            checkpoints: vec![(0, base, len)],
+            position: 0,
+            world,
+            every: 64,
+        }
     }
 
     /// The world at the cursor.
@@ -208,7 +231,13 @@ impl Timeline {
             self.replay_to(position);
             return;
         }
-        let Some((p, w, len)) = self.checkpoints.iter().rev().find(|(p, _, _)| *p <= position).cloned() else {
+        let Some((p, w, len)) = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|(p, _, _)| *p <= position)
+            .cloned()
+        else {
             return;
         };
         let trace = std::mem::take(&mut self.world.trace);
@@ -288,7 +317,12 @@ mod tests {
         tl.every = 8; // many checkpoints
         let mut seen = Vec::new();
         for _ in 0..60 {
-            seen.push((tl.position(), fingerprint(tl.world()), tl.world().now, tl.world().pods.clone()));
+            seen.push((
+                tl.position(),
+                fingerprint(tl.world()),
+                tl.world().now,
+                tl.world().pods.clone(),
+            ));
             if tl.step().is_none() {
                 break;
             }
@@ -315,12 +349,22 @@ mod tests {
         let end = tl.len();
         tl.seek(10);
         assert!(tl.in_past());
-        let out = tl.input(Input::Kubectl("kubectl scale statefulset web --replicas=1".into()));
+        let out = tl.input(Input::Kubectl(
+            "kubectl scale statefulset web --replicas=1".into(),
+        ));
         assert_eq!(out.output, "statefulset.apps/web scaled");
-        assert_eq!(tl.len(), 11, "the future after position 10 was dropped (was {end})");
+        assert_eq!(
+            tl.len(),
+            11,
+            "the future after position 10 was dropped (was {end})"
+        );
         assert!(!tl.in_past());
         scenario::run_until_settled(&mut tl);
-        assert_eq!(tl.world().pods.len(), 1, "the fork continued from the edited past");
+        assert_eq!(
+            tl.world().pods.len(),
+            1,
+            "the fork continued from the edited past"
+        );
     }
 
     #[test]
@@ -328,6 +372,9 @@ mod tests {
         let mut tl = timeline();
         let r = tl.step_to_controller_action().expect("the controller acts");
         assert!(matches!(r.work, crate::world::Work::Sync(_)));
-        assert!(!tl.world().pods.is_empty(), "the first action creates web-0");
+        assert!(
+            !tl.world().pods.is_empty(),
+            "the first action creates web-0"
+        );
     }
 }

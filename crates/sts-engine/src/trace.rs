@@ -177,7 +177,11 @@ impl TraceEntry {
                 }
             }
             Record::Expect(e) => {
-                format!("t={t}  expect {}: {}", if e.ok { "ok" } else { "FAILED" }, e.detail)
+                format!(
+                    "t={t}  expect {}: {}",
+                    if e.ok { "ok" } else { "FAILED" },
+                    e.detail
+                )
             }
             Record::Say(s) => format!("t={t}  say: {}", s.en),
         }

@@ -83,20 +83,32 @@ impl FieldError {
     }
 
     fn new(field: impl Into<String>, kind: ErrorKind, detail: impl Into<String>) -> Self {
-        FieldError { field: field.into(), kind, detail: detail.into() }
+        FieldError {
+            field: field.into(),
+            kind,
+            detail: detail.into(),
+        }
     }
     /// `field.Required`.
     pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
         Self::new(field, ErrorKind::Required, detail)
     }
     /// `field.Invalid` with an already rendered value (see [`go_quote`]).
-    pub fn invalid(field: impl Into<String>, rendered: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn invalid(
+        field: impl Into<String>,
+        rendered: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self::new(field, ErrorKind::Invalid(rendered.into()), detail)
     }
     /// `field.NotSupported` for a string value.
     pub fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
         let supported = supported.iter().map(|s| s.to_string()).collect();
-        Self::new(field, ErrorKind::NotSupported(go_quote(value), supported), "")
+        Self::new(
+            field,
+            ErrorKind::NotSupported(go_quote(value), supported),
+            "",
+        )
     }
     /// `field.Forbidden`.
     pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
@@ -155,7 +167,11 @@ pub fn api_invalid_message(kind: &str, name: &str, errors: &[FieldError]) -> Str
 /// Renders the errors and removes exact duplicates, keeping the first occurrence.
 fn dedup(errors: &[FieldError]) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    errors.iter().map(ToString::to_string).filter(|s| seen.insert(s.clone())).collect()
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .filter(|s| seen.insert(s.clone()))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -176,7 +192,9 @@ pub fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -191,7 +209,10 @@ pub fn go_string_map(m: &Labels) -> String {
     if m.is_empty() {
         return "map[string]string(nil)".to_string();
     }
-    let items: Vec<String> = m.iter().map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v))).collect();
+    let items: Vec<String> = m
+        .iter()
+        .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
+        .collect();
     format!("map[string]string{{{}}}", items.join(", "))
 }
 
@@ -223,7 +244,11 @@ pub fn go_label_selector(sel: &LabelSelector) -> String {
             .collect();
         format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
     };
-    format!("v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{}}}", go_string_map(&sel.match_labels), exprs)
+    format!(
+        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{}}}",
+        go_string_map(&sel.match_labels),
+        exprs
+    )
 }
 
 /// A stand-in for a Go pointer address in `%#v` output; the real one varies per run.
@@ -236,7 +261,10 @@ pub fn go_rolling_update(ru: &RollingUpdateStrategy) -> String {
     } else {
         "(*intstr.IntOrString)(nil)".to_string()
     };
-    format!("apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{max}}}", ru.partition.unwrap_or(0))
+    format!(
+        "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{max}}}",
+        ru.partition.unwrap_or(0)
+    )
 }
 
 /// `%#v` of the internal `apps.StatefulSetUpdateStrategy` (V-3).
@@ -271,7 +299,10 @@ impl IntOrString {
     fn go(&self) -> String {
         match self {
             IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
-            IntOrString::Str(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}", go_quote(s)),
+            IntOrString::Str(s) => format!(
+                "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
+                go_quote(s)
+            ),
         }
     }
     /// `getPercentValue` upstream: any string that is a number once `%` is removed.
@@ -295,7 +326,8 @@ impl IntOrString {
 
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
 const DNS1035_LABEL_ERR: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
@@ -304,7 +336,8 @@ const QUALIFIED_NAME_ERR: &str = "must consist of alphanumeric characters, '-', 
 const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
 const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const PERCENT_FMT: &str = "[0-9]+%";
-const PERCENT_ERR: &str = "a valid percent string must be a numeric string followed by an ending '%'";
+const PERCENT_ERR: &str =
+    "a valid percent string must be a numeric string followed by an ending '%'";
 /// `IsNegativeErrorMsg` upstream.
 const NEGATIVE_ERR: &str = "must be greater than or equal to 0";
 /// `TotalAnnotationSizeLimitB` upstream (256 KiB).
@@ -340,7 +373,9 @@ fn matches_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
         (Some(&f), Some(&l)) => {
-            is_lower_alnum(f) && is_lower_alnum(l) && b.iter().all(|&c| is_lower_alnum(c) || c == b'-')
+            is_lower_alnum(f)
+                && is_lower_alnum(l)
+                && b.iter().all(|&c| is_lower_alnum(c) || c == b'-')
         }
         _ => false,
     }
@@ -358,7 +393,8 @@ fn matches_qualified_name_part(s: &str) -> bool {
         (Some(&f), Some(&l)) => {
             f.is_ascii_alphanumeric()
                 && l.is_ascii_alphanumeric()
-                && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+                && b.iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         }
         _ => false,
     }
@@ -375,7 +411,11 @@ pub fn is_dns1123_label(value: &str) -> Vec<String> {
         if matches_dns1123_subdomain(value) {
             errs.push("must not contain dots".to_string());
         } else {
-            errs.push(regex_error(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, &["my-name", "123-abc"]));
+            errs.push(regex_error(
+                DNS1123_LABEL_ERR,
+                DNS1123_LABEL_FMT,
+                &["my-name", "123-abc"],
+            ));
         }
     }
     errs
@@ -388,7 +428,11 @@ pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
         errs.push(max_len_error(253));
     }
     if !matches_dns1123_subdomain(value) {
-        errs.push(regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"]));
+        errs.push(regex_error(
+            DNS1123_SUBDOMAIN_ERR,
+            DNS1123_SUBDOMAIN_FMT,
+            &["example.com"],
+        ));
     }
     errs
 }
@@ -402,7 +446,11 @@ pub fn is_dns1035_label(value: &str) -> Vec<String> {
     let b = value.as_bytes();
     let ok = matches!(b.first(), Some(c) if c.is_ascii_lowercase()) && matches_dns1123_label(value);
     if !ok {
-        errs.push(regex_error(DNS1035_LABEL_ERR, DNS1035_LABEL_FMT, &["my-name", "abc-123"]));
+        errs.push(regex_error(
+            DNS1035_LABEL_ERR,
+            DNS1035_LABEL_FMT,
+            &["my-name", "abc-123"],
+        ));
     }
     errs
 }
@@ -418,7 +466,11 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".to_string());
             } else {
-                errs.extend(is_dns1123_subdomain(prefix).into_iter().map(|m| format!("prefix part {m}")));
+                errs.extend(
+                    is_dns1123_subdomain(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
             }
             *name
         }
@@ -438,7 +490,11 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
     if !matches_qualified_name_part(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_NAME_ERR,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errs
@@ -451,7 +507,11 @@ pub fn is_valid_label_value(value: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !value.is_empty() && !matches_qualified_name_part(value) {
-        errs.push(regex_error(LABEL_VALUE_ERR, LABEL_VALUE_FMT, &["MyValue", "my_value", "12345"]));
+        errs.push(regex_error(
+            LABEL_VALUE_ERR,
+            LABEL_VALUE_FMT,
+            &["MyValue", "my_value", "12345"],
+        ));
     }
     errs
 }
@@ -461,8 +521,16 @@ pub fn is_valid_label_value(value: &str) -> Vec<String> {
 pub fn validate_labels(labels: &Labels, field: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (k, v) in labels {
-        errs.extend(is_qualified_name(k).into_iter().map(|m| FieldError::invalid(field, go_quote(k), m)));
-        errs.extend(is_valid_label_value(v).into_iter().map(|m| FieldError::invalid(field, go_quote(v), m)));
+        errs.extend(
+            is_qualified_name(k)
+                .into_iter()
+                .map(|m| FieldError::invalid(field, go_quote(k), m)),
+        );
+        errs.extend(
+            is_valid_label_value(v)
+                .into_iter()
+                .map(|m| FieldError::invalid(field, go_quote(v), m)),
+        );
     }
     errs
 }
@@ -473,7 +541,9 @@ pub fn validate_annotations(annotations: &Labels, field: &str) -> Vec<FieldError
     let mut errs = Vec::new();
     for k in annotations.keys() {
         errs.extend(
-            is_qualified_name(&k.to_lowercase()).into_iter().map(|m| FieldError::invalid(field, go_quote(k), m)),
+            is_qualified_name(&k.to_lowercase())
+                .into_iter()
+                .map(|m| FieldError::invalid(field, go_quote(k), m)),
         );
     }
     let size: usize = annotations.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -515,16 +585,21 @@ fn validate_object_meta(meta: &ObjectMeta, rule: NameRule, namespaced: bool) -> 
             Some(head) if !head.is_empty() => format!("{head}a"),
             _ => meta.generate_name.clone(),
         };
-        errs.extend(
-            rule.check(&masked)
-                .into_iter()
-                .map(|m| FieldError::invalid("metadata.generateName", go_quote(&meta.generate_name), m)),
-        );
+        errs.extend(rule.check(&masked).into_iter().map(|m| {
+            FieldError::invalid("metadata.generateName", go_quote(&meta.generate_name), m)
+        }));
     }
     if meta.name.is_empty() {
-        errs.push(FieldError::required("metadata.name", "name or generateName is required"));
+        errs.push(FieldError::required(
+            "metadata.name",
+            "name or generateName is required",
+        ));
     } else {
-        errs.extend(rule.check(&meta.name).into_iter().map(|m| FieldError::invalid("metadata.name", go_quote(&meta.name), m)));
+        errs.extend(
+            rule.check(&meta.name)
+                .into_iter()
+                .map(|m| FieldError::invalid("metadata.name", go_quote(&meta.name), m)),
+        );
     }
     if namespaced && !meta.namespace.is_empty() {
         errs.extend(
@@ -534,7 +609,10 @@ fn validate_object_meta(meta: &ObjectMeta, rule: NameRule, namespaced: bool) -> 
         );
     }
     errs.extend(validate_labels(&meta.labels, "metadata.labels"));
-    errs.extend(validate_annotations(&meta.annotations, "metadata.annotations"));
+    errs.extend(validate_annotations(
+        &meta.annotations,
+        "metadata.annotations",
+    ));
     errs
 }
 
@@ -565,9 +643,17 @@ fn validate_label_selector(sel: &LabelSelector, field: &str) -> Vec<FieldError> 
                     ));
                 }
             }
-            op => errs.push(FieldError::invalid(format!("{path}.operator"), go_quote(op), "not a valid selector operator")),
+            op => errs.push(FieldError::invalid(
+                format!("{path}.operator"),
+                go_quote(op),
+                "not a valid selector operator",
+            )),
         }
-        errs.extend(is_qualified_name(&e.key).into_iter().map(|m| FieldError::invalid(format!("{path}.key"), go_quote(&e.key), m)));
+        errs.extend(
+            is_qualified_name(&e.key)
+                .into_iter()
+                .map(|m| FieldError::invalid(format!("{path}.key"), go_quote(&e.key), m)),
+        );
         for (j, v) in e.values.iter().enumerate() {
             errs.extend(
                 is_valid_label_value(v)
@@ -585,10 +671,19 @@ fn validate_label_selector(sel: &LabelSelector, field: &str) -> Vec<FieldError> 
 /// Applies `SetDefaults_StatefulSet` (D-1…D-7) and the pod-template defaults (D-8), then
 /// F-3: with the MaxUnavailableStatefulSet gate off, `maxUnavailable` is dropped unless
 /// the stored object `old` already has it.
-pub fn default_statefulset(sts: &mut StatefulSet, max_unavailable_gate: bool, old: Option<&StatefulSet>) {
+pub fn default_statefulset(
+    sts: &mut StatefulSet,
+    max_unavailable_gate: bool,
+    old: Option<&StatefulSet>,
+) {
     let spec = &mut sts.spec;
     // D-1.
-    if spec.pod_management_policy.as_deref().unwrap_or("").is_empty() {
+    if spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
         spec.pod_management_policy = Some("OrderedReady".into());
     }
     // D-2: only an empty type gets the default, and only then does a nil rollingUpdate
@@ -612,7 +707,9 @@ pub fn default_statefulset(sts: &mut StatefulSet, max_unavailable_gate: bool, ol
         }
     }
     // D-4.
-    let policy = spec.persistent_volume_claim_retention_policy.get_or_insert_with(PvcRetentionPolicy::default);
+    let policy = spec
+        .persistent_volume_claim_retention_policy
+        .get_or_insert_with(PvcRetentionPolicy::default);
     for p in [&mut policy.when_deleted, &mut policy.when_scaled] {
         if p.as_deref().unwrap_or("").is_empty() {
             *p = Some("Retain".into());
@@ -624,9 +721,16 @@ pub fn default_statefulset(sts: &mut StatefulSet, max_unavailable_gate: bool, ol
     // D-8.
     default_pod_spec(&mut spec.template.spec);
     // F-3 (`dropStatefulSetDisabledFields`, after decoding and defaulting).
-    let old_has_max = old.and_then(|o| o.rolling_update()).is_some_and(|r| r.max_unavailable.is_some());
+    let old_has_max = old
+        .and_then(|o| o.rolling_update())
+        .is_some_and(|r| r.max_unavailable.is_some());
     if !max_unavailable_gate && !old_has_max {
-        if let Some(ru) = sts.spec.update_strategy.as_mut().and_then(|u| u.rolling_update.as_mut()) {
+        if let Some(ru) = sts
+            .spec
+            .update_strategy
+            .as_mut()
+            .and_then(|u| u.rolling_update.as_mut())
+        {
             ru.max_unavailable = None;
         }
     }
@@ -643,8 +747,13 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.termination_grace_period_seconds.get_or_insert(30);
     set_if_empty(&mut spec.dns_policy, "ClusterFirst");
     set_if_empty(&mut spec.scheduler_name, "default-scheduler");
-    spec.security_context.get_or_insert_with(|| Value::Object(Default::default()));
-    for c in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
+    spec.security_context
+        .get_or_insert_with(|| Value::Object(Default::default()));
+    for c in spec
+        .init_containers
+        .iter_mut()
+        .chain(spec.containers.iter_mut())
+    {
         let policy = default_pull_policy(&c.image);
         set_if_empty(&mut c.image_pull_policy, policy);
         set_if_empty(&mut c.termination_message_path, "/dev/termination-log");
@@ -731,7 +840,10 @@ fn validate_statefulset_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
     }
     // V-4.
     if let Some(p) = &spec.persistent_volume_claim_retention_policy {
-        for (name, v) in [("whenDeleted", &p.when_deleted), ("whenScaled", &p.when_scaled)] {
+        for (name, v) in [
+            ("whenDeleted", &p.when_deleted),
+            ("whenScaled", &p.when_scaled),
+        ] {
             let v = v.as_deref().unwrap_or("");
             if v != "Retain" && v != "Delete" {
                 errs.push(FieldError::not_supported(
@@ -743,8 +855,14 @@ fn validate_statefulset_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
         }
     }
     // V-5.
-    errs.extend(nonnegative(spec.replicas.unwrap_or(0).into(), "spec.replicas"));
-    errs.extend(nonnegative(spec.min_ready_seconds.unwrap_or(0).into(), "spec.minReadySeconds"));
+    errs.extend(nonnegative(
+        spec.replicas.unwrap_or(0).into(),
+        "spec.replicas",
+    ));
+    errs.extend(nonnegative(
+        spec.min_ready_seconds.unwrap_or(0).into(),
+        "spec.minReadySeconds",
+    ));
     if let Some(o) = &spec.ordinals {
         errs.extend(nonnegative(o.start.into(), "spec.ordinals.start"));
     }
@@ -769,7 +887,11 @@ fn validate_statefulset_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
     if !selector_ok {
         // The template is then not looked at at all.
         if let Some(sel) = &spec.selector {
-            errs.push(FieldError::invalid("spec.selector", go_label_selector(sel), ""));
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                go_label_selector(sel),
+                "",
+            ));
         }
         return errs;
     }
@@ -777,7 +899,10 @@ fn validate_statefulset_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
     // everything (so it is not compared).
     let t = &spec.template;
     let everything = spec.selector.as_ref().is_some_and(LabelSelector::is_empty);
-    let matches = spec.selector.as_ref().is_some_and(|s| s.matches(&t.metadata.labels));
+    let matches = spec
+        .selector
+        .as_ref()
+        .is_some_and(|s| s.matches(&t.metadata.labels));
     if !everything && !matches {
         errs.push(FieldError::invalid(
             "spec.template.metadata.labels",
@@ -786,11 +911,18 @@ fn validate_statefulset_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
         ));
     }
     errs.extend(validate_labels(&t.metadata.labels, "spec.template.labels"));
-    errs.extend(validate_annotations(&t.metadata.annotations, "spec.template.annotations"));
+    errs.extend(validate_annotations(
+        &t.metadata.annotations,
+        "spec.template.annotations",
+    ));
     // V-8.
     let rp = t.spec.restart_policy.as_deref().unwrap_or("");
     if rp != "Always" {
-        errs.push(FieldError::not_supported("spec.template.spec.restartPolicy", rp, &["Always"]));
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            rp,
+            &["Always"],
+        ));
     }
     // V-9.
     if t.spec.active_deadline_seconds.is_some() {
@@ -805,15 +937,25 @@ fn validate_statefulset_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
 /// `validateRollingUpdateStatefulSet` (V-3).
 fn validate_rolling_update(ru: &RollingUpdateStrategy) -> Vec<FieldError> {
     const PATH: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable";
-    let mut errs: Vec<FieldError> =
-        nonnegative(ru.partition.unwrap_or(0).into(), "spec.updateStrategy.rollingUpdate.partition").into_iter().collect();
+    let mut errs: Vec<FieldError> = nonnegative(
+        ru.partition.unwrap_or(0).into(),
+        "spec.updateStrategy.rollingUpdate.partition",
+    )
+    .into_iter()
+    .collect();
     if let Some(raw) = &ru.max_unavailable {
         let v = IntOrString::from_json(raw);
         match &v {
             IntOrString::Str(s) => {
-                let ok = s.strip_suffix('%').is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()));
+                let ok = s
+                    .strip_suffix('%')
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()));
                 if !ok {
-                    errs.push(FieldError::invalid(PATH, v.go(), regex_error(PERCENT_ERR, PERCENT_FMT, &["1%", "93%"])));
+                    errs.push(FieldError::invalid(
+                        PATH,
+                        v.go(),
+                        regex_error(PERCENT_ERR, PERCENT_FMT, &["1%", "93%"]),
+                    ));
                 }
             }
             IntOrString::Int(i) => errs.extend(nonnegative(*i, PATH)),
@@ -822,7 +964,11 @@ fn validate_rolling_update(ru: &RollingUpdateStrategy) -> Vec<FieldError> {
             errs.push(FieldError::invalid(PATH, v.go(), "cannot be 0"));
         }
         if v.percent().is_some_and(|p| p > 100) {
-            errs.push(FieldError::invalid(PATH, v.go(), "must not be greater than 100%"));
+            errs.push(FieldError::invalid(
+                PATH,
+                v.go(),
+                "must not be greater than 100%",
+            ));
         }
     }
     errs
@@ -836,17 +982,35 @@ pub fn validate_statefulset_update(old: &StatefulSet, new: &StatefulSet) -> Vec<
     let mut errs = Vec::new();
     for (field, n, o) in [
         ("metadata.name", &new.metadata.name, &old.metadata.name),
-        ("metadata.namespace", &new.metadata.namespace, &old.metadata.namespace),
+        (
+            "metadata.namespace",
+            &new.metadata.namespace,
+            &old.metadata.namespace,
+        ),
     ] {
         if n != o {
-            errs.push(FieldError::invalid(field, go_quote(n), "field is immutable"));
+            errs.push(FieldError::invalid(
+                field,
+                go_quote(n),
+                "field is immutable",
+            ));
         }
     }
-    if !new.metadata.uid.is_empty() && !old.metadata.uid.is_empty() && new.metadata.uid != old.metadata.uid {
-        errs.push(FieldError::invalid("metadata.uid", go_quote(&new.metadata.uid), "field is immutable"));
+    if !new.metadata.uid.is_empty()
+        && !old.metadata.uid.is_empty()
+        && new.metadata.uid != old.metadata.uid
+    {
+        errs.push(FieldError::invalid(
+            "metadata.uid",
+            go_quote(&new.metadata.uid),
+            "field is immutable",
+        ));
     }
     errs.extend(validate_labels(&new.metadata.labels, "metadata.labels"));
-    errs.extend(validate_annotations(&new.metadata.annotations, "metadata.annotations"));
+    errs.extend(validate_annotations(
+        &new.metadata.annotations,
+        "metadata.annotations",
+    ));
     // V-12.
     errs.extend(validate_statefulset_spec(&new.spec));
     // V-13.
@@ -856,7 +1020,8 @@ pub fn validate_statefulset_update(old: &StatefulSet, new: &StatefulSet) -> Vec<
     clone.update_strategy = old.spec.update_strategy.clone();
     clone.min_ready_seconds = old.spec.min_ready_seconds;
     clone.ordinals = old.spec.ordinals.clone();
-    clone.persistent_volume_claim_retention_policy = old.spec.persistent_volume_claim_retention_policy.clone();
+    clone.persistent_volume_claim_retention_policy =
+        old.spec.persistent_volume_claim_retention_policy.clone();
     if !semantic_eq(clone, old.spec.clone()) {
         errs.push(FieldError::forbidden(
             "spec",
@@ -914,18 +1079,26 @@ pub fn pod_errors(pod: &Pod) -> Vec<FieldError> {
         let path = format!("spec.volumes[{i}]");
         let mut el = Vec::new();
         match &v.persistent_volume_claim {
-            Some(pvc) if pvc.claim_name.is_empty() => {
-                el.push(FieldError::required(format!("{path}.persistentVolumeClaim.claimName"), ""))
-            }
+            Some(pvc) if pvc.claim_name.is_empty() => el.push(FieldError::required(
+                format!("{path}.persistentVolumeClaim.claimName"),
+                "",
+            )),
             Some(_) => {}
-            None if v.extra.is_empty() => el.push(FieldError::required(path.clone(), "must specify a volume type")),
+            None if v.extra.is_empty() => el.push(FieldError::required(
+                path.clone(),
+                "must specify a volume type",
+            )),
             None => {}
         }
         let name_path = format!("{path}.name");
         if v.name.is_empty() {
             el.push(FieldError::required(name_path.clone(), ""));
         } else {
-            el.extend(is_dns1123_label(&v.name).into_iter().map(|m| FieldError::invalid(&name_path, go_quote(&v.name), m)));
+            el.extend(
+                is_dns1123_label(&v.name)
+                    .into_iter()
+                    .map(|m| FieldError::invalid(&name_path, go_quote(&v.name), m)),
+            );
         }
         if seen.contains(&v.name) {
             el.push(FieldError::duplicate(&name_path, &v.name));
@@ -943,15 +1116,29 @@ pub fn pod_errors(pod: &Pod) -> Vec<FieldError> {
     }
     let mut names = BTreeSet::new();
     for (i, c) in spec.containers.iter().enumerate() {
-        errs.extend(container_errors(c, &format!("spec.containers[{i}]"), &mut names, &volumes));
+        errs.extend(container_errors(
+            c,
+            &format!("spec.containers[{i}]"),
+            &mut names,
+            &volumes,
+        ));
     }
     for (i, c) in spec.init_containers.iter().enumerate() {
-        errs.extend(container_errors(c, &format!("spec.initContainers[{i}]"), &mut names, &volumes));
+        errs.extend(container_errors(
+            c,
+            &format!("spec.initContainers[{i}]"),
+            &mut names,
+            &volumes,
+        ));
     }
     match spec.restart_policy.as_deref().unwrap_or("") {
         "Always" | "OnFailure" | "Never" => {}
         "" => errs.push(FieldError::required("spec.restartPolicy", "")),
-        other => errs.push(FieldError::not_supported("spec.restartPolicy", other, &["Always", "OnFailure", "Never"])),
+        other => errs.push(FieldError::not_supported(
+            "spec.restartPolicy",
+            other,
+            &["Always", "OnFailure", "Never"],
+        )),
     }
     match spec.dns_policy.as_deref().unwrap_or("") {
         "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None" => {}
@@ -963,22 +1150,38 @@ pub fn pod_errors(pod: &Pod) -> Vec<FieldError> {
         )),
     }
     errs.extend(validate_labels(&spec.node_selector, "spec.nodeSelector"));
-    for (field, value) in [("spec.hostname", &spec.hostname), ("spec.subdomain", &spec.subdomain)] {
+    for (field, value) in [
+        ("spec.hostname", &spec.hostname),
+        ("spec.subdomain", &spec.subdomain),
+    ] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-            errs.extend(is_dns1123_label(v).into_iter().map(|m| FieldError::invalid(field, go_quote(v), m)));
+            errs.extend(
+                is_dns1123_label(v)
+                    .into_iter()
+                    .map(|m| FieldError::invalid(field, go_quote(v), m)),
+            );
         }
     }
     errs
 }
 
 /// `validateContainerCommon`, reduced: name, image, pull policy, volume mounts.
-fn container_errors(c: &Container, path: &str, names: &mut BTreeSet<String>, volumes: &BTreeSet<String>) -> Vec<FieldError> {
+fn container_errors(
+    c: &Container,
+    path: &str,
+    names: &mut BTreeSet<String>,
+    volumes: &BTreeSet<String>,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let name_path = format!("{path}.name");
     if c.name.is_empty() {
         errs.push(FieldError::required(&name_path, ""));
     } else {
-        errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(&name_path, go_quote(&c.name), m)));
+        errs.extend(
+            is_dns1123_label(&c.name)
+                .into_iter()
+                .map(|m| FieldError::invalid(&name_path, go_quote(&c.name), m)),
+        );
     }
     if !names.insert(c.name.clone()) {
         errs.push(FieldError::duplicate(&name_path, &c.name));
@@ -986,7 +1189,11 @@ fn container_errors(c: &Container, path: &str, names: &mut BTreeSet<String>, vol
     if c.image.is_empty() {
         errs.push(FieldError::required(format!("{path}.image"), ""));
     } else if c.image.trim() != c.image {
-        errs.push(FieldError::invalid(format!("{path}.image"), go_quote(&c.image), "must not have leading or trailing whitespace"));
+        errs.push(FieldError::invalid(
+            format!("{path}.image"),
+            go_quote(&c.image),
+            "must not have leading or trailing whitespace",
+        ));
     }
     match c.image_pull_policy.as_deref().unwrap_or("") {
         "Always" | "IfNotPresent" | "Never" => {}
@@ -1010,7 +1217,11 @@ fn container_errors(c: &Container, path: &str, names: &mut BTreeSet<String>, vol
             errs.push(FieldError::required(format!("{mp}.mountPath"), ""));
         }
         if !mount_points.insert(m.mount_path.clone()) {
-            errs.push(FieldError::invalid(format!("{mp}.mountPath"), go_quote(&m.mount_path), "must be unique"));
+            errs.push(FieldError::invalid(
+                format!("{mp}.mountPath"),
+                go_quote(&m.mount_path),
+                "must be unique",
+            ));
         }
     }
     errs
@@ -1024,11 +1235,20 @@ pub fn validate_new_pvc(pvc: &PersistentVolumeClaim) -> Result<(), String> {
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(api_invalid_message("PersistentVolumeClaim", &pvc.metadata.name, &errs))
+        Err(api_invalid_message(
+            "PersistentVolumeClaim",
+            &pvc.metadata.name,
+            &errs,
+        ))
     }
 }
 
-const ACCESS_MODES: &[&str] = &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+const ACCESS_MODES: &[&str] = &[
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
 
 /// PVC create validation: the causes behind [`validate_new_pvc`].
 pub fn pvc_errors(pvc: &PersistentVolumeClaim) -> Vec<FieldError> {
@@ -1041,13 +1261,19 @@ pub fn pvc_errors(pvc: &PersistentVolumeClaim) -> Vec<FieldError> {
 fn pvc_spec_errors(spec: &PvcSpec) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if spec.access_modes.is_empty() {
-        errs.push(FieldError::required("spec.accessModes", "at least 1 access mode is required"));
+        errs.push(FieldError::required(
+            "spec.accessModes",
+            "at least 1 access mode is required",
+        ));
     }
     if let Some(sel) = &spec.selector {
         errs.extend(validate_label_selector(sel, "spec.selector"));
     }
     errs.extend(access_mode_errors(&spec.access_modes));
-    let storage = spec.resources.as_ref().and_then(|r| r.requests.get("storage"));
+    let storage = spec
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.get("storage"));
     match storage {
         None => errs.push(FieldError::required("spec.resources[storage]", "")),
         Some(q) => errs.extend(positive_quantity(q, "spec.resources[storage]")),
@@ -1061,7 +1287,11 @@ fn pvc_spec_errors(spec: &PvcSpec) -> Vec<FieldError> {
     }
     if let Some(mode) = spec.volume_mode.as_deref() {
         if mode != "Block" && mode != "Filesystem" {
-            errs.push(FieldError::not_supported("spec.volumeMode", mode, &["Block", "Filesystem"]));
+            errs.push(FieldError::not_supported(
+                "spec.volumeMode",
+                mode,
+                &["Block", "Filesystem"],
+            ));
         }
     }
     errs
@@ -1072,7 +1302,11 @@ fn access_mode_errors(modes: &[String]) -> Vec<FieldError> {
     let (mut rwop, mut other) = (false, false);
     for m in modes {
         if !ACCESS_MODES.contains(&m.as_str()) {
-            errs.push(FieldError::not_supported("spec.accessModes", m, ACCESS_MODES));
+            errs.push(FieldError::not_supported(
+                "spec.accessModes",
+                m,
+                ACCESS_MODES,
+            ));
         } else if m == "ReadWriteOncePod" {
             rwop = true;
         } else {
@@ -1080,7 +1314,10 @@ fn access_mode_errors(modes: &[String]) -> Vec<FieldError> {
         }
     }
     if rwop && other {
-        errs.push(FieldError::forbidden("spec.accessModes", "may not use ReadWriteOncePod with other access modes"));
+        errs.push(FieldError::forbidden(
+            "spec.accessModes",
+            "may not use ReadWriteOncePod with other access modes",
+        ));
     }
     errs
 }
@@ -1135,24 +1372,44 @@ fn service_errors(s: &Service) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&s.metadata, NameRule::Dns1035Label, true);
     let ty = s.spec.type_.as_deref().unwrap_or("ClusterIP");
     if !["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"].contains(&ty) {
-        errs.push(FieldError::not_supported("spec.type", ty, &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]));
+        errs.push(FieldError::not_supported(
+            "spec.type",
+            ty,
+            &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+        ));
     }
-    let ports = s.spec.extra.get("ports").and_then(Value::as_array).cloned().unwrap_or_default();
+    let ports = s
+        .spec
+        .extra
+        .get("ports")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     // model.rs renames `cluster_ip` to `clusterIp` (serde's camelCase), so a manifest's
     // `clusterIP` may land in `extra`; both spellings are honoured here.
-    let cluster_ip_none = s.headless() || s.spec.extra.get("clusterIP").and_then(Value::as_str) == Some("None");
+    let cluster_ip_none =
+        s.headless() || s.spec.extra.get("clusterIP").and_then(Value::as_str) == Some("None");
     let headless = ty == "ClusterIP" && cluster_ip_none;
     if ports.is_empty() && !headless && ty != "ExternalName" {
         errs.push(FieldError::required("spec.ports", ""));
     }
     for (i, p) in ports.iter().enumerate() {
         let path = format!("spec.ports[{i}]");
-        if ports.len() > 1 && p.get("name").and_then(Value::as_str).unwrap_or("").is_empty() {
+        if ports.len() > 1
+            && p.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+        {
             errs.push(FieldError::required(format!("{path}.name"), ""));
         }
         let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
         if !(1..=65535).contains(&port) {
-            errs.push(FieldError::invalid(format!("{path}.port"), port.to_string(), "must be between 1 and 65535, inclusive"));
+            errs.push(FieldError::invalid(
+                format!("{path}.port"),
+                port.to_string(),
+                "must be between 1 and 65535, inclusive",
+            ));
         }
     }
     errs.extend(validate_labels(&s.spec.selector, "spec.selector"));
@@ -1170,8 +1427,11 @@ fn pv_errors(pv: &PersistentVolume) -> Vec<FieldError> {
     if spec.capacity.is_empty() {
         errs.push(FieldError::required("spec.capacity", ""));
     } else if !spec.capacity.contains_key("storage") || spec.capacity.len() > 1 {
-        let items: Vec<String> =
-            spec.capacity.iter().map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(&v.text()))).collect();
+        let items: Vec<String> = spec
+            .capacity
+            .iter()
+            .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(&v.text())))
+            .collect();
         let rendered = format!("core.ResourceList{{{}}}", items.join(", "));
         errs.push(FieldError::new(
             "spec.capacity",
@@ -1191,12 +1451,25 @@ fn pv_errors(pv: &PersistentVolume) -> Vec<FieldError> {
     }
     if let Some(p) = spec.persistent_volume_reclaim_policy.as_deref() {
         if !["Delete", "Recycle", "Retain"].contains(&p) {
-            errs.push(FieldError::not_supported("spec.persistentVolumeReclaimPolicy", p, &["Delete", "Recycle", "Retain"]));
+            errs.push(FieldError::not_supported(
+                "spec.persistentVolumeReclaimPolicy",
+                p,
+                &["Delete", "Recycle", "Retain"],
+            ));
         }
     }
     // Any key that is not a known non-source field counts as a volume source.
-    let non_sources = ["mountOptions", "nodeAffinity", "volumeMode", "volumeAttributesClassName"];
-    if !spec.extra.keys().any(|k| !non_sources.contains(&k.as_str())) {
+    let non_sources = [
+        "mountOptions",
+        "nodeAffinity",
+        "volumeMode",
+        "volumeAttributesClassName",
+    ];
+    if !spec
+        .extra
+        .keys()
+        .any(|k| !non_sources.contains(&k.as_str()))
+    {
         errs.push(FieldError::required("spec", "must specify a volume type"));
     }
     errs
@@ -1216,12 +1489,20 @@ fn storage_class_errors(sc: &StorageClass) -> Vec<FieldError> {
     }
     if let Some(p) = sc.reclaim_policy.as_deref() {
         if p != "Delete" && p != "Retain" {
-            errs.push(FieldError::not_supported("reclaimPolicy", p, &["Delete", "Retain"]));
+            errs.push(FieldError::not_supported(
+                "reclaimPolicy",
+                p,
+                &["Delete", "Retain"],
+            ));
         }
     }
     if let Some(m) = sc.volume_binding_mode.as_deref() {
         if m != "Immediate" && m != "WaitForFirstConsumer" {
-            errs.push(FieldError::not_supported("volumeBindingMode", m, &["Immediate", "WaitForFirstConsumer"]));
+            errs.push(FieldError::not_supported(
+                "volumeBindingMode",
+                m,
+                &["Immediate", "WaitForFirstConsumer"],
+            ));
         }
     }
     errs
@@ -1296,7 +1577,10 @@ spec:
 
     #[test]
     fn d1_pod_management_policy_defaults_to_ordered_ready() {
-        assert_eq!(web_with(|_| {}).spec.pod_management_policy.as_deref(), Some("OrderedReady"));
+        assert_eq!(
+            web_with(|_| {}).spec.pod_management_policy.as_deref(),
+            Some("OrderedReady")
+        );
         let s = web_with(|s| s.spec.pod_management_policy = Some("Parallel".into()));
         assert_eq!(s.spec.pod_management_policy.as_deref(), Some("Parallel"));
     }
@@ -1306,17 +1590,29 @@ spec:
         let s = web_with(|_| {});
         let us = s.spec.update_strategy.clone().unwrap_or_default();
         assert_eq!(us.type_.as_deref(), Some("RollingUpdate"));
-        assert_eq!(us.rolling_update, Some(RollingUpdateStrategy { partition: Some(0), max_unavailable: None }));
+        assert_eq!(
+            us.rolling_update,
+            Some(RollingUpdateStrategy {
+                partition: Some(0),
+                max_unavailable: None
+            })
+        );
     }
 
     #[test]
     fn d2_explicit_rolling_update_type_keeps_rolling_update_nil() {
         let s = web_with(|s| {
-            s.spec.update_strategy = Some(StatefulSetUpdateStrategy { type_: Some("RollingUpdate".into()), rolling_update: None })
+            s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: None,
+            })
         });
         assert_eq!(s.rolling_update(), None);
         let s = web_with(|s| {
-            s.spec.update_strategy = Some(StatefulSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None })
+            s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
+                type_: Some("OnDelete".into()),
+                rolling_update: None,
+            })
         });
         assert_eq!(s.rolling_update(), None);
         assert!(validate_statefulset_create(&s).is_empty());
@@ -1331,37 +1627,70 @@ spec:
         });
         let mut gated = s.clone();
         default_statefulset(&mut s, false, None);
-        assert_eq!(s.rolling_update(), Some(&RollingUpdateStrategy { partition: Some(0), max_unavailable: None }));
+        assert_eq!(
+            s.rolling_update(),
+            Some(&RollingUpdateStrategy {
+                partition: Some(0),
+                max_unavailable: None
+            })
+        );
         default_statefulset(&mut gated, true, None);
         assert_eq!(
             gated.rolling_update(),
-            Some(&RollingUpdateStrategy { partition: Some(0), max_unavailable: Some(Value::from(1)) })
+            Some(&RollingUpdateStrategy {
+                partition: Some(0),
+                max_unavailable: Some(Value::from(1))
+            })
         );
     }
 
     #[test]
     fn d4_retention_policy_defaults_to_retain_retain() {
         let s = web_with(|_| {});
-        let p = s.spec.persistent_volume_claim_retention_policy.clone().unwrap_or_default();
-        assert_eq!((p.when_deleted.as_deref(), p.when_scaled.as_deref()), (Some("Retain"), Some("Retain")));
+        let p = s
+            .spec
+            .persistent_volume_claim_retention_policy
+            .clone()
+            .unwrap_or_default();
+        assert_eq!(
+            (p.when_deleted.as_deref(), p.when_scaled.as_deref()),
+            (Some("Retain"), Some("Retain"))
+        );
         let s = web_with(|s| {
-            s.spec.persistent_volume_claim_retention_policy =
-                Some(PvcRetentionPolicy { when_deleted: Some("Delete".into()), when_scaled: Some(String::new()) })
+            s.spec.persistent_volume_claim_retention_policy = Some(PvcRetentionPolicy {
+                when_deleted: Some("Delete".into()),
+                when_scaled: Some(String::new()),
+            })
         });
-        let p = s.spec.persistent_volume_claim_retention_policy.clone().unwrap_or_default();
-        assert_eq!((p.when_deleted.as_deref(), p.when_scaled.as_deref()), (Some("Delete"), Some("Retain")));
+        let p = s
+            .spec
+            .persistent_volume_claim_retention_policy
+            .clone()
+            .unwrap_or_default();
+        assert_eq!(
+            (p.when_deleted.as_deref(), p.when_scaled.as_deref()),
+            (Some("Delete"), Some("Retain"))
+        );
     }
 
     #[test]
     fn d5_replicas_defaults_to_1() {
         assert_eq!(web_with(|s| s.spec.replicas = None).spec.replicas, Some(1));
-        assert_eq!(web_with(|s| s.spec.replicas = Some(0)).spec.replicas, Some(0));
+        assert_eq!(
+            web_with(|s| s.spec.replicas = Some(0)).spec.replicas,
+            Some(0)
+        );
     }
 
     #[test]
     fn d6_revision_history_limit_defaults_to_10() {
         assert_eq!(web_with(|_| {}).spec.revision_history_limit, Some(10));
-        assert_eq!(web_with(|s| s.spec.revision_history_limit = Some(-1)).spec.revision_history_limit, Some(-1));
+        assert_eq!(
+            web_with(|s| s.spec.revision_history_limit = Some(-1))
+                .spec
+                .revision_history_limit,
+            Some(-1)
+        );
     }
 
     #[test]
@@ -1379,7 +1708,11 @@ spec:
     #[test]
     fn d8_pod_template_defaults() {
         let s = web_with(|s| {
-            s.spec.template.spec.init_containers.push(Container { name: "init".into(), image: "busybox".into(), ..Default::default() })
+            s.spec.template.spec.init_containers.push(Container {
+                name: "init".into(),
+                image: "busybox".into(),
+                ..Default::default()
+            })
         });
         let p = &s.spec.template.spec;
         assert_eq!(p.restart_policy.as_deref(), Some("Always"));
@@ -1389,9 +1722,15 @@ spec:
         assert_eq!(p.security_context, Some(Value::Object(Default::default())));
         let c = &p.containers[0];
         assert_eq!(c.image_pull_policy.as_deref(), Some("IfNotPresent"));
-        assert_eq!(c.termination_message_path.as_deref(), Some("/dev/termination-log"));
+        assert_eq!(
+            c.termination_message_path.as_deref(),
+            Some("/dev/termination-log")
+        );
         assert_eq!(c.termination_message_policy.as_deref(), Some("File"));
-        assert_eq!(p.init_containers[0].image_pull_policy.as_deref(), Some("Always"));
+        assert_eq!(
+            p.init_containers[0].image_pull_policy.as_deref(),
+            Some("Always")
+        );
     }
 
     #[test]
@@ -1412,11 +1751,18 @@ spec:
         }
         // An explicit policy is kept.
         let mut spec = PodSpec {
-            containers: vec![Container { image: "nginx".into(), image_pull_policy: Some("Never".into()), ..Default::default() }],
+            containers: vec![Container {
+                image: "nginx".into(),
+                image_pull_policy: Some("Never".into()),
+                ..Default::default()
+            }],
             ..Default::default()
         };
         default_pod_spec(&mut spec);
-        assert_eq!(spec.containers[0].image_pull_policy.as_deref(), Some("Never"));
+        assert_eq!(
+            spec.containers[0].image_pull_policy.as_deref(),
+            Some("Never")
+        );
     }
 
     #[test]
@@ -1425,21 +1771,30 @@ spec:
             let mut s = raw(WEB);
             s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
                 type_: Some("RollingUpdate".into()),
-                rolling_update: Some(RollingUpdateStrategy { partition: None, max_unavailable: Some(v) }),
+                rolling_update: Some(RollingUpdateStrategy {
+                    partition: None,
+                    max_unavailable: Some(v),
+                }),
             });
             s
         };
         // Gate off, new object: dropped silently, even the invalid 0.
         let mut s = with_max(Value::from(0));
         default_statefulset(&mut s, false, None);
-        assert_eq!(s.rolling_update().and_then(|r| r.max_unavailable.clone()), None);
+        assert_eq!(
+            s.rolling_update().and_then(|r| r.max_unavailable.clone()),
+            None
+        );
         assert!(validate_statefulset_create(&s).is_empty());
         // Gate off, but the stored object already has it: kept.
         let mut old = with_max(Value::from(2));
         default_statefulset(&mut old, true, None);
         let mut s = with_max(Value::from(3));
         default_statefulset(&mut s, false, Some(&old));
-        assert_eq!(s.rolling_update().and_then(|r| r.max_unavailable.clone()), Some(Value::from(3)));
+        assert_eq!(
+            s.rolling_update().and_then(|r| r.max_unavailable.clone()),
+            Some(Value::from(3))
+        );
         // Gate on: kept and validated.
         let mut s = with_max(Value::from(0));
         default_statefulset(&mut s, true, None);
@@ -1461,7 +1816,9 @@ spec:
         let name = "a".repeat(64);
         assert_eq!(
             create_errors(|s| s.metadata.name = name.clone()),
-            [format!("metadata.name: Invalid value: \"{name}\": must be no more than 63 characters")]
+            [format!(
+                "metadata.name: Invalid value: \"{name}\": must be no more than 63 characters"
+            )]
         );
         // 63 is fine (I-6: accepted even though its pods will fail).
         assert!(create_errors(|s| s.metadata.name = "a".repeat(63)).is_empty());
@@ -1505,7 +1862,9 @@ spec:
         let errs = create_errors(|s| {
             s.metadata.labels.insert("app".into(), "x".repeat(64));
             s.metadata.labels.insert("bad key".into(), "ok".into());
-            s.metadata.annotations.insert("example.com/ok".into(), "anything at all".into());
+            s.metadata
+                .annotations
+                .insert("example.com/ok".into(), "anything at all".into());
             s.metadata.annotations.insert("/nope".into(), String::new());
         });
         assert_eq!(
@@ -1545,7 +1904,10 @@ spec:
             create_errors(move |s| {
                 s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
                     type_: None,
-                    rolling_update: Some(RollingUpdateStrategy { partition: Some(p), max_unavailable: None }),
+                    rolling_update: Some(RollingUpdateStrategy {
+                        partition: Some(p),
+                        max_unavailable: None,
+                    }),
                 })
             })
         };
@@ -1572,7 +1934,10 @@ spec:
             let mut s = raw(WEB);
             s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
                 type_: None,
-                rolling_update: Some(RollingUpdateStrategy { partition: None, max_unavailable: Some(v) }),
+                rolling_update: Some(RollingUpdateStrategy {
+                    partition: None,
+                    max_unavailable: Some(v),
+                }),
             });
             default_statefulset(&mut s, true, None);
             msgs(&validate_statefulset_create(&s))
@@ -1663,9 +2028,15 @@ spec:
             ]
         );
         let errs = create_errors(|s| {
-            s.spec.selector.get_or_insert_with(Default::default).match_expressions.push(
-                crate::model::LabelSelectorRequirement { key: "tier".into(), operator: "In".into(), values: vec![] },
-            )
+            s.spec
+                .selector
+                .get_or_insert_with(Default::default)
+                .match_expressions
+                .push(crate::model::LabelSelectorRequirement {
+                    key: "tier".into(),
+                    operator: "In".into(),
+                    values: vec![],
+                })
         });
         assert_eq!(errs[0], "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'");
     }
@@ -1685,7 +2056,11 @@ spec:
         );
         // Template label syntax is reported at spec.template.labels (no `metadata`).
         let errs = create_errors(|s| {
-            s.spec.template.metadata.labels.insert("x".into(), "-bad".into());
+            s.spec
+                .template
+                .metadata
+                .labels
+                .insert("x".into(), "-bad".into());
         });
         assert_eq!(errs.len(), 1);
         assert!(errs[0].starts_with("spec.template.labels: Invalid value: \"-bad\": a valid label must be an empty string"), "{}", errs[0]);
@@ -1751,12 +2126,16 @@ spec:
         let new = web_with(|s| {
             s.spec.replicas = Some(5);
             s.spec.template.spec.containers[0].image = "nginx:1.26".into();
-            s.spec.update_strategy =
-                Some(StatefulSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None });
+            s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
+                type_: Some("OnDelete".into()),
+                rolling_update: None,
+            });
             s.spec.min_ready_seconds = Some(10);
             s.spec.ordinals = Some(crate::model::StatefulSetOrdinals { start: 3 });
-            s.spec.persistent_volume_claim_retention_policy =
-                Some(PvcRetentionPolicy { when_deleted: Some("Delete".into()), when_scaled: Some("Delete".into()) });
+            s.spec.persistent_volume_claim_retention_policy = Some(PvcRetentionPolicy {
+                when_deleted: Some("Delete".into()),
+                when_scaled: Some("Delete".into()),
+            });
             s.metadata.labels.insert("team".into(), "a".into());
         });
         assert!(validate_statefulset_update(&old, &new).is_empty());
@@ -1766,8 +2145,16 @@ spec:
     fn v13_selector_change_gives_the_single_forbidden_message() {
         let old = web_with(|_| {});
         let new = web_with(|s| {
-            s.spec.selector.get_or_insert_with(Default::default).match_labels.insert("tier".into(), "db".into());
-            s.spec.template.metadata.labels.insert("tier".into(), "db".into());
+            s.spec
+                .selector
+                .get_or_insert_with(Default::default)
+                .match_labels
+                .insert("tier".into(), "db".into());
+            s.spec
+                .template
+                .metadata
+                .labels
+                .insert("tier".into(), "db".into());
         });
         assert_eq!(msgs(&validate_statefulset_update(&old, &new)), [V13]);
     }
@@ -1797,8 +2184,12 @@ spec:
             s.spec.volume_claim_templates[0].status.phase = "Pending".into();
         });
         let new = web_with(|s| {
-            let r = s.spec.volume_claim_templates[0].spec.resources.get_or_insert_with(Default::default);
-            r.requests.insert("storage".into(), Quantity::Text("1024Mi".into()));
+            let r = s.spec.volume_claim_templates[0]
+                .spec
+                .resources
+                .get_or_insert_with(Default::default);
+            r.requests
+                .insert("storage".into(), Quantity::Text("1024Mi".into()));
         });
         assert!(validate_statefulset_update(&old, &new).is_empty());
     }
@@ -1833,13 +2224,24 @@ spec:
         p.metadata.labels.insert("app".into(), "nginx".into());
         p.spec.hostname = Some(name.into());
         p.spec.subdomain = Some("nginx".into());
-        p.spec.containers.push(Container { name: "nginx".into(), image: "nginx:1.25".into(), ..Default::default() });
-        p.spec.volumes.push(Volume {
-            name: "www".into(),
-            persistent_volume_claim: Some(PvcVolumeSource { claim_name: format!("www-{name}"), read_only: false }),
+        p.spec.containers.push(Container {
+            name: "nginx".into(),
+            image: "nginx:1.25".into(),
             ..Default::default()
         });
-        p.spec.containers[0].volume_mounts.push(VolumeMount { name: "www".into(), mount_path: "/data".into(), ..Default::default() });
+        p.spec.volumes.push(Volume {
+            name: "www".into(),
+            persistent_volume_claim: Some(PvcVolumeSource {
+                claim_name: format!("www-{name}"),
+                read_only: false,
+            }),
+            ..Default::default()
+        });
+        p.spec.containers[0].volume_mounts.push(VolumeMount {
+            name: "www".into(),
+            mount_path: "/data".into(),
+            ..Default::default()
+        });
         default_pod_spec(&mut p.spec);
         p
     }
@@ -1853,7 +2255,10 @@ spec:
     fn v15_missing_image_is_one_cause() {
         let mut p = pod("web-0");
         p.spec.containers[0].image.clear();
-        assert_eq!(validate_new_pod(&p), Err("Pod \"web-0\" is invalid: spec.containers[0].image: Required value".into()));
+        assert_eq!(
+            validate_new_pod(&p),
+            Err("Pod \"web-0\" is invalid: spec.containers[0].image: Required value".into())
+        );
     }
 
     #[test]
@@ -1872,14 +2277,23 @@ spec:
     fn v15_pod_structure_checks() {
         let mut p = pod("web-0");
         p.spec.containers.clear();
-        assert_eq!(validate_new_pod(&p), Err("Pod \"web-0\" is invalid: spec.containers: Required value".into()));
+        assert_eq!(
+            validate_new_pod(&p),
+            Err("Pod \"web-0\" is invalid: spec.containers: Required value".into())
+        );
         let mut p = pod("web-0");
         let c = p.spec.containers[0].clone();
         p.spec.containers.push(c);
         p.spec.volumes.push(p.spec.volumes[0].clone());
         let err = validate_new_pod(&p).err().unwrap_or_default();
-        assert!(err.contains("spec.volumes[1].name: Duplicate value: \"www\""), "{err}");
-        assert!(err.contains("spec.containers[1].name: Duplicate value: \"nginx\""), "{err}");
+        assert!(
+            err.contains("spec.volumes[1].name: Duplicate value: \"www\""),
+            "{err}"
+        );
+        assert!(
+            err.contains("spec.containers[1].name: Duplicate value: \"nginx\""),
+            "{err}"
+        );
         let mut p = pod("web-0");
         p.spec.restart_policy = Some("Sometimes".into());
         assert_eq!(
@@ -1894,7 +2308,9 @@ spec:
         let name = format!("{set}-0");
         let mut p = pod(&name);
         let rev = format!("{set}-6c5f8d9b7c");
-        p.metadata.labels.insert("controller-revision-hash".into(), rev.clone());
+        p.metadata
+            .labels
+            .insert("controller-revision-hash".into(), rev.clone());
         assert_eq!(
             validate_new_pod(&p),
             Err(format!("Pod \"{name}\" is invalid: metadata.labels: Invalid value: \"{rev}\": must be no more than 63 characters"))
@@ -1904,7 +2320,12 @@ spec:
         let name = format!("{set}-0");
         let p = pod(&name);
         let err = validate_new_pod(&p).err().unwrap_or_default();
-        assert!(err.contains(&format!("spec.hostname: Invalid value: \"{name}\": must be no more than 63 characters")), "{err}");
+        assert!(
+            err.contains(&format!(
+                "spec.hostname: Invalid value: \"{name}\": must be no more than 63 characters"
+            )),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1961,7 +2382,10 @@ metadata:
 ";
         let (docs, errs) = parse_stream(text);
         assert!(errs.is_empty(), "{errs:?}");
-        let all: Vec<Vec<String>> = docs.iter().map(|d| msgs(&validate_object(&d.object))).collect();
+        let all: Vec<Vec<String>> = docs
+            .iter()
+            .map(|d| msgs(&validate_object(&d.object)))
+            .collect();
         assert_eq!(
             all[0],
             ["metadata.name: Invalid value: \"1nginx\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"]

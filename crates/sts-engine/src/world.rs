@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use crate::controller::{self, index::SetIndex, Action, Blocker, ClaimLookup, Implementation, TemplateDigest};
+use crate::controller::{
+    self, index::SetIndex, Action, Blocker, ClaimLookup, Implementation, TemplateDigest,
+};
 use crate::model::*;
 use crate::printers;
 use crate::rng::SimRng;
@@ -105,7 +107,11 @@ pub enum Work {
     /// Try to schedule a pod.
     Schedule { pod: Key, uid: String },
     /// A kubelet step for a pod.
-    Kubelet { pod: Key, uid: String, step: KubeletStep },
+    Kubelet {
+        pod: Key,
+        uid: String,
+        step: KubeletStep,
+    },
     /// The PV binder looks at a claim.
     BindClaim(Key),
     /// Dynamic provisioning of a claim finished.
@@ -367,7 +373,12 @@ impl World {
         self.steps += 1;
         let before = self.trace.len();
         let acted = self.process(work.clone());
-        Some(StepReport { time: self.now, work, entries: self.trace.len() - before, controller_acted: acted })
+        Some(StepReport {
+            time: self.now,
+            work,
+            entries: self.trace.len() - before,
+            controller_acted: acted,
+        })
     }
 
     /// Moves the clock forward without processing anything (the caller checks that no
@@ -424,12 +435,23 @@ impl World {
     }
 
     pub(crate) fn push(&mut self, record: Record) {
-        let entry = TraceEntry { t: self.now.as_millis(), step: self.steps, record };
+        let entry = TraceEntry {
+            t: self.now.as_millis(),
+            step: self.steps,
+            record,
+        };
         self.trace.push(entry);
     }
 
     /// Records an Event (aggregating repeats like kubectl's `(xN over T)`, E-6).
-    pub(crate) fn event(&mut self, object: String, type_: &str, reason: &str, message: String, source: &str) {
+    pub(crate) fn event(
+        &mut self,
+        object: String,
+        type_: &str,
+        reason: &str,
+        message: String,
+        source: &str,
+    ) {
         self.push(Record::Event(EventRecord {
             reason: reason.to_string(),
             object: object.clone(),
@@ -441,7 +463,11 @@ impl World {
         let h = event_key_hash(&object, type_, reason, &message);
         if let Some(&i) = self.event_index.get(&h) {
             if let Some(e) = self.events.get_mut(i) {
-                if e.object == object && e.reason == reason && e.message == message && e.type_ == type_ {
+                if e.object == object
+                    && e.reason == reason
+                    && e.message == message
+                    && e.type_ == type_
+                {
                     e.count += 1;
                     e.time = self.now;
                     return;
@@ -465,7 +491,9 @@ impl World {
         if !self.config.record_objects {
             return;
         }
-        let Some(pod) = self.pods.get(key) else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
         let mut c = BTreeMap::new();
         c.insert("status", json!(printers::pod_status(pod)));
         c.insert("ready", json!(printers::pod_ready(pod)));
@@ -474,7 +502,12 @@ impl World {
         c.insert("revision", json!(pod.revision().unwrap_or("")));
         c.insert("node", json!(pod.node().unwrap_or("")));
         let name = pod.metadata.name.clone();
-        self.push(Record::Object(ObjectRecord { verb, kind: "Pod", name, columns: c }));
+        self.push(Record::Object(ObjectRecord {
+            verb,
+            kind: "Pod",
+            name,
+            columns: c,
+        }));
     }
 
     fn set_record(&mut self, verb: &'static str, set: &StatefulSet) {
@@ -488,37 +521,75 @@ impl World {
         c.insert("availableReplicas", json!(s.available_replicas));
         c.insert("currentRevision", json!(s.current_revision));
         c.insert("updateRevision", json!(s.update_revision));
-        c.insert("observedGeneration", json!(s.observed_generation.unwrap_or(0)));
+        c.insert(
+            "observedGeneration",
+            json!(s.observed_generation.unwrap_or(0)),
+        );
         c.insert("generation", json!(set.metadata.generation));
         let name = set.metadata.name.clone();
-        self.push(Record::Object(ObjectRecord { verb, kind: "StatefulSet", name, columns: c }));
+        self.push(Record::Object(ObjectRecord {
+            verb,
+            kind: "StatefulSet",
+            name,
+            columns: c,
+        }));
     }
 
     pub(crate) fn claim_record(&mut self, verb: &'static str, claim: &PersistentVolumeClaim) {
         let mut c = BTreeMap::new();
         c.insert(
             "status",
-            json!(if claim.metadata.terminating() { "Terminating".to_string() } else { claim.status.phase.clone() }),
+            json!(if claim.metadata.terminating() {
+                "Terminating".to_string()
+            } else {
+                claim.status.phase.clone()
+            }),
         );
-        c.insert("volume", json!(claim.spec.volume_name.clone().unwrap_or_default()));
-        let owners: Vec<String> =
-            claim.metadata.owner_references.iter().map(|r| format!("{}/{}", r.kind, r.name)).collect();
+        c.insert(
+            "volume",
+            json!(claim.spec.volume_name.clone().unwrap_or_default()),
+        );
+        let owners: Vec<String> = claim
+            .metadata
+            .owner_references
+            .iter()
+            .map(|r| format!("{}/{}", r.kind, r.name))
+            .collect();
         c.insert("owners", json!(owners.join(",")));
         let name = claim.metadata.name.clone();
-        self.push(Record::Object(ObjectRecord { verb, kind: "PersistentVolumeClaim", name, columns: c }));
+        self.push(Record::Object(ObjectRecord {
+            verb,
+            kind: "PersistentVolumeClaim",
+            name,
+            columns: c,
+        }));
     }
 
     pub(crate) fn volume_record(&mut self, verb: &'static str, pv: &PersistentVolume) {
         let mut c = BTreeMap::new();
         c.insert("status", json!(pv.status.phase));
-        let claim = pv.spec.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default();
+        let claim = pv
+            .spec
+            .claim_ref
+            .as_ref()
+            .map(|r| format!("{}/{}", r.namespace, r.name))
+            .unwrap_or_default();
         c.insert("claim", json!(claim));
         c.insert(
             "reclaimPolicy",
-            json!(pv.spec.persistent_volume_reclaim_policy.clone().unwrap_or_else(|| "Retain".into())),
+            json!(pv
+                .spec
+                .persistent_volume_reclaim_policy
+                .clone()
+                .unwrap_or_else(|| "Retain".into())),
         );
         let name = pv.metadata.name.clone();
-        self.push(Record::Object(ObjectRecord { verb, kind: "PersistentVolume", name, columns: c }));
+        self.push(Record::Object(ObjectRecord {
+            verb,
+            kind: "PersistentVolume",
+            name,
+            columns: c,
+        }));
     }
 
     pub(crate) fn node_epoch_mut(&mut self, node: &str) -> &mut u64 {
@@ -534,10 +605,19 @@ impl World {
     pub(crate) fn revision_record(&mut self, verb: &'static str, rev: &ControllerRevision) {
         let mut c = BTreeMap::new();
         c.insert("revision", json!(rev.revision));
-        let owner = rev.metadata.controller_ref().map(|r| format!("statefulset.apps/{}", r.name)).unwrap_or_default();
+        let owner = rev
+            .metadata
+            .controller_ref()
+            .map(|r| format!("statefulset.apps/{}", r.name))
+            .unwrap_or_default();
         c.insert("controller", json!(owner));
         let name = rev.metadata.name.clone();
-        self.push(Record::Object(ObjectRecord { verb, kind: "ControllerRevision", name, columns: c }));
+        self.push(Record::Object(ObjectRecord {
+            verb,
+            kind: "ControllerRevision",
+            name,
+            columns: c,
+        }));
     }
 
     // ------------------------------------------------------------------------------
@@ -550,7 +630,10 @@ impl World {
             return None;
         }
         let key = (pod.metadata.namespace.clone(), r.name.clone());
-        self.sets.get(&key).filter(|s| s.metadata.uid == r.uid).map(|_| key)
+        self.sets
+            .get(&key)
+            .filter(|s| s.metadata.uid == r.uid)
+            .map(|_| key)
     }
 
     /// Called after every pod write (create, update, status change) or removal: keeps
@@ -569,7 +652,10 @@ impl World {
                 let m = set.min_ready_seconds();
                 if m > 0 && !was_ready && now_ready {
                     // T-2: look again once the pod can be available.
-                    self.schedule(self.now + SimDuration::from_secs(m as u64 + 1), Work::Sync(set_key));
+                    self.schedule(
+                        self.now + SimDuration::from_secs(m as u64 + 1),
+                        Work::Sync(set_key),
+                    );
                 }
             }
         } else if let Some(p) = pod {
@@ -591,11 +677,23 @@ impl World {
     }
 
     fn refresh_pod_in_index(&mut self, set_key: &Key, pod_key: &Key) {
-        let Some(set) = self.sets.get(set_key) else { return };
-        let Some(index) = self.index.get_mut(set_key) else { return };
-        let claims = NsClaims { claims: &self.claims, ns: &set_key.0 };
+        let Some(set) = self.sets.get(set_key) else {
+            return;
+        };
+        let Some(index) = self.index.get_mut(set_key) else {
+            return;
+        };
+        let claims = NsClaims {
+            claims: &self.claims,
+            ns: &set_key.0,
+        };
         match self.pods.get(pod_key) {
-            Some(pod) if pod.metadata.controller_ref().is_some_and(|r| r.uid == set.metadata.uid) => {
+            Some(pod)
+                if pod
+                    .metadata
+                    .controller_ref()
+                    .is_some_and(|r| r.uid == set.metadata.uid) =>
+            {
                 index.upsert(set, pod, &claims)
             }
             _ => index.remove_name(&set.metadata.name, &pod_key.1),
@@ -608,7 +706,10 @@ impl World {
             self.index.remove(set_key);
             return;
         };
-        let claims = NsClaims { claims: &self.claims, ns: &set_key.0 };
+        let claims = NsClaims {
+            claims: &self.claims,
+            ns: &set_key.0,
+        };
         let uid = set.metadata.uid.clone();
         let pods = self
             .pods
@@ -632,7 +733,10 @@ impl World {
                 let prefix = format!("{}-{}-", t.metadata.name, sname);
                 if let Some(rest) = name.strip_prefix(&prefix) {
                     if let Ok(o) = rest.parse::<i32>() {
-                        hits.push(((sns.clone(), sname.clone()), (ns.clone(), controller::identity::pod_name(sname, o))));
+                        hits.push((
+                            (sns.clone(), sname.clone()),
+                            (ns.clone(), controller::identity::pod_name(sname, o)),
+                        ));
                     }
                 }
             }
@@ -656,14 +760,22 @@ impl World {
         self.pods.insert(key.clone(), pod);
         self.runtime.insert(key.clone(), PodRuntime::default());
         self.pod_record("ADDED", &key);
-        self.schedule(self.now + self.config.timing.schedule, Work::Schedule { pod: key.clone(), uid });
+        self.schedule(
+            self.now + self.config.timing.schedule,
+            Work::Schedule {
+                pod: key.clone(),
+                uid,
+            },
+        );
         self.pod_changed(&key, false);
     }
 
     /// Writes a modified pod back, bumping its resourceVersion and recording the change.
     pub(crate) fn write_pod(&mut self, key: &Key, f: impl FnOnce(&mut Pod)) {
         let rv = self.next_rv();
-        let Some(pod) = self.pods.get_mut(key) else { return };
+        let Some(pod) = self.pods.get_mut(key) else {
+            return;
+        };
         let was_ready = pod.running_and_ready();
         let before = pod.clone();
         f(pod);
@@ -712,20 +824,36 @@ impl World {
             }
             self.affinity_pods.remove(key);
         }
-        let Some(pod) = self.pods.get(key) else { return };
-        let Some(node) = pod.spec.node_name.clone() else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
+        let Some(node) = pod.spec.node_name.clone() else {
+            return;
+        };
         if matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") {
             return;
         }
         let placement = Placement {
             usage: pod_usage(pod),
-            spread: if pod.metadata.terminating() { None } else { spread_group(pod) },
+            spread: if pod.metadata.terminating() {
+                None
+            } else {
+                spread_group(pod)
+            },
             affinity: has_pod_affinity_terms(pod),
             node,
         };
-        self.node_usage.entry(placement.node.clone()).or_default().add(&placement.usage, 1);
+        self.node_usage
+            .entry(placement.node.clone())
+            .or_default()
+            .add(&placement.usage, 1);
         if let Some(g) = &placement.spread {
-            *self.spread.entry(g.clone()).or_default().entry(placement.node.clone()).or_default() += 1;
+            *self
+                .spread
+                .entry(g.clone())
+                .or_default()
+                .entry(placement.node.clone())
+                .or_default() += 1;
         }
         if placement.affinity {
             self.affinity_pods.insert(key.clone());
@@ -735,7 +863,9 @@ impl World {
 
     /// Removes a pod object for good (its node confirmed termination, or force delete).
     pub(crate) fn remove_pod(&mut self, key: &Key) {
-        let Some(pod) = self.pods.get(key) else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
         let owner = self.owner_set_of(pod);
         self.pod_record("DELETED", key);
         let removed = self.pods.remove(key);
@@ -774,20 +904,37 @@ impl World {
                 return Some(d.clone());
             }
         }
-        let d = TemplateDigest { data: controller::revision::revision_data(&set.spec.template), generation };
+        let d = TemplateDigest {
+            data: controller::revision::revision_data(&set.spec.template),
+            generation,
+        };
         self.digests.insert(key.clone(), d.clone());
         Some(d)
     }
 
     /// T-5: adopt orphans and release pods whose labels stopped matching.
     fn claim_pods(&mut self, key: &Key) {
-        let in_ns = |s: &BTreeSet<Key>| s.range((key.0.clone(), String::new())..).next().is_some_and(|(ns, _)| *ns == key.0);
-        let orphan_revisions = self.revisions.iter().any(|(_, r)| r.metadata.owner_references.is_empty());
+        let in_ns = |s: &BTreeSet<Key>| {
+            s.range((key.0.clone(), String::new())..)
+                .next()
+                .is_some_and(|(ns, _)| *ns == key.0)
+        };
+        let orphan_revisions = self
+            .revisions
+            .iter()
+            .any(|(_, r)| r.metadata.owner_references.is_empty());
         if !in_ns(&self.orphans) && !in_ns(&self.relabeled) && !orphan_revisions {
             return;
         }
-        let Some(set) = self.sets.get(key).cloned() else { return };
-        if set.spec.selector.as_ref().is_none_or(LabelSelector::is_empty) {
+        let Some(set) = self.sets.get(key).cloned() else {
+            return;
+        };
+        if set
+            .spec
+            .selector
+            .as_ref()
+            .is_none_or(LabelSelector::is_empty)
+        {
             return;
         }
         let owner = controller::identity::set_owner_ref(&set);
@@ -798,7 +945,9 @@ impl World {
             if *ns != key.0 {
                 break;
             }
-            let Some(pod) = self.pods.get(&(ns.clone(), name.clone())) else { continue };
+            let Some(pod) = self.pods.get(&(ns.clone(), name.clone())) else {
+                continue;
+            };
             if !set.metadata.terminating()
                 && set.selects(&pod.metadata.labels)
                 && controller::identity::is_member_name(&set.metadata.name, &pod.metadata.name)
@@ -807,13 +956,22 @@ impl World {
                 adopt.push(pod.metadata.name.clone());
             }
         }
-        let relabeled: Vec<Key> = self.relabeled.range(ns_range).take_while(|(ns, _)| *ns == key.0).cloned().collect();
+        let relabeled: Vec<Key> = self
+            .relabeled
+            .range(ns_range)
+            .take_while(|(ns, _)| *ns == key.0)
+            .cloned()
+            .collect();
         for k in relabeled {
             let Some(pod) = self.pods.get(&k) else {
                 self.relabeled.remove(&k);
                 continue;
             };
-            if pod.metadata.controller_ref().is_some_and(|r| r.uid == set.metadata.uid) {
+            if pod
+                .metadata
+                .controller_ref()
+                .is_some_and(|r| r.uid == set.metadata.uid)
+            {
                 self.relabeled.remove(&k);
                 if !set.selects(&pod.metadata.labels) {
                     release.push(pod.metadata.name.clone());
@@ -828,7 +986,9 @@ impl World {
         for name in release {
             let pk = (key.0.clone(), name);
             let uid = set.metadata.uid.clone();
-            self.write_pod(&pk, |p| p.metadata.owner_references.retain(|r| r.uid != uid));
+            self.write_pod(&pk, |p| {
+                p.metadata.owner_references.retain(|r| r.uid != uid)
+            });
             self.refresh_pod_in_index(key, &pk);
         }
         // Orphaned ControllerRevisions matching the selector are adopted too.
@@ -836,7 +996,9 @@ impl World {
             .revisions
             .iter()
             .filter(|((ns, _), r)| {
-                *ns == key.0 && r.metadata.owner_references.is_empty() && set.selects(&r.metadata.labels)
+                *ns == key.0
+                    && r.metadata.owner_references.is_empty()
+                    && set.selects(&r.metadata.labels)
             })
             .map(|(k, _)| k.clone())
             .collect();
@@ -860,7 +1022,9 @@ impl World {
         if !self.index.contains_key(key) {
             self.rebuild_index(key);
         }
-        let Some(digest) = self.digest(key) else { return false };
+        let Some(digest) = self.digest(key) else {
+            return false;
+        };
         let decision = {
             let set = &self.sets[key];
             let uid = set.metadata.uid.clone();
@@ -875,7 +1039,10 @@ impl World {
             let revs = &self.revisions;
             let ns = key.0.clone();
             let exists = move |name: &str| revs.get(&(ns.clone(), name.to_string()));
-            let claims = NsClaims { claims: &self.claims, ns: &key.0 };
+            let claims = NsClaims {
+                claims: &self.claims,
+                ns: &key.0,
+            };
             let index = &self.index[key];
             let pods_map = &self.pods;
             let pod_ns = key.0.clone();
@@ -913,7 +1080,13 @@ impl World {
             }
         };
         let acted = decision.actions.iter().any(|a| {
-            matches!(a, Action::CreatePod(_) | Action::DeletePod { .. } | Action::CreateClaim(_) | Action::UpdatePod(_))
+            matches!(
+                a,
+                Action::CreatePod(_)
+                    | Action::DeletePod { .. }
+                    | Action::CreateClaim(_)
+                    | Action::UpdatePod(_)
+            )
         });
         for action in decision.actions {
             self.apply_action(key, action);
@@ -959,8 +1132,18 @@ impl World {
         }
         let object = format!("StatefulSet/{}", key.1);
         let record = match &blocker {
-            Some(b) => BlockedRecord { object, reason: b.en.clone(), zh: b.zh.clone(), code: b.reason.to_string() },
-            None => BlockedRecord { object, reason: String::new(), zh: String::new(), code: String::new() },
+            Some(b) => BlockedRecord {
+                object,
+                reason: b.en.clone(),
+                zh: b.zh.clone(),
+                code: b.reason.to_string(),
+            },
+            None => BlockedRecord {
+                object,
+                reason: String::new(),
+                zh: String::new(),
+                code: String::new(),
+            },
         };
         self.push(Record::Blocked(record));
         match blocker {
@@ -1003,7 +1186,10 @@ impl World {
                     p.spec.volumes = pod.spec.volumes.clone();
                 });
             }
-            Action::SetClaimOwners { claim, owner_references } => {
+            Action::SetClaimOwners {
+                claim,
+                owner_references,
+            } => {
                 let k = (ns, claim);
                 let rv = self.next_rv();
                 if let Some(c) = self.claims.get_mut(&k) {
@@ -1014,8 +1200,18 @@ impl World {
                     self.claim_changed(&k);
                 }
             }
-            Action::Event { type_, reason, message } => {
-                self.event(format!("StatefulSet/{}", set_key.1), type_, reason, message, "statefulset-controller");
+            Action::Event {
+                type_,
+                reason,
+                message,
+            } => {
+                self.event(
+                    format!("StatefulSet/{}", set_key.1),
+                    type_,
+                    reason,
+                    message,
+                    "statefulset-controller",
+                );
             }
         }
     }

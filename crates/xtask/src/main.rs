@@ -80,7 +80,9 @@ fn serve(args: &[String]) -> Result {
             Some(("--port", v)) => port = parse_port(v)?,
             _ if a == "--port" => {
                 i += 1;
-                let v = args.get(i).ok_or_else(|| Failure::Usage("--port needs a value".into()))?;
+                let v = args
+                    .get(i)
+                    .ok_or_else(|| Failure::Usage("--port needs a value".into()))?;
                 port = parse_port(v)?;
             }
             _ if a == "--no-serve" => no_serve = true,
@@ -101,11 +103,13 @@ fn serve(args: &[String]) -> Result {
     if no_serve {
         return Ok(());
     }
-    server::serve(&out, port).map_err(|e| Failure::Failed(format!("serving on 127.0.0.1:{port}: {e}")))
+    server::serve(&out, port)
+        .map_err(|e| Failure::Failed(format!("serving on 127.0.0.1:{port}: {e}")))
 }
 
 fn parse_port(v: &str) -> Result<u16> {
-    v.parse().map_err(|_| Failure::Usage(format!("--port takes a number from 0 to 65535, not {v:?}")))
+    v.parse()
+        .map_err(|_| Failure::Usage(format!("--port takes a number from 0 to 65535, not {v:?}")))
 }
 
 /// The workspace root (this crate lives in `crates/xtask`).

@@ -50,26 +50,53 @@ pub fn build(scenarios_dir: &Path, assets_dir: &Path, out: &Path) -> io::Result<
     std::fs::create_dir_all(out)?;
     for asset in ["style.css", "site.js"] {
         std::fs::copy(assets_dir.join(asset), out.join(asset)).map_err(|e| {
-            io::Error::new(e.kind(), format!("copying {}: {e}", assets_dir.join(asset).display()))
+            io::Error::new(
+                e.kind(),
+                format!("copying {}: {e}", assets_dir.join(asset).display()),
+            )
         })?;
     }
     let mut items = Vec::new();
     for f in &files {
-        let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let file = f.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let page: String =
-            stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = f
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let page: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         let outcome = load_and_run(f, &stem);
-        items.push(Item { page, file, outcome });
+        items.push(Item {
+            page,
+            file,
+            outcome,
+        });
     }
-    let mut summary = Summary { scenarios: items.len(), failing: 0 };
+    let mut summary = Summary {
+        scenarios: items.len(),
+        failing: 0,
+    };
     for item in &items {
         match &item.outcome {
             Ok(ran) => {
                 if !ran.failures.is_empty() {
                     summary.failing += 1;
                 }
-                std::fs::write(out.join(format!("{}.html", item.page)), scenario_page(item, ran))?;
+                std::fs::write(
+                    out.join(format!("{}.html", item.page)),
+                    scenario_page(item, ran),
+                )?;
                 let mut jsonl = String::new();
                 for e in &ran.trace {
                     jsonl.push_str(&serde_json::to_string(e).unwrap_or_default());
@@ -89,13 +116,25 @@ fn load_and_run(path: &Path, stem: &str) -> std::result::Result<Ran, String> {
     let text = String::from_utf8(bytes).map_err(|_| "the file is not valid UTF-8".to_string())?;
     let s = scenario::parse(&text).map_err(|e| e.to_string())?;
     if s.scenario != stem {
-        return Err(format!("scenario id {:?} must equal the file name {stem:?}", s.scenario));
+        return Err(format!(
+            "scenario id {:?} must equal the file name {stem:?}",
+            s.scenario
+        ));
     }
     let result = scenario::run(&s);
     let w = result.timeline.world();
     let trace = w.trace.clone();
-    let checks = trace.iter().filter(|e| matches!(e.record, Record::Expect(_))).count();
-    Ok(Ran { steps: w.steps, scenario: s, trace, failures: result.failures, checks })
+    let checks = trace
+        .iter()
+        .filter(|e| matches!(e.record, Record::Expect(_)))
+        .count();
+    Ok(Ran {
+        steps: w.steps,
+        scenario: s,
+        trace,
+        failures: result.failures,
+        checks,
+    })
 }
 
 /// HTML-escapes text for element content and attribute values.
@@ -114,9 +153,22 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// `text` escaped, in a `<span class=..>` when `class` is not empty.
+fn span(class: &str, text: &str) -> String {
+    if class.is_empty() {
+        esc(text)
+    } else {
+        format!(r#"<span class="{class}">{}</span>"#, esc(text))
+    }
+}
+
 /// The same text in both languages; CSS shows the chosen one (both without script).
 fn bi(tag: &str, en: &str, zh: &str) -> String {
-    format!(r#"<{tag} lang="en">{}</{tag}><{tag} lang="zh-CN">{}</{tag}>"#, esc(en), esc(zh))
+    format!(
+        r#"<{tag} lang="en">{}</{tag}><{tag} lang="zh-CN">{}</{tag}>"#,
+        esc(en),
+        esc(zh)
+    )
 }
 
 fn head(title: &str) -> String {
@@ -157,15 +209,27 @@ fn badge(ran: &Ran) -> String {
     if ran.failures.is_empty() {
         format!(
             r#"<span class="badge pass">✓ {}</span>"#,
-            bi("span", &format!("{} checks passed", ran.checks), &format!("{} 项检查通过", ran.checks))
+            bi(
+                "span",
+                &format!("{} checks passed", ran.checks),
+                &format!("{} 项检查通过", ran.checks)
+            )
         )
     } else {
         format!(
             r#"<span class="badge fail">✗ {}</span>"#,
             bi(
                 "span",
-                &format!("{} of {} checks failed", ran.failures.len(), ran.checks.max(ran.failures.len())),
-                &format!("{} 项检查中 {} 项失败", ran.checks.max(ran.failures.len()), ran.failures.len())
+                &format!(
+                    "{} of {} checks failed",
+                    ran.failures.len(),
+                    ran.checks.max(ran.failures.len())
+                ),
+                &format!(
+                    "{} 项检查中 {} 项失败",
+                    ran.checks.max(ran.failures.len()),
+                    ran.failures.len()
+                )
             )
         )
     }
@@ -180,7 +244,11 @@ fn index_page(items: &[Item]) -> String {
         "逐步观察 Kubernetes StatefulSet 控制器如何工作，并了解它为何等待：有序创建、稳定的名称与存储、扩缩容、带分区的滚动更新。下面每个场景都已完整模拟；打开一个即可查看讲解、命令、监视日志和事件。",
     ));
     if items.is_empty() {
-        h.push_str(&bi("p", "No scenario found in scenarios/.", "scenarios/ 中没有场景。"));
+        h.push_str(&bi(
+            "p",
+            "No scenario found in scenarios/.",
+            "scenarios/ 中没有场景。",
+        ));
     }
     h.push_str("<ul class=\"scenarios\">\n");
     for item in items {
@@ -188,12 +256,27 @@ fn index_page(items: &[Item]) -> String {
         match &item.outcome {
             Ok(ran) => {
                 let s = &ran.scenario;
-                let _ = write!(h, r#"<a class="title" href="{}.html">{}</a> "#, esc(&item.page), bi("span", &s.title.en, &s.title.zh));
+                let _ = write!(
+                    h,
+                    r#"<a class="title" href="{}.html">{}</a> "#,
+                    esc(&item.page),
+                    bi("span", &s.title.en, &s.title.zh)
+                );
                 h.push_str(&badge(ran));
                 if let Some(sum) = &s.summary {
                     h.push_str(&bi("p", &sum.en, &sum.zh));
                 }
-                let _ = write!(h, r#"<p class="meta"><code>{}</code> · seed {} · {} </p>"#, esc(&item.file), s.seed, bi("span", &format!("{} simulation steps", ran.steps), &format!("{} 个模拟步骤", ran.steps)));
+                let _ = write!(
+                    h,
+                    r#"<p class="meta"><code>{}</code> · seed {} · {} </p>"#,
+                    esc(&item.file),
+                    s.seed,
+                    bi(
+                        "span",
+                        &format!("{} simulation steps", ran.steps),
+                        &format!("{} 个模拟步骤", ran.steps)
+                    )
+                );
             }
             Err(e) => {
                 let _ = write!(
@@ -262,8 +345,16 @@ fn scenario_page(item: &Item, ran: &Ran) -> String {
         badge(ran),
         esc(&item.file),
         s.seed,
-        bi("span", &format!("{} simulation steps", ran.steps), &format!("{} 个模拟步骤", ran.steps)),
-        bi("span", &format!("ends at t={}", time(end)), &format!("结束于 t={}", time(end))),
+        bi(
+            "span",
+            &format!("{} simulation steps", ran.steps),
+            &format!("{} 个模拟步骤", ran.steps)
+        ),
+        bi(
+            "span",
+            &format!("ends at t={}", time(end)),
+            &format!("结束于 t={}", time(end))
+        ),
         esc(&item.page)
     );
     if !ran.failures.is_empty() {
@@ -311,7 +402,11 @@ fn walkthrough(h: &mut String, ran: &Ran) {
                 let _ = write!(h, r#"<li class="say">{t}{}</li>"#, bi("p", &s.en, &s.zh));
             }
             Record::Command(c) => {
-                let _ = write!(h, r#"<li class="cmd">{t}<pre><span class="prompt">$ </span><b>{}</b>"#, esc(&c.command));
+                let _ = write!(
+                    h,
+                    r#"<li class="cmd">{t}<pre><span class="prompt">$ </span><b>{}</b>"#,
+                    esc(&c.command)
+                );
                 if !c.output.is_empty() {
                     h.push('\n');
                     h.push_str(&esc(c.output.trim_end_matches('\n')));
@@ -322,8 +417,16 @@ fn walkthrough(h: &mut String, ran: &Ran) {
                 h.push_str("</pre></li>");
             }
             Record::Expect(x) => {
-                let (cls, mark) = if x.ok { ("check ok", "✓") } else { ("check failed", "✗") };
-                let _ = write!(h, r#"<li class="{cls}">{t}<span>{mark} {}</span></li>"#, esc(&x.detail));
+                let (cls, mark) = if x.ok {
+                    ("check ok", "✓")
+                } else {
+                    ("check failed", "✗")
+                };
+                let _ = write!(
+                    h,
+                    r#"<li class="{cls}">{t}<span>{mark} {}</span></li>"#,
+                    esc(&x.detail)
+                );
             }
             Record::Blocked(b) => {
                 if b.reason.is_empty() {
@@ -366,11 +469,17 @@ struct Row {
 /// Pod changes as `kubectl get pods -w` prints them (plus the simulated time, node and revision).
 fn watch(h: &mut String, ran: &Ran) {
     h.push_str(r#"<section id="watch">"#);
-    h.push_str(&bi("h2", "Watch: kubectl get pods -w", "监视：kubectl get pods -w"));
+    h.push_str(&bi(
+        "h2",
+        "Watch: kubectl get pods -w",
+        "监视：kubectl get pods -w",
+    ));
     let mut created: BTreeMap<&str, u64> = BTreeMap::new();
     let mut rows = Vec::new();
     for e in &ran.trace {
-        let Record::Object(o) = &e.record else { continue };
+        let Record::Object(o) = &e.record else {
+            continue;
+        };
         if o.kind != "Pod" {
             continue;
         }
@@ -399,7 +508,14 @@ fn watch(h: &mut String, ran: &Ran) {
         h.push_str("</section>\n");
         return;
     }
-    let width = |f: fn(&Row) -> &str, min: usize| rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0).max(min) + 2;
+    let width = |f: fn(&Row) -> &str, min: usize| {
+        rows.iter()
+            .map(|r| f(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+            + 2
+    };
     let wn = width(|r| &r.name, 4);
     let ws = width(|r| &r.status, 6);
     let wnode = width(|r| &r.node, 4);
@@ -421,18 +537,20 @@ fn watch(h: &mut String, ran: &Ran) {
         let all_ready = ready.next().is_some_and(|a| Some(a) == ready.next());
         let cls = match r.status.as_str() {
             "Running" if all_ready => "ok",
-            s if s.contains("Err") || s.contains("BackOff") || s == "Error" || s == "Failed" => "bad",
+            s if s.contains("Err") || s.contains("BackOff") || s == "Error" || s == "Failed" => {
+                "bad"
+            }
             "Terminating" => "term",
             _ => "",
         };
         let _ = writeln!(
             h,
-            r#"<span class="t">{}</span><span class="verb">{}</span>{}{}<span class="{cls}">{}</span>{}{}{}{}"#,
+            r#"<span class="t">{}</span><span class="verb">{}</span>{}{}{}{}{}{}{}"#,
             esc(&pad(&time(r.t), 11)),
             esc(&pad(r.verb, 10)),
             esc(&pad(&r.name, wn)),
             esc(&pad(&r.ready, 7)),
-            esc(&pad(&r.status, ws)),
+            span(cls, &pad(&r.status, ws)),
             esc(&pad(&r.restarts, 10)),
             esc(&pad(&r.age, 8)),
             esc(&pad(&r.node, wnode)),
@@ -448,7 +566,13 @@ fn events(h: &mut String, ran: &Ran) {
     let evs: Vec<_> = ran
         .trace
         .iter()
-        .filter_map(|e| if let Record::Event(ev) = &e.record { Some((e.t, ev)) } else { None })
+        .filter_map(|e| {
+            if let Record::Event(ev) = &e.record {
+                Some((e.t, ev))
+            } else {
+                None
+            }
+        })
         .collect();
     if evs.is_empty() {
         h.push_str(&bi("p", "No events.", "没有事件。"));
@@ -457,7 +581,11 @@ fn events(h: &mut String, ran: &Ran) {
     }
     h.push_str(r#"<div class="scroll"><table class="events"><thead><tr><th>TIME</th><th>TYPE</th><th>REASON</th><th>OBJECT</th><th>MESSAGE</th></tr></thead><tbody>"#);
     for (t, ev) in evs {
-        let cls = if ev.event_type == "Normal" { "" } else { " class=\"warning\"" };
+        let cls = if ev.event_type == "Normal" {
+            ""
+        } else {
+            " class=\"warning\""
+        };
         let _ = write!(
             h,
             "<tr{cls}><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -475,8 +603,14 @@ fn full_trace(h: &mut String, ran: &Ran) {
     h.push_str(r#"<section id="trace"><details><summary>"#);
     h.push_str(&bi(
         "span",
-        &format!("Full trace ({} entries, as `sts run` prints it)", ran.trace.len()),
-        &format!("完整轨迹（{} 条，与 `sts run` 的输出相同）", ran.trace.len()),
+        &format!(
+            "Full trace ({} entries, as `sts run` prints it)",
+            ran.trace.len()
+        ),
+        &format!(
+            "完整轨迹（{} 条，与 `sts run` 的输出相同）",
+            ran.trace.len()
+        ),
     ));
     h.push_str(r#"</summary><pre class="log">"#);
     for e in &ran.trace {
@@ -489,7 +623,7 @@ fn full_trace(h: &mut String, ran: &Ran) {
             Record::Command(_) => "cmdline",
             _ => "",
         };
-        let _ = writeln!(h, r#"<span class="{cls}">{}</span>"#, esc(&e.text()));
+        let _ = writeln!(h, "{}", span(cls, &e.text()));
     }
     h.push_str("</pre></details></section>\n");
 }
@@ -500,7 +634,10 @@ mod tests {
 
     #[test]
     fn escapes_everything_html_cares_about() {
-        assert_eq!(esc(r#"<a href="x" onclick='y'>&</a>"#), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+        assert_eq!(
+            esc(r#"<a href="x" onclick='y'>&</a>"#),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
         assert_eq!(esc("web-0 已就绪"), "web-0 已就绪");
     }
 
@@ -554,17 +691,37 @@ steps:
         assert_eq!(summary.scenarios, 2);
         for page in ["index.html", "hostile.html"] {
             let html = std::fs::read_to_string(out.join(page)).unwrap();
-            for bad in ["<script>alert", "<img src=x", "<b>bold", "<iframe", "<svg", "</p><script>", "get pods <script>", "nginx:<script>"] {
+            for bad in [
+                "<script>alert",
+                "<img src=x",
+                "<b>bold",
+                "<iframe",
+                "<svg",
+                "</p><script>",
+                "get pods <script>",
+                "nginx:<script>",
+            ] {
                 assert!(!html.contains(bad), "{page} contains unescaped {bad:?}");
             }
-            assert_eq!(html.matches("<script").count(), 1, "{page}: only the site.js tag");
+            assert_eq!(
+                html.matches("<script").count(),
+                1,
+                "{page}: only the site.js tag"
+            );
         }
         let index = std::fs::read_to_string(out.join("index.html")).unwrap();
         assert!(index.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;"));
-        assert!(index.contains("broken.yaml"), "invalid scenarios are listed");
+        assert!(
+            index.contains("broken.yaml"),
+            "invalid scenarios are listed"
+        );
         let page = std::fs::read_to_string(out.join("hostile.html")).unwrap();
         assert!(page.contains("&lt;iframe src=evil&gt;"));
-        assert!(out.join("style.css").is_file() && out.join("site.js").is_file() && out.join("hostile.jsonl").is_file());
+        assert!(
+            out.join("style.css").is_file()
+                && out.join("site.js").is_file()
+                && out.join("hostile.jsonl").is_file()
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -8,6 +8,9 @@ use crate::{cargo, scenario_files, workspace_root, Failure, Result};
 
 const WASM: &str = "wasm32-unknown-unknown";
 
+/// A stage: its name and what runs it.
+type Stage = (&'static str, fn() -> Outcome);
+
 enum Outcome {
     Passed,
     Failed(String),
@@ -16,14 +19,19 @@ enum Outcome {
 
 pub fn run(args: &[String]) -> Result {
     if let Some(a) = args.first() {
-        return Err(Failure::Usage(format!("test takes no arguments (got {a:?})")));
+        return Err(Failure::Usage(format!(
+            "test takes no arguments (got {a:?})"
+        )));
     }
-    let stages: [(&str, fn() -> Outcome); 6] = [
+    let stages: [Stage; 6] = [
         ("cargo test --workspace", tests),
         ("wasm32 build of sts-engine", wasm),
         ("no getrandom in sts-engine's dependencies", no_getrandom),
         ("sts check scenarios/*.yaml", scenarios),
-        ("cargo clippy --workspace --all-targets -- -D warnings", clippy),
+        (
+            "cargo clippy --workspace --all-targets -- -D warnings",
+            clippy,
+        ),
         ("cargo fmt --check", fmt),
     ];
     let all = Instant::now();
@@ -55,7 +63,11 @@ pub fn run(args: &[String]) -> Result {
     for name in &skipped {
         println!("skipped: {name}");
     }
-    let skipped_note = if skipped.is_empty() { String::new() } else { format!(", {} skipped", skipped.len()) };
+    let skipped_note = if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(", {} skipped", skipped.len())
+    };
     println!(
         "xtask test: {} passed, {} failed{skipped_note} ({:.0}s)",
         passed.len(),
@@ -90,10 +102,15 @@ fn tests() -> Outcome {
 }
 
 fn wasm() -> Outcome {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
     match installed {
         Ok(o) if o.status.success() => {
-            if !String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == WASM) {
+            if !String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == WASM)
+            {
                 println!("installing the {WASM} target: rustup target add {WASM}");
                 let mut add = Command::new("rustup");
                 add.args(["target", "add", WASM]);
@@ -114,7 +131,17 @@ fn wasm() -> Outcome {
 /// non-zero with "did not match any packages". Any match fails (the core takes no OS entropy).
 fn no_getrandom() -> Outcome {
     let mut c = cargo();
-    c.args(["tree", "-p", "sts-engine", "-e", "normal", "--target", "all", "-i", "getrandom"]);
+    c.args([
+        "tree",
+        "-p",
+        "sts-engine",
+        "-e",
+        "normal",
+        "--target",
+        "all",
+        "-i",
+        "getrandom",
+    ]);
     let o = match output(c) {
         Ok(o) => o,
         Err(e) => return Outcome::Failed(format!("could not start cargo tree: {e}")),
@@ -144,7 +171,15 @@ fn scenarios() -> Outcome {
         return Outcome::Failed("scenarios/ holds no .yaml file".into());
     }
     let mut c = cargo();
-    c.args(["run", "--quiet", "-p", "sts-cli", "--release", "--", "check"]);
+    c.args([
+        "run",
+        "--quiet",
+        "-p",
+        "sts-cli",
+        "--release",
+        "--",
+        "check",
+    ]);
     for f in files {
         c.arg(f.strip_prefix(&root).unwrap_or(&f));
     }
@@ -163,7 +198,14 @@ fn clippy() -> Outcome {
         return Outcome::Skipped("clippy is not installed (rustup component add clippy)".into());
     }
     let mut c = cargo();
-    c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    c.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     status(c)
 }
 
@@ -173,25 +215,10 @@ fn fmt() -> Outcome {
     }
     let mut c = cargo();
     c.args(["fmt", "--all", "--check"]);
-    match c.output() {
-        Ok(o) if o.status.success() => Outcome::Passed,
-        Ok(o) => {
-            let diff = String::from_utf8_lossy(&o.stdout);
-            let files: Vec<&str> = diff
-                .lines()
-                .filter_map(|l| l.strip_prefix("Diff in "))
-                .map(|l| l.split(':').next().unwrap_or(l))
-                .collect();
-            let mut unique = files.clone();
-            unique.dedup();
-            print!("{diff}");
-            eprint!("{}", String::from_utf8_lossy(&o.stderr));
-            Outcome::Failed(format!(
-                "not formatted ({} place(s) in {} file(s)); run `cargo fmt --all`",
-                files.len(),
-                unique.len()
-            ))
+    match status(c) {
+        Outcome::Failed(why) => {
+            Outcome::Failed(format!("not formatted ({why}); run `cargo fmt --all`"))
         }
-        Err(e) => Outcome::Failed(format!("could not start cargo fmt: {e}")),
+        other => other,
     }
 }

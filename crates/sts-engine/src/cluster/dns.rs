@@ -33,10 +33,17 @@ impl World {
                 if pns != ns {
                     break;
                 }
-                if !svc.spec.selector.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v)) {
+                if !svc
+                    .spec
+                    .selector
+                    .iter()
+                    .all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
+                {
                     continue;
                 }
-                let Some(ip) = pod.status.pod_ip.clone() else { continue };
+                let Some(ip) = pod.status.pod_ip.clone() else {
+                    continue;
+                };
                 let ready = pod.running_and_ready() && !pod.metadata.terminating();
                 if !ready && !svc.spec.publish_not_ready_addresses {
                     continue;
@@ -52,7 +59,12 @@ impl World {
                         });
                     }
                 }
-                out.push(DnsRecord { name: fqdn_svc, ip, pod: pod.metadata.name.clone(), ready });
+                out.push(DnsRecord {
+                    name: fqdn_svc,
+                    ip,
+                    pod: pod.metadata.name.clone(),
+                    ready,
+                });
             }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name).then(a.ip.cmp(&b.ip)));
@@ -71,7 +83,11 @@ impl World {
             format!("{name}.{CLUSTER_DOMAIN}"),
         ];
         for c in candidates {
-            let ips: Vec<String> = records.iter().filter(|r| r.name == c).map(|r| r.ip.clone()).collect();
+            let ips: Vec<String> = records
+                .iter()
+                .filter(|r| r.name == c)
+                .map(|r| r.ip.clone())
+                .collect();
             if !ips.is_empty() {
                 return ips;
             }

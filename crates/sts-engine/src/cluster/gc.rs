@@ -6,8 +6,8 @@
 //! stays Terminating (pvc-protection) until no pod uses it.
 
 use crate::model::*;
-use std::collections::BTreeMap;
 use crate::world::{Key, Work, World};
+use std::collections::BTreeMap;
 
 /// How dependents of a deleted object are treated (`--cascade`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,15 +33,22 @@ impl World {
 
     fn orphaned(&self, meta: &ObjectMeta) -> bool {
         !meta.owner_references.is_empty()
-            && meta.owner_references.iter().all(|r| !self.owner_alive(&meta.namespace, r))
+            && meta
+                .owner_references
+                .iter()
+                .all(|r| !self.owner_alive(&meta.namespace, r))
     }
 
     /// After a pod is gone: its claims may now be garbage (P-6) or unprotected (P-9).
     pub(crate) fn collect_after_pod(&mut self, pod: &Pod) {
         for v in &pod.spec.volumes {
-            let Some(src) = &v.persistent_volume_claim else { continue };
+            let Some(src) = &v.persistent_volume_claim else {
+                continue;
+            };
             let key = (pod.metadata.namespace.clone(), src.claim_name.clone());
-            let Some(claim) = self.claims.get(&key) else { continue };
+            let Some(claim) = self.claims.get(&key) else {
+                continue;
+            };
             if claim.metadata.terminating() {
                 if !self.claim_in_use(&key) {
                     self.remove_claim(&key);
@@ -55,7 +62,11 @@ impl World {
     fn claim_in_use(&self, key: &Key) -> bool {
         self.pods.iter().any(|((ns, _), p)| {
             *ns == key.0
-                && p.spec.volumes.iter().any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == key.1))
+                && p.spec.volumes.iter().any(|v| {
+                    v.persistent_volume_claim
+                        .as_ref()
+                        .is_some_and(|c| c.claim_name == key.1)
+                })
         })
     }
 
@@ -85,9 +96,7 @@ impl World {
         let claims: Vec<Key> = self
             .claims
             .iter()
-            .filter(|(_, c)| {
-                self.orphaned(&c.metadata) && !c.metadata.terminating()
-            })
+            .filter(|(_, c)| self.orphaned(&c.metadata) && !c.metadata.terminating())
             .map(|(k, _)| k.clone())
             .collect();
         for k in claims {
@@ -107,9 +116,7 @@ impl World {
         let pods: Vec<Key> = self
             .pods
             .iter()
-            .filter(|(_, p)| {
-                self.orphaned(&p.metadata) && !p.metadata.terminating()
-            })
+            .filter(|(_, p)| self.orphaned(&p.metadata) && !p.metadata.terminating())
             .map(|(k, _)| k.clone())
             .collect();
         for k in pods {
@@ -119,9 +126,7 @@ impl World {
         let revs: Vec<Key> = self
             .revisions
             .iter()
-            .filter(|(_, r)| {
-                self.orphaned(&r.metadata)
-            })
+            .filter(|(_, r)| self.orphaned(&r.metadata))
             .map(|(k, _)| k.clone())
             .collect();
         for k in revs {
@@ -136,9 +141,17 @@ impl World {
             .filter(|(_, s)| s.metadata.terminating())
             .filter(|(_, s)| {
                 let uid = &s.metadata.uid;
-                let blocks = |refs: &Vec<OwnerReference>| refs.iter().any(|r| r.uid == *uid && r.block_owner_deletion);
-                !self.pods.values().any(|p| blocks(&p.metadata.owner_references))
-                    && !self.claims.values().any(|c| blocks(&c.metadata.owner_references))
+                let blocks = |refs: &Vec<OwnerReference>| {
+                    refs.iter().any(|r| r.uid == *uid && r.block_owner_deletion)
+                };
+                !self
+                    .pods
+                    .values()
+                    .any(|p| blocks(&p.metadata.owner_references))
+                    && !self
+                        .claims
+                        .values()
+                        .any(|c| blocks(&c.metadata.owner_references))
             })
             .map(|(k, _)| k.clone())
             .collect();
@@ -150,7 +163,9 @@ impl World {
 
     /// Deletes a StatefulSet with the given propagation (X-1…X-3).
     pub fn delete_set(&mut self, key: &Key, propagation: Propagation) -> bool {
-        let Some(set) = self.sets.get(key).cloned() else { return false };
+        let Some(set) = self.sets.get(key).cloned() else {
+            return false;
+        };
         let uid = set.metadata.uid.clone();
         match propagation {
             Propagation::Background => {

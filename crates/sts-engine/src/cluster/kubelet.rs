@@ -11,11 +11,14 @@
 use super::scheduler::{self, ScheduleInput, ScheduleResult};
 use crate::model::*;
 use crate::time::SimDuration;
-use crate::world::{KubeletStep, Key, Work, World};
+use crate::world::{Key, KubeletStep, Work, World};
 use std::collections::BTreeSet;
 
 fn waiting(reason: &str) -> ContainerState {
-    ContainerState::Waiting { reason: Some(reason.to_string()), message: None }
+    ContainerState::Waiting {
+        reason: Some(reason.to_string()),
+        message: None,
+    }
 }
 
 /// `imagePullPolicy` after defaulting (D-8).
@@ -33,7 +36,14 @@ fn pull_policy(c: &Container) -> &str {
     }
 }
 
-fn set_condition(pod: &mut Pod, type_: &str, status: bool, now: crate::time::SimTime, reason: Option<&str>, message: Option<String>) {
+fn set_condition(
+    pod: &mut Pod,
+    type_: &str,
+    status: bool,
+    now: crate::time::SimTime,
+    reason: Option<&str>,
+    message: Option<String>,
+) {
     let st = if status { "True" } else { "False" };
     match pod.status.conditions.iter_mut().find(|c| c.type_ == type_) {
         Some(c) => {
@@ -82,11 +92,17 @@ impl World {
 
     /// One scheduling attempt.
     pub(crate) fn try_schedule(&mut self, key: &Key, uid: &str) {
-        let Some(pod) = self.pods.get(key) else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
         if pod.metadata.uid != uid || pod.spec.node_name.is_some() || pod.metadata.terminating() {
             return;
         }
-        if self.runtime.get(key).is_some_and(|r| r.pending_node.is_some()) {
+        if self
+            .runtime
+            .get(key)
+            .is_some_and(|r| r.pending_node.is_some())
+        {
             return;
         }
         // Volume checks first (VolumeBinding PreFilter).
@@ -96,19 +112,32 @@ impl World {
         let mut pinned: Option<Vec<String>> = None;
         let mut prefilter_error = None;
         for v in &pod.spec.volumes {
-            let Some(src) = &v.persistent_volume_claim else { continue };
+            let Some(src) = &v.persistent_volume_claim else {
+                continue;
+            };
             let ck = (key.0.clone(), src.claim_name.clone());
             match self.claims.get(&ck) {
                 None => {
-                    prefilter_error = Some(format!("persistentvolumeclaim \"{}\" not found", src.claim_name));
+                    prefilter_error = Some(format!(
+                        "persistentvolumeclaim \"{}\" not found",
+                        src.claim_name
+                    ));
                     break;
                 }
                 Some(c) if c.metadata.terminating() => {
-                    prefilter_error = Some(format!("persistentvolumeclaim \"{}\" is being deleted", src.claim_name));
+                    prefilter_error = Some(format!(
+                        "persistentvolumeclaim \"{}\" is being deleted",
+                        src.claim_name
+                    ));
                     break;
                 }
                 Some(c) if c.status.phase == "Bound" => {
-                    let hosts = c.spec.volume_name.as_deref().map(|v| self.volume_hosts(v)).unwrap_or_default();
+                    let hosts = c
+                        .spec
+                        .volume_name
+                        .as_deref()
+                        .map(|v| self.volume_hosts(v))
+                        .unwrap_or_default();
                     if !hosts.is_empty() {
                         pinned = Some(match pinned {
                             None => hosts,
@@ -138,20 +167,33 @@ impl World {
             let placed: Vec<&Pod> = if scheduler::has_pod_affinity_terms(pod) {
                 self.pods
                     .values()
-                    .filter(|p| p.spec.node_name.is_some() && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed"))
+                    .filter(|p| {
+                        p.spec.node_name.is_some()
+                            && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed")
+                    })
                     .collect()
             } else {
-                self.affinity_pods.iter().filter_map(|k| self.pods.get(k)).collect()
+                self.affinity_pods
+                    .iter()
+                    .filter_map(|k| self.pods.get(k))
+                    .collect()
             };
             let empty = std::collections::BTreeMap::new();
-            let spread_counts = scheduler::spread_group(pod).and_then(|g| self.spread.get(&g)).unwrap_or(&empty);
+            let spread_counts = scheduler::spread_group(pod)
+                .and_then(|g| self.spread.get(&g))
+                .unwrap_or(&empty);
             // Nodes a bound local volume of this pod does not live on.
             let conflicts: BTreeSet<String> = match &pinned {
                 None => BTreeSet::new(),
                 Some(hosts) => self
                     .nodes
                     .values()
-                    .filter(|n| !n.metadata.labels.get("kubernetes.io/hostname").is_some_and(|h| hosts.contains(h)))
+                    .filter(|n| {
+                        !n.metadata
+                            .labels
+                            .get("kubernetes.io/hostname")
+                            .is_some_and(|h| hosts.contains(h))
+                    })
                     .map(|n| n.metadata.name.clone())
                     .collect(),
             };
@@ -175,10 +217,23 @@ impl World {
                     return;
                 }
                 self.unschedulable.insert(key.clone());
-                self.event(Self::pod_object(key), "Warning", "FailedScheduling", message.clone(), "default-scheduler");
+                self.event(
+                    Self::pod_object(key),
+                    "Warning",
+                    "FailedScheduling",
+                    message.clone(),
+                    "default-scheduler",
+                );
                 let now = self.now;
                 self.write_pod(key, |p| {
-                    set_condition(p, "PodScheduled", false, now, Some("Unschedulable"), Some(message));
+                    set_condition(
+                        p,
+                        "PodScheduled",
+                        false,
+                        now,
+                        Some("Unschedulable"),
+                        Some(message),
+                    );
                 });
             }
             ScheduleResult::Scheduled { node } => {
@@ -206,10 +261,19 @@ impl World {
             .filter_map(|(k, r)| r.pending_node.clone().map(|n| (k.clone(), n)))
             .collect();
         for (key, node) in waiting {
-            let Some(pod) = self.pods.get(&key) else { continue };
-            let all_bound = pod.spec.volumes.iter().filter_map(|v| v.persistent_volume_claim.as_ref()).all(|c| {
-                self.claims.get(&(key.0.clone(), c.claim_name.clone())).is_some_and(|c| c.status.phase == "Bound")
-            });
+            let Some(pod) = self.pods.get(&key) else {
+                continue;
+            };
+            let all_bound = pod
+                .spec
+                .volumes
+                .iter()
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+                .all(|c| {
+                    self.claims
+                        .get(&(key.0.clone(), c.claim_name.clone()))
+                        .is_some_and(|c| c.status.phase == "Bound")
+                });
             if all_bound {
                 if let Some(rt) = self.runtime.get_mut(&key) {
                     rt.pending_node = None;
@@ -219,17 +283,32 @@ impl World {
                 } else {
                     // The chosen node went down meanwhile: schedule again (the volume
                     // now pins the pod to that node, so it may stay Pending).
-                    let uid = self.pods.get(&key).map(|p| p.metadata.uid.clone()).unwrap_or_default();
-                    self.schedule(self.now, Work::Schedule { pod: key.clone(), uid });
+                    let uid = self
+                        .pods
+                        .get(&key)
+                        .map(|p| p.metadata.uid.clone())
+                        .unwrap_or_default();
+                    self.schedule(
+                        self.now,
+                        Work::Schedule {
+                            pod: key.clone(),
+                            uid,
+                        },
+                    );
                 }
             }
         }
     }
 
     fn bind_pod(&mut self, key: &Key, node: &str) {
-        let Some(addr) = self.nodes.get(node).map(|n| n.address.clone()) else { return };
+        let Some(addr) = self.nodes.get(node).map(|n| n.address.clone()) else {
+            return;
+        };
         let now = self.now;
-        let has_init = self.pods.get(key).is_some_and(|p| !p.spec.init_containers.is_empty());
+        let has_init = self
+            .pods
+            .get(key)
+            .is_some_and(|p| !p.spec.init_containers.is_empty());
         let node_name = node.to_string();
         self.write_pod(key, |p| {
             p.spec.node_name = Some(node_name);
@@ -242,7 +321,10 @@ impl World {
                 .map(|c| ContainerStatus {
                     name: c.name.clone(),
                     image: c.image.clone(),
-                    state: ContainerState::Waiting { reason: None, message: None },
+                    state: ContainerState::Waiting {
+                        reason: None,
+                        message: None,
+                    },
                     ..ContainerStatus::default()
                 })
                 .collect();
@@ -253,7 +335,11 @@ impl World {
                 .map(|c| ContainerStatus {
                     name: c.name.clone(),
                     image: c.image.clone(),
-                    state: waiting(if has_init { "PodInitializing" } else { "ContainerCreating" }),
+                    state: waiting(if has_init {
+                        "PodInitializing"
+                    } else {
+                        "ContainerCreating"
+                    }),
                     ..ContainerStatus::default()
                 })
                 .collect();
@@ -267,13 +353,35 @@ impl World {
             format!("Successfully assigned {}/{} to {node}", key.0, key.1),
             "default-scheduler",
         );
-        let uid = self.pods.get(key).map(|p| p.metadata.uid.clone()).unwrap_or_default();
-        self.schedule(self.now, Work::Kubelet { pod: key.clone(), uid, step: KubeletStep::Next });
+        let uid = self
+            .pods
+            .get(key)
+            .map(|p| p.metadata.uid.clone())
+            .unwrap_or_default();
+        self.schedule(
+            self.now,
+            Work::Kubelet {
+                pod: key.clone(),
+                uid,
+                step: KubeletStep::Next,
+            },
+        );
     }
 
     fn kubelet_later(&mut self, key: &Key, after: SimDuration, step: KubeletStep) {
-        let uid = self.pods.get(key).map(|p| p.metadata.uid.clone()).unwrap_or_default();
-        self.schedule(self.now + after, Work::Kubelet { pod: key.clone(), uid, step });
+        let uid = self
+            .pods
+            .get(key)
+            .map(|p| p.metadata.uid.clone())
+            .unwrap_or_default();
+        self.schedule(
+            self.now + after,
+            Work::Kubelet {
+                pod: key.clone(),
+                uid,
+                step,
+            },
+        );
     }
 
     fn image_behaviour(&self, image: &str) -> crate::world::ImageBehaviour {
@@ -288,12 +396,16 @@ impl World {
 
     /// One kubelet step for a pod.
     pub(crate) fn kubelet(&mut self, key: &Key, uid: &str, step: KubeletStep) {
-        let Some(pod) = self.pods.get(key).cloned() else { return };
+        let Some(pod) = self.pods.get(key).cloned() else {
+            return;
+        };
         let pod = &pod;
         if pod.metadata.uid != uid {
             return;
         }
-        let Some(node) = pod.spec.node_name.clone() else { return };
+        let Some(node) = pod.spec.node_name.clone() else {
+            return;
+        };
         if !self.nodes.get(&node).is_some_and(|n| n.ready) {
             // The node is down: its kubelet does nothing until it returns.
             self.parked.entry(node).or_default().push(Work::Kubelet {
@@ -322,11 +434,20 @@ impl World {
                 if pulled < pod.spec.containers.len() {
                     self.pull(key, &node, false, pulled);
                 } else {
-                    self.kubelet_later(key, timing.container_start, KubeletStep::Started { init: false, idx: 0 });
+                    self.kubelet_later(
+                        key,
+                        timing.container_start,
+                        KubeletStep::Started {
+                            init: false,
+                            idx: 0,
+                        },
+                    );
                 }
             }
             KubeletStep::Pulled { init, idx } => {
-                let image = container(pod, init, idx).map(|c| c.image.clone()).unwrap_or_default();
+                let image = container(pod, init, idx)
+                    .map(|c| c.image.clone())
+                    .unwrap_or_default();
                 if self.image_behaviour(&image).pull_fails {
                     self.event(
                         obj.clone(),
@@ -338,12 +459,27 @@ impl World {
                         ),
                         "kubelet",
                     );
-                    self.event(obj, "Warning", "Failed", "Error: ErrImagePull".into(), "kubelet");
+                    self.event(
+                        obj,
+                        "Warning",
+                        "Failed",
+                        "Error: ErrImagePull".into(),
+                        "kubelet",
+                    );
                     self.write_pod(key, |p| set_state(p, init, idx, waiting("ErrImagePull")));
-                    self.kubelet_later(key, SimDuration::from_secs(1), KubeletStep::PullBackOff { init, idx });
+                    self.kubelet_later(
+                        key,
+                        SimDuration::from_secs(1),
+                        KubeletStep::PullBackOff { init, idx },
+                    );
                     return;
                 }
-                let secs = self.image_behaviour(&image).pull.unwrap_or(timing.image_pull).as_millis() as f64 / 1000.0;
+                let secs = self
+                    .image_behaviour(&image)
+                    .pull
+                    .unwrap_or(timing.image_pull)
+                    .as_millis() as f64
+                    / 1000.0;
                 if let Some(n) = self.nodes.get_mut(&node) {
                     n.images.insert(image.clone());
                 }
@@ -357,21 +493,63 @@ impl World {
                 self.after_pull(key, init, idx);
             }
             KubeletStep::PullBackOff { init, idx } => {
-                let image = container(pod, init, idx).map(|c| c.image.clone()).unwrap_or_default();
-                self.event(obj.clone(), "Normal", "BackOff", format!("Back-off pulling image \"{image}\""), "kubelet");
-                self.event(obj, "Warning", "Failed", "Error: ImagePullBackOff".into(), "kubelet");
-                self.write_pod(key, |p| set_state(p, init, idx, waiting("ImagePullBackOff")));
+                let image = container(pod, init, idx)
+                    .map(|c| c.image.clone())
+                    .unwrap_or_default();
+                self.event(
+                    obj.clone(),
+                    "Normal",
+                    "BackOff",
+                    format!("Back-off pulling image \"{image}\""),
+                    "kubelet",
+                );
+                self.event(
+                    obj,
+                    "Warning",
+                    "Failed",
+                    "Error: ImagePullBackOff".into(),
+                    "kubelet",
+                );
+                self.write_pod(key, |p| {
+                    set_state(p, init, idx, waiting("ImagePullBackOff"))
+                });
                 let rt = self.runtime.entry(key.clone()).or_default();
-                rt.pull_backoff = if rt.pull_backoff == 0 { 10 } else { (rt.pull_backoff * 2).min(300) };
+                rt.pull_backoff = if rt.pull_backoff == 0 {
+                    10
+                } else {
+                    (rt.pull_backoff * 2).min(300)
+                };
                 let b = rt.pull_backoff;
-                self.kubelet_later(key, SimDuration::from_secs(b), KubeletStep::RetryPull { init, idx });
+                self.kubelet_later(
+                    key,
+                    SimDuration::from_secs(b),
+                    KubeletStep::RetryPull { init, idx },
+                );
             }
             KubeletStep::RetryPull { init, idx } => self.pull(key, &node, init, idx),
             KubeletStep::Started { init: true, idx } => {
-                let Some(c) = container(pod, true, idx).cloned() else { return };
-                self.event(obj.clone(), "Normal", "Created", format!("Created container {}", c.name), "kubelet");
-                self.event(obj, "Normal", "Started", format!("Started container {}", c.name), "kubelet");
-                let ip = if pod.status.pod_ip.is_none() { Some(self.assign_ip(&node)) } else { None };
+                let Some(c) = container(pod, true, idx).cloned() else {
+                    return;
+                };
+                self.event(
+                    obj.clone(),
+                    "Normal",
+                    "Created",
+                    format!("Created container {}", c.name),
+                    "kubelet",
+                );
+                self.event(
+                    obj,
+                    "Normal",
+                    "Started",
+                    format!("Started container {}", c.name),
+                    "kubelet",
+                );
+                let ip = if pod.status.pod_ip.is_none() {
+                    Some(self.assign_ip(&node))
+                } else {
+                    None
+                };
                 self.write_pod(key, |p| {
                     if ip.is_some() {
                         p.status.pod_ip = ip;
@@ -383,7 +561,15 @@ impl World {
             KubeletStep::InitDone { idx } => {
                 let last = idx + 1 == pod.spec.init_containers.len();
                 self.write_pod(key, |p| {
-                    set_state(p, true, idx, ContainerState::Terminated { exit_code: 0, reason: Some("Completed".into()) });
+                    set_state(
+                        p,
+                        true,
+                        idx,
+                        ContainerState::Terminated {
+                            exit_code: 0,
+                            reason: Some("Completed".into()),
+                        },
+                    );
                     if last {
                         set_condition(p, "Initialized", true, now, None, None);
                         for s in &mut p.status.container_statuses {
@@ -399,11 +585,27 @@ impl World {
                 }
                 let containers = pod.spec.containers.clone();
                 for c in &containers {
-                    self.event(obj.clone(), "Normal", "Created", format!("Created container {}", c.name), "kubelet");
-                    self.event(obj.clone(), "Normal", "Started", format!("Started container {}", c.name), "kubelet");
+                    self.event(
+                        obj.clone(),
+                        "Normal",
+                        "Created",
+                        format!("Created container {}", c.name),
+                        "kubelet",
+                    );
+                    self.event(
+                        obj.clone(),
+                        "Normal",
+                        "Started",
+                        format!("Started container {}", c.name),
+                        "kubelet",
+                    );
                 }
                 let never = self.runtime.get(key).is_some_and(|r| r.never_ready);
-                let ip = if pod.status.pod_ip.is_none() { Some(self.assign_ip(&node)) } else { None };
+                let ip = if pod.status.pod_ip.is_none() {
+                    Some(self.assign_ip(&node))
+                } else {
+                    None
+                };
                 let mut probes = Vec::new();
                 let mut crashes = Vec::new();
                 for (i, c) in containers.iter().enumerate() {
@@ -411,7 +613,12 @@ impl World {
                     if b.crashes {
                         crashes.push(i);
                     } else if c.readiness_probe.is_some() || never || b.never_ready {
-                        let delay = c.readiness_probe.as_ref().and_then(|p| p.initial_delay_seconds).unwrap_or(0).max(0);
+                        let delay = c
+                            .readiness_probe
+                            .as_ref()
+                            .and_then(|p| p.initial_delay_seconds)
+                            .unwrap_or(0)
+                            .max(0);
                         probes.push((i, delay as u64));
                     }
                 }
@@ -428,7 +635,14 @@ impl World {
                     update_ready(p, now);
                 });
                 for (i, delay) in probes {
-                    self.kubelet_later(key, SimDuration::from_secs(delay), KubeletStep::Probe { idx: i, retry: false });
+                    self.kubelet_later(
+                        key,
+                        SimDuration::from_secs(delay),
+                        KubeletStep::Probe {
+                            idx: i,
+                            retry: false,
+                        },
+                    );
                 }
                 for i in crashes {
                     self.kubelet_later(key, timing.crash_after, KubeletStep::Crash { idx: i });
@@ -439,11 +653,19 @@ impl World {
                 if pod.metadata.terminating() || pod.status.phase != "Running" {
                     return;
                 }
-                if !pod.status.container_statuses.get(idx).is_some_and(|s| matches!(s.state, ContainerState::Running { .. })) {
+                if !pod
+                    .status
+                    .container_statuses
+                    .get(idx)
+                    .is_some_and(|s| matches!(s.state, ContainerState::Running { .. }))
+                {
                     return;
                 }
-                let Some(c) = pod.spec.containers.get(idx).cloned() else { return };
-                let fails = self.runtime.get(key).is_some_and(|r| r.never_ready) || self.image_behaviour(&c.image).never_ready;
+                let Some(c) = pod.spec.containers.get(idx).cloned() else {
+                    return;
+                };
+                let fails = self.runtime.get(key).is_some_and(|r| r.never_ready)
+                    || self.image_behaviour(&c.image).never_ready;
                 let probe = c.readiness_probe.clone().unwrap_or_default();
                 let period = probe.period_seconds.unwrap_or(10).max(1) as u64;
                 let threshold = probe.failure_threshold.unwrap_or(3).max(1);
@@ -458,7 +680,11 @@ impl World {
                     let rt = self.runtime.entry(key.clone()).or_default();
                     rt.probe_failures += 1;
                     let failures = rt.probe_failures;
-                    let was_ready = pod.status.container_statuses.get(idx).is_some_and(|s| s.ready);
+                    let was_ready = pod
+                        .status
+                        .container_statuses
+                        .get(idx)
+                        .is_some_and(|s| s.ready);
                     if !was_ready || failures >= threshold {
                         self.write_pod(key, |p| {
                             if let Some(s) = p.status.container_statuses.get_mut(idx) {
@@ -467,7 +693,11 @@ impl World {
                             update_ready(p, now);
                         });
                     }
-                    self.kubelet_later(key, SimDuration::from_secs(period), KubeletStep::Probe { idx, retry: true });
+                    self.kubelet_later(
+                        key,
+                        SimDuration::from_secs(period),
+                        KubeletStep::Probe { idx, retry: true },
+                    );
                 } else {
                     if let Some(rt) = self.runtime.get_mut(key) {
                         rt.probe_failures = 0;
@@ -486,7 +716,10 @@ impl World {
                 }
                 self.write_pod(key, |p| {
                     if let Some(s) = p.status.container_statuses.get_mut(idx) {
-                        s.state = ContainerState::Terminated { exit_code: 1, reason: Some("Error".into()) };
+                        s.state = ContainerState::Terminated {
+                            exit_code: 1,
+                            reason: Some("Error".into()),
+                        };
                         s.ready = false;
                         s.started = false;
                         s.last_terminated = Some(now);
@@ -496,21 +729,39 @@ impl World {
                 let first = self.runtime.get(key).is_none_or(|r| r.crash_backoff == 0);
                 if first {
                     self.runtime.entry(key.clone()).or_default().crash_backoff = 10;
-                    self.kubelet_later(key, SimDuration::from_secs(1), KubeletStep::Restart { idx });
+                    self.kubelet_later(
+                        key,
+                        SimDuration::from_secs(1),
+                        KubeletStep::Restart { idx },
+                    );
                 } else {
-                    self.kubelet_later(key, SimDuration::from_secs(1), KubeletStep::CrashBackOff { idx });
+                    self.kubelet_later(
+                        key,
+                        SimDuration::from_secs(1),
+                        KubeletStep::CrashBackOff { idx },
+                    );
                 }
             }
             KubeletStep::CrashBackOff { idx } => {
-                let name = pod.spec.containers.get(idx).map(|c| c.name.clone()).unwrap_or_default();
+                let name = pod
+                    .spec
+                    .containers
+                    .get(idx)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
                 self.event(
                     obj,
                     "Warning",
                     "BackOff",
-                    format!("Back-off restarting failed container {name} in pod {}_{}({})", key.1, key.0, uid),
+                    format!(
+                        "Back-off restarting failed container {name} in pod {}_{}({})",
+                        key.1, key.0, uid
+                    ),
                     "kubelet",
                 );
-                self.write_pod(key, |p| set_state(p, false, idx, waiting("CrashLoopBackOff")));
+                self.write_pod(key, |p| {
+                    set_state(p, false, idx, waiting("CrashLoopBackOff"))
+                });
                 let rt = self.runtime.entry(key.clone()).or_default();
                 let b = rt.crash_backoff;
                 rt.crash_backoff = (rt.crash_backoff * 2).min(300);
@@ -520,10 +771,30 @@ impl World {
                 if pod.metadata.terminating() {
                     return;
                 }
-                let Some(c) = pod.spec.containers.get(idx).cloned() else { return };
-                self.event(obj.clone(), "Normal", "Pulled", format!("Container image \"{}\" already present on machine", c.image), "kubelet");
-                self.event(obj.clone(), "Normal", "Created", format!("Created container {}", c.name), "kubelet");
-                self.event(obj, "Normal", "Started", format!("Started container {}", c.name), "kubelet");
+                let Some(c) = pod.spec.containers.get(idx).cloned() else {
+                    return;
+                };
+                self.event(
+                    obj.clone(),
+                    "Normal",
+                    "Pulled",
+                    format!("Container image \"{}\" already present on machine", c.image),
+                    "kubelet",
+                );
+                self.event(
+                    obj.clone(),
+                    "Normal",
+                    "Created",
+                    format!("Created container {}", c.name),
+                    "kubelet",
+                );
+                self.event(
+                    obj,
+                    "Normal",
+                    "Started",
+                    format!("Started container {}", c.name),
+                    "kubelet",
+                );
                 self.write_pod(key, |p| {
                     if let Some(s) = p.status.container_statuses.get_mut(idx) {
                         s.restart_count += 1;
@@ -539,7 +810,10 @@ impl World {
                 self.write_pod(key, |p| {
                     for s in &mut p.status.container_statuses {
                         if !matches!(s.state, ContainerState::Terminated { .. }) {
-                            s.state = ContainerState::Terminated { exit_code: 0, reason: Some("Completed".into()) };
+                            s.state = ContainerState::Terminated {
+                                exit_code: 0,
+                                reason: Some("Completed".into()),
+                            };
                         }
                         s.ready = false;
                         s.started = false;
@@ -558,13 +832,26 @@ impl World {
 
     /// Starts pulling the image of one container (or skips the pull if cached).
     fn pull(&mut self, key: &Key, node: &str, init: bool, idx: usize) {
-        let Some(pod) = self.pods.get(key) else { return };
-        let Some(c) = container(pod, init, idx).cloned() else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
+        let Some(c) = container(pod, init, idx).cloned() else {
+            return;
+        };
         let obj = Self::pod_object(key);
-        let cached = self.nodes.get(node).is_some_and(|n| n.images.contains(&c.image));
+        let cached = self
+            .nodes
+            .get(node)
+            .is_some_and(|n| n.images.contains(&c.image));
         let b = self.image_behaviour(&c.image);
         if cached && pull_policy(&c) != "Always" && !b.pull_fails {
-            self.event(obj, "Normal", "Pulled", format!("Container image \"{}\" already present on machine", c.image), "kubelet");
+            self.event(
+                obj,
+                "Normal",
+                "Pulled",
+                format!("Container image \"{}\" already present on machine", c.image),
+                "kubelet",
+            );
             self.after_pull(key, init, idx);
             return;
         }
@@ -572,10 +859,27 @@ impl World {
         let retrying = container_status(pod, init, idx).is_some_and(|s| {
             matches!(&s.state, ContainerState::Waiting { reason: Some(r), .. } if r == "ImagePullBackOff" || r == "ErrImagePull")
         });
-        self.event(obj, "Normal", "Pulling", format!("Pulling image \"{}\"", c.image), "kubelet");
+        self.event(
+            obj,
+            "Normal",
+            "Pulling",
+            format!("Pulling image \"{}\"", c.image),
+            "kubelet",
+        );
         let t = b.pull.unwrap_or(self.config.timing.image_pull);
         if !retrying {
-            self.write_pod(key, |p| set_state(p, init, idx, waiting(if init { "PodInitializing" } else { "ContainerCreating" })));
+            self.write_pod(key, |p| {
+                set_state(
+                    p,
+                    init,
+                    idx,
+                    waiting(if init {
+                        "PodInitializing"
+                    } else {
+                        "ContainerCreating"
+                    }),
+                )
+            });
         }
         self.kubelet_later(key, t, KubeletStep::Pulled { init, idx });
     }
@@ -599,7 +903,14 @@ impl World {
             let total = self.pods.get(key).map_or(0, |p| p.spec.containers.len());
             if pulled >= total {
                 let t = self.config.timing.container_start;
-                self.kubelet_later(key, t, KubeletStep::Started { init: false, idx: 0 });
+                self.kubelet_later(
+                    key,
+                    t,
+                    KubeletStep::Started {
+                        init: false,
+                        idx: 0,
+                    },
+                );
             } else {
                 self.kubelet_later(key, SimDuration::default(), KubeletStep::Next);
             }
@@ -608,7 +919,9 @@ impl World {
 
     /// Graceful (or forced, `grace == Some(0)`) deletion of a pod.
     pub(crate) fn delete_pod(&mut self, key: &Key, grace: Option<i64>) {
-        let Some(pod) = self.pods.get(key) else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
         if grace == Some(0) || pod.spec.node_name.is_none() {
             // Force deletion, or a pod no kubelet runs: removed at once.
             self.remove_pod(key);
@@ -617,7 +930,10 @@ impl World {
         if pod.metadata.terminating() {
             return;
         }
-        let grace_s = grace.or(pod.spec.termination_grace_period_seconds).unwrap_or(30).max(0);
+        let grace_s = grace
+            .or(pod.spec.termination_grace_period_seconds)
+            .unwrap_or(30)
+            .max(0);
         let finished = matches!(pod.status.phase.as_str(), "Failed" | "Succeeded");
         let now = self.now;
         self.write_pod(key, |p| {
@@ -641,13 +957,27 @@ impl World {
                     .collect()
             })
             .unwrap_or_default();
-        let node_up = self.pods.get(key).and_then(|p| p.spec.node_name.clone()).is_some_and(|n| self.nodes.get(&n).is_some_and(|n| n.ready));
+        let node_up = self
+            .pods
+            .get(key)
+            .and_then(|p| p.spec.node_name.clone())
+            .is_some_and(|n| self.nodes.get(&n).is_some_and(|n| n.ready));
         if node_up {
             for c in containers {
-                self.event(Self::pod_object(key), "Normal", "Killing", format!("Stopping container {c}"), "kubelet");
+                self.event(
+                    Self::pod_object(key),
+                    "Normal",
+                    "Killing",
+                    format!("Stopping container {c}"),
+                    "kubelet",
+                );
             }
         }
-        let t = self.config.timing.terminate.min(SimDuration::from_secs(grace_s as u64));
+        let t = self
+            .config
+            .timing
+            .terminate
+            .min(SimDuration::from_secs(grace_s as u64));
         self.kubelet_later(key, t, KubeletStep::Stopped);
     }
 
@@ -660,7 +990,10 @@ impl World {
         self.write_pod(key, |p| {
             p.status.phase = "Failed".into();
             for s in &mut p.status.container_statuses {
-                s.state = ContainerState::Terminated { exit_code: 137, reason: Some("Error".into()) };
+                s.state = ContainerState::Terminated {
+                    exit_code: 137,
+                    reason: Some("Error".into()),
+                };
                 s.ready = false;
                 s.started = false;
             }
@@ -671,13 +1004,19 @@ impl World {
 
     /// Fault: this pod's readiness probe never passes (or passes again, `never == false`).
     pub fn set_never_ready(&mut self, key: &Key, never: bool) -> bool {
-        let Some(pod) = self.pods.get(key) else { return false };
+        let Some(pod) = self.pods.get(key) else {
+            return false;
+        };
         let running = pod.status.phase == "Running" && !pod.metadata.terminating();
         let n = pod.spec.containers.len();
         self.runtime.entry(key.clone()).or_default().never_ready = never;
         if running {
             for idx in 0..n {
-                self.kubelet_later(key, SimDuration::default(), KubeletStep::Probe { idx, retry: false });
+                self.kubelet_later(
+                    key,
+                    SimDuration::default(),
+                    KubeletStep::Probe { idx, retry: false },
+                );
             }
         }
         true
@@ -685,7 +1024,9 @@ impl World {
 
     /// Fault: a node goes down (`up == false`) or comes back.
     pub fn set_node_up(&mut self, name: &str, up: bool) -> bool {
-        let Some(node) = self.nodes.get_mut(name) else { return false };
+        let Some(node) = self.nodes.get_mut(name) else {
+            return false;
+        };
         if node.ready == up {
             return true;
         }
@@ -697,7 +1038,13 @@ impl World {
         };
         if !up {
             let at = self.now + self.config.timing.node_monitor_grace;
-            self.schedule(at, Work::NodeNotReady { node: name.to_string(), epoch });
+            self.schedule(
+                at,
+                Work::NodeNotReady {
+                    node: name.to_string(),
+                    epoch,
+                },
+            );
             return true;
         }
         // The kubelet is back: resume parked work, report Ready again.
@@ -705,7 +1052,12 @@ impl World {
         for w in parked {
             self.schedule(self.now, w);
         }
-        let keys: Vec<Key> = self.pods.iter().filter(|(_, p)| p.node() == Some(name)).map(|(k, _)| k.clone()).collect();
+        let keys: Vec<Key> = self
+            .pods
+            .iter()
+            .filter(|(_, p)| p.node() == Some(name))
+            .map(|(k, _)| k.clone())
+            .collect();
         let now = self.now;
         for k in &keys {
             self.write_pod(k, |p| update_ready(p, now));
@@ -723,14 +1075,31 @@ impl World {
         if *self.node_epoch_mut(name) != epoch || self.nodes.get(name).is_none_or(|n| n.ready) {
             return;
         }
-        self.event(format!("Node/{name}"), "Normal", "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "node-controller");
-        let keys: Vec<Key> = self.pods.iter().filter(|(_, p)| p.node() == Some(name)).map(|(k, _)| k.clone()).collect();
+        self.event(
+            format!("Node/{name}"),
+            "Normal",
+            "NodeNotReady",
+            format!("Node {name} status is now: NodeNotReady"),
+            "node-controller",
+        );
+        let keys: Vec<Key> = self
+            .pods
+            .iter()
+            .filter(|(_, p)| p.node() == Some(name))
+            .map(|(k, _)| k.clone())
+            .collect();
         let now = self.now;
         for k in keys {
             self.write_pod(&k, |p| set_condition(p, "Ready", false, now, None, None));
         }
         let at = self.now + self.config.timing.eviction;
-        self.schedule(at, Work::EvictNode { node: name.to_string(), epoch });
+        self.schedule(
+            at,
+            Work::EvictNode {
+                node: name.to_string(),
+                epoch,
+            },
+        );
     }
 
     pub(crate) fn evict_node(&mut self, name: &str, epoch: u64) {
@@ -744,7 +1113,13 @@ impl World {
             .map(|(k, _)| k.clone())
             .collect();
         for k in keys {
-            self.event(Self::pod_object(&k), "Normal", "TaintManagerEviction", format!("Marking for deletion Pod {}/{}", k.0, k.1), "taint-eviction-controller");
+            self.event(
+                Self::pod_object(&k),
+                "Normal",
+                "TaintManagerEviction",
+                format!("Marking for deletion Pod {}/{}", k.0, k.1),
+                "taint-eviction-controller",
+            );
             self.delete_pod(&k, None);
         }
     }
@@ -767,7 +1142,11 @@ fn container_status(pod: &Pod, init: bool, idx: usize) -> Option<&ContainerStatu
 }
 
 fn set_state(p: &mut Pod, init: bool, idx: usize, state: ContainerState) {
-    let list = if init { &mut p.status.init_container_statuses } else { &mut p.status.container_statuses };
+    let list = if init {
+        &mut p.status.init_container_statuses
+    } else {
+        &mut p.status.container_statuses
+    };
     if let Some(s) = list.get_mut(idx) {
         s.state = state;
     }

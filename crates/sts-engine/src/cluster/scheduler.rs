@@ -79,6 +79,141 @@ use crate::model::{
 use crate::quantity::{parse_bytes, parse_milli};
 use crate::rng::SimRng;
 
+/// Resource amounts by name: `cpu` in millicores, everything else in whole units (bytes,
+/// counts), with `cpu`, `memory` and `pods` held in fields so that the per-node checks
+/// read them without any string lookup.
+///
+/// It behaves like a name-keyed map: a resource is either absent (`None`, or no entry in
+/// `other`) or present with a value, possibly 0. A node's allocatable treats an absent
+/// `cpu`/`memory`/`ephemeral-storage`/`pods` as unconstrained and an absent extended
+/// resource as 0; summed usage drops entries that add up to 0. `other` never holds
+/// `cpu`, `memory` or `pods`: use [`Resources::insert`] rather than filling it directly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// `cpu`, in millicores.
+    pub cpu: Option<i128>,
+    /// `memory`, in bytes.
+    pub memory: Option<i128>,
+    /// `pods`, a count.
+    pub pods: Option<i128>,
+    /// Every other resource (`ephemeral-storage`, extended resources, hugepages…).
+    pub other: BTreeMap<String, i128>,
+}
+
+impl Resources {
+    /// No resource at all.
+    pub const fn new() -> Self {
+        Resources {
+            cpu: None,
+            memory: None,
+            pods: None,
+            other: BTreeMap::new(),
+        }
+    }
+
+    fn core_slot(&mut self, name: &str) -> Option<&mut Option<i128>> {
+        match name {
+            "cpu" => Some(&mut self.cpu),
+            "memory" => Some(&mut self.memory),
+            "pods" => Some(&mut self.pods),
+            _ => None,
+        }
+    }
+
+    /// The amount of `name`, if present.
+    pub fn get(&self, name: &str) -> Option<i128> {
+        match name {
+            "cpu" => self.cpu,
+            "memory" => self.memory,
+            "pods" => self.pods,
+            _ => self.other.get(name).copied(),
+        }
+    }
+
+    /// Sets the amount of `name`.
+    pub fn insert(&mut self, name: &str, v: i128) {
+        match self.core_slot(name) {
+            Some(slot) => *slot = Some(v),
+            None => {
+                self.other.insert(name.to_string(), v);
+            }
+        }
+    }
+
+    /// Removes `name`.
+    pub fn remove(&mut self, name: &str) {
+        match self.core_slot(name) {
+            Some(slot) => *slot = None,
+            None => {
+                self.other.remove(name);
+            }
+        }
+    }
+
+    /// The amount of `name`, inserting `default` first when it is absent.
+    pub fn entry_or_insert(&mut self, name: &str, default: i128) -> &mut i128 {
+        match name {
+            "cpu" => self.cpu.get_or_insert(default),
+            "memory" => self.memory.get_or_insert(default),
+            "pods" => self.pods.get_or_insert(default),
+            _ => self.other.entry(name.to_string()).or_insert(default),
+        }
+    }
+
+    /// True if no resource is present.
+    pub fn is_empty(&self) -> bool {
+        self.cpu.is_none() && self.memory.is_none() && self.pods.is_none() && self.other.is_empty()
+    }
+
+    /// Keeps only the entries for which `keep` is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, i128) -> bool) {
+        for (name, slot) in [
+            ("cpu", &mut self.cpu),
+            ("memory", &mut self.memory),
+            ("pods", &mut self.pods),
+        ] {
+            if slot.is_some_and(|v| !keep(name, v)) {
+                *slot = None;
+            }
+        }
+        self.other.retain(|k, v| keep(k, *v));
+    }
+
+    /// The present entries in name order, like the name-keyed map this stands for.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, i128)> + '_ {
+        let core = [
+            ("cpu", self.cpu),
+            ("memory", self.memory),
+            ("pods", self.pods),
+        ];
+        let mut core = core
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .peekable();
+        let mut other = self.other.iter().map(|(k, &v)| (k.as_str(), v)).peekable();
+        std::iter::from_fn(move || match (core.peek(), other.peek()) {
+            (Some(c), Some(o)) if o.0 < c.0 => other.next(),
+            (Some(_), _) => core.next(),
+            (None, _) => other.next(),
+        })
+    }
+
+    /// The same entries as a name-keyed map.
+    pub fn to_map(&self) -> BTreeMap<String, i128> {
+        self.iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<(S, i128)> for Resources {
+    fn from_iter<I: IntoIterator<Item = (S, i128)>>(iter: I) -> Self {
+        let mut r = Resources::new();
+        for (k, v) in iter {
+            r.insert(k.as_ref(), v);
+        }
+        r
+    }
+}
+
 /// What already-placed pods on one node add up to (Succeeded/Failed pods excluded).
 ///
 /// Terminating pods still count: they hold their resources until they are gone. The
@@ -87,9 +222,9 @@ use crate::rng::SimRng;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeUsage {
     /// Sum of requests as NodeResourcesFit counts them (cpu millicores, memory bytes, other resources).
-    pub requested: BTreeMap<String, i128>,
+    pub requested: Resources,
     /// Sum of requests with upstream's non-zero defaults (100m / 200Mi for containers that request nothing), as LeastAllocated/BalancedAllocation scoring count them.
-    pub non_zero_requested: BTreeMap<String, i128>,
+    pub non_zero_requested: Resources,
     /// Number of pods.
     pub pods: i64,
 }
@@ -115,7 +250,18 @@ impl NodeUsage {
 
 /// `acc += sign × r`, dropping entries that reach 0.
 fn add_scaled(acc: &mut Resources, r: &Resources, sign: i128) {
-    for (k, &v) in r {
+    for (slot, v) in [
+        (&mut acc.cpu, r.cpu),
+        (&mut acc.memory, r.memory),
+        (&mut acc.pods, r.pods),
+    ] {
+        if let Some(v) = v {
+            let sum = slot.unwrap_or(0).wrapping_add(v.wrapping_mul(sign));
+            *slot = (sum != 0).then_some(sum);
+        }
+    }
+    let acc = &mut acc.other;
+    for (k, &v) in &r.other {
         let delta = v.wrapping_mul(sign);
         match acc.get_mut(k) {
             Some(e) => {
@@ -138,9 +284,9 @@ fn add_scaled(acc: &mut Resources, r: &Resources, sign: i128) {
 /// Failed, and removes it when the pod leaves the node or reaches one of those phases.
 pub fn pod_usage(pod: &Pod) -> NodeUsage {
     let mut requested = requests_of(pod, false);
-    requested.retain(|_, v| *v != 0);
+    requested.retain(|_, v| v != 0);
     let mut non_zero_requested = requests_of(pod, true);
-    non_zero_requested.retain(|_, v| *v != 0);
+    non_zero_requested.retain(|_, v| v != 0);
     NodeUsage {
         requested,
         non_zero_requested,
@@ -256,9 +402,6 @@ const WEIGHT_SPREAD: i64 = 2;
 /// The system-default spreading constraints (`ScheduleAnyway`): topology key and maxSkew.
 const DEFAULT_SPREAD: [(&str, i64); 2] = [(LABEL_HOSTNAME, 3), (LABEL_ZONE, 5)];
 
-/// Resource amounts by name: `cpu` in millicores, everything else in whole units.
-type Resources = BTreeMap<String, i128>;
-
 // ---------------------------------------------------------------------------------------
 // Entry points.
 
@@ -290,14 +433,23 @@ pub fn schedule(input: &ScheduleInput, rng: &mut SimRng) -> ScheduleResult {
         ));
     }
 
-    let views = node_views(input);
     let pod_req = requests_of(pod, false);
+    let checked = checked_requests(&pod_req);
+    let views = node_views(input, checked.is_empty());
     let affinity = AffinityState::new(pod, &views);
+    let node_match_needed = has_node_selector_or_required_affinity(pod);
 
-    let mut feasible: Vec<usize> = Vec::new();
+    let mut feasible: Vec<usize> = Vec::with_capacity(views.len());
     let mut failures: Vec<NodeFailure> = Vec::new();
     for (i, view) in views.iter().enumerate() {
-        match filter_node(pod, &pod_req, view, &affinity, input.volume_conflict_nodes) {
+        let filters = NodeFilters {
+            pod,
+            checked: &checked,
+            affinity: &affinity,
+            node_match_needed,
+            volume_conflict_nodes: input.volume_conflict_nodes,
+        };
+        match filter_node(&filters, view) {
             Ok(()) => feasible.push(i),
             Err(f) => failures.push(f),
         }
@@ -310,21 +462,25 @@ pub fn schedule(input: &ScheduleInput, rng: &mut SimRng) -> ScheduleResult {
         _ => {
             let totals = score_nodes(pod, &pod_req, &views, &feasible);
             let best = totals.iter().copied().max().unwrap_or(0);
-            let top: Vec<usize> = feasible
+            let mut top = feasible
                 .iter()
                 .zip(&totals)
                 .filter(|(_, &s)| s == best)
-                .map(|(&i, _)| i)
-                .collect();
+                .map(|(&i, _)| i);
             // Upstream picks uniformly among the top scores (reservoir sampling); one
             // draw over the name-ordered candidates is the same distribution, and it is
             // only made when there is a real choice.
-            let pick = if top.len() > 1 {
-                top[rng.below(top.len() as u64) as usize]
+            let ties = totals.iter().filter(|&&s| s == best).count();
+            let nth = if ties > 1 {
+                rng.below(ties as u64) as usize
             } else {
-                top[0]
+                0
             };
-            scheduled(views[pick].node)
+            match top.nth(nth) {
+                Some(pick) => scheduled(views[pick].node),
+                // Unreachable: `best` is one of the totals.
+                None => scheduled(views[feasible[0]].node),
+            }
         }
     }
 }
@@ -336,9 +492,9 @@ pub fn schedule(input: &ScheduleInput, rng: &mut SimRng) -> ScheduleResult {
 /// requested resource (`ephemeral-storage`, extended resources) is included too.
 pub fn pod_requests(pod: &Pod) -> BTreeMap<String, i128> {
     let mut r = requests_of(pod, false);
-    r.entry("cpu".to_string()).or_insert(0);
-    r.entry("memory".to_string()).or_insert(0);
-    r
+    r.cpu.get_or_insert(0);
+    r.memory.get_or_insert(0);
+    r.to_map()
 }
 
 fn scheduled(node: &Node) -> ScheduleResult {
@@ -384,29 +540,27 @@ fn container_requests(c: &Container, non_zero: bool) -> Resources {
         // Requests are inserted after limits so that they win when both are given.
         for (name, q) in r.limits.iter().chain(r.requests.iter()) {
             if let Some(v) = parse_resource(name, q) {
-                out.insert(name.clone(), v);
+                out.insert(name, v);
             }
         }
     }
     if non_zero {
-        out.entry("cpu".to_string())
-            .or_insert(DEFAULT_MILLI_CPU_REQUEST);
-        out.entry("memory".to_string())
-            .or_insert(DEFAULT_MEMORY_REQUEST);
+        out.cpu.get_or_insert(DEFAULT_MILLI_CPU_REQUEST);
+        out.memory.get_or_insert(DEFAULT_MEMORY_REQUEST);
     }
     out
 }
 
 fn add_into(acc: &mut Resources, r: &Resources) {
-    for (k, v) in r {
-        *acc.entry(k.clone()).or_insert(0) += *v;
+    for (k, v) in r.iter() {
+        *acc.entry_or_insert(k, 0) += v;
     }
 }
 
 fn max_into(acc: &mut Resources, r: &Resources) {
-    for (k, v) in r {
-        let e = acc.entry(k.clone()).or_insert(0);
-        *e = (*e).max(*v);
+    for (k, v) in r.iter() {
+        let e = acc.entry_or_insert(k, 0);
+        *e = (*e).max(v);
     }
 }
 
@@ -448,7 +602,7 @@ fn requests_of(pod: &Pod, non_zero: bool) -> Resources {
                 _ => continue,
             };
             if let Some(v) = parse_resource(name, &q) {
-                *reqs.entry(name.clone()).or_insert(0) += v;
+                *reqs.entry_or_insert(name, 0) += v;
             }
         }
     }
@@ -469,6 +623,18 @@ struct NodeView<'a> {
     spread_count: i64,
 }
 
+/// One of `cpu`/`memory` on one node, as the filters and scores read it.
+#[derive(Clone, Copy)]
+struct CoreResource {
+    allocatable: Option<i128>,
+    requested: i128,
+    non_zero_requested: i128,
+}
+
+const CPU: usize = 0;
+const MEMORY: usize = 1;
+const CORE_NAMES: [&str; 2] = ["cpu", "memory"];
+
 impl NodeView<'_> {
     fn name(&self) -> &str {
         &self.node.metadata.name
@@ -476,46 +642,123 @@ impl NodeView<'_> {
     fn labels(&self) -> &Labels {
         &self.node.metadata.labels
     }
+    /// `cpu` or `memory` ([`CPU`], [`MEMORY`]), read from the node and its usage.
+    #[inline]
+    fn core(&self, r: usize) -> CoreResource {
+        let (alloc, req, nz) = (
+            &self.node.allocatable,
+            &self.usage.requested,
+            &self.usage.non_zero_requested,
+        );
+        if r == CPU {
+            CoreResource {
+                allocatable: alloc.cpu,
+                requested: req.cpu.unwrap_or(0),
+                non_zero_requested: nz.cpu.unwrap_or(0),
+            }
+        } else {
+            CoreResource {
+                allocatable: alloc.memory,
+                requested: req.memory.unwrap_or(0),
+                non_zero_requested: nz.memory.unwrap_or(0),
+            }
+        }
+    }
 }
 
 /// The usage of a node nothing is placed on.
 static NO_USAGE: NodeUsage = NodeUsage {
-    requested: BTreeMap::new(),
-    non_zero_requested: BTreeMap::new(),
+    requested: Resources::new(),
+    non_zero_requested: Resources::new(),
     pods: 0,
 };
+
+/// Looks up the entries of a name-keyed map for names asked in strictly increasing
+/// order, walking the map once instead of searching it per name.
+struct SortedLookup<'a, V> {
+    iter: std::collections::btree_map::Iter<'a, String, V>,
+    /// The first entry not consumed yet.
+    next: Option<(&'a String, &'a V)>,
+}
+
+impl<'a, V> SortedLookup<'a, V> {
+    fn new(map: &'a BTreeMap<String, V>) -> Self {
+        let mut iter = map.iter();
+        let next = iter.next();
+        SortedLookup { iter, next }
+    }
+
+    fn get(&mut self, name: &str) -> Option<&'a V> {
+        while let Some((k, v)) = self.next {
+            // Usually the very next entry: test equality (lengths first) before ordering.
+            if k.as_str() == name {
+                self.next = self.iter.next();
+                return Some(v);
+            }
+            match k.as_str().cmp(name) {
+                std::cmp::Ordering::Less => self.next = self.iter.next(),
+                std::cmp::Ordering::Equal => {
+                    self.next = self.iter.next();
+                    return Some(v);
+                }
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
+    }
+}
 
 /// Builds the per-node view from the caller's aggregates. Of `placed`, pods in phase
 /// Succeeded or Failed are left out because the scheduler's pod informer filters them
 /// away, and pods bound to an unknown node are ignored like upstream ignores pods of
 /// nodes it has not seen. Only `placed` is walked, never every pod of the cluster.
-fn node_views<'a>(input: &ScheduleInput<'a>) -> Vec<NodeView<'a>> {
-    let mut nodes: Vec<&'a Node> = input.nodes.to_vec();
-    // The callers pass nodes sorted already; sorting again keeps the tie-break order
-    // independent of that promise.
-    nodes.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-    nodes.dedup_by(|a, b| a.metadata.name == b.metadata.name);
-    let usage: &'a BTreeMap<String, NodeUsage> = input.usage;
-    let mut views: Vec<NodeView<'a>> = nodes
-        .into_iter()
-        .map(|node| {
-            let name = node.metadata.name.as_str();
-            NodeView {
-                node,
-                usage: usage.get(name).unwrap_or(&NO_USAGE),
-                affinity_pods: Vec::new(),
-                spread_count: input.spread_counts.get(name).copied().unwrap_or(0),
-            }
-        })
-        .collect();
+fn node_views<'a>(input: &ScheduleInput<'a>, requests_nothing: bool) -> Vec<NodeView<'a>> {
+    // The callers pass nodes sorted by name and unique; checking that is one comparison
+    // per node, and sorting a copy otherwise keeps the tie-break order independent of
+    // that promise.
+    let strictly_sorted = input
+        .nodes
+        .windows(2)
+        .all(|w| w[0].metadata.name < w[1].metadata.name);
+    let sorted_copy: Vec<&'a Node>;
+    let nodes: &[&'a Node] = if strictly_sorted {
+        input.nodes
+    } else {
+        let mut v = input.nodes.to_vec();
+        v.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        v.dedup_by(|a, b| a.metadata.name == b.metadata.name);
+        sorted_copy = v;
+        &sorted_copy
+    };
+    // Usage is only ever read against a declared `cpu`/`memory`/`pods` allocatable or
+    // for a resource the pod requests; when neither exists (nodes declaring no capacity
+    // and a pod requesting nothing) the lookup is skipped, which changes no outcome.
+    let usage_needed = !requests_nothing
+        || nodes.iter().any(|n| {
+            let a = &n.allocatable;
+            a.cpu.is_some() || a.memory.is_some() || a.pods.is_some()
+        });
+    static NO_USAGES: BTreeMap<String, NodeUsage> = BTreeMap::new();
+    let mut usage = SortedLookup::new(if usage_needed {
+        input.usage
+    } else {
+        &NO_USAGES
+    });
+    let mut spread = SortedLookup::new(input.spread_counts);
+    let mut views: Vec<NodeView<'a>> = Vec::with_capacity(nodes.len());
+    for &node in nodes {
+        let name = node.metadata.name.as_str();
+        let usage: &'a NodeUsage = usage.get(name).unwrap_or(&NO_USAGE);
+        views.push(NodeView {
+            node,
+            usage,
+            affinity_pods: Vec::new(),
+            spread_count: spread.get(name).copied().unwrap_or(0),
+        });
+    }
     if input.placed.is_empty() {
         return views;
     }
-    let index: BTreeMap<&str, usize> = views
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.node.metadata.name.as_str(), i))
-        .collect();
     let me = &input.pod.metadata;
     for &p in input.placed {
         if matches!(p.status.phase.as_str(), "Succeeded" | "Failed") {
@@ -525,7 +768,10 @@ fn node_views<'a>(input: &ScheduleInput<'a>) -> Vec<NodeView<'a>> {
         if !me.uid.is_empty() && p.metadata.uid == me.uid {
             continue;
         }
-        let Some(&i) = p.node().and_then(|n| index.get(n)) else {
+        let Some(n) = p.node() else {
+            continue;
+        };
+        let Ok(i) = views.binary_search_by(|v| v.name().cmp(n)) else {
             continue;
         };
         views[i].affinity_pods.push(p);
@@ -559,19 +805,23 @@ impl NodeFailure {
     }
 }
 
+/// What the filters need about the incoming pod, worked out once per attempt.
+struct NodeFilters<'p> {
+    pod: &'p Pod,
+    /// The requests NodeResourcesFit checks ([`checked_requests`]).
+    checked: &'p [CheckedRequest<'p>],
+    affinity: &'p AffinityState<'p>,
+    /// The pod has a `nodeSelector` or required node affinity.
+    node_match_needed: bool,
+    volume_conflict_nodes: &'p BTreeSet<String>,
+}
+
 /// Runs the filter plugins on one node in upstream order; the first failure wins.
-fn filter_node(
-    pod: &Pod,
-    pod_req: &Resources,
-    view: &NodeView,
-    affinity: &AffinityState,
-    volume_conflict_nodes: &BTreeSet<String>,
-) -> Result<(), NodeFailure> {
+fn filter_node(f: &NodeFilters, view: &NodeView) -> Result<(), NodeFailure> {
     // TaintToleration (NodeUnschedulable and NodeName come first upstream but have
     // nothing to reject here).
     if let Some(t) = effective_taints(view.node)
-        .iter()
-        .find(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(pod, t))
+        .find(|t| (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated(f.pod, t))
     {
         return Err(NodeFailure::unresolvable(format!(
             "node(s) had untolerated taint {{{}: {}}}",
@@ -579,38 +829,45 @@ fn filter_node(
         )));
     }
     // NodeAffinity.
-    if !matches_node_selector_and_affinity(pod, view.node) {
+    if f.node_match_needed && !matches_node_selector_and_affinity(f.pod, view.node) {
         return Err(NodeFailure::unresolvable(REASON_NODE_AFFINITY));
     }
     // NodeResourcesFit.
-    fits_resources(pod_req, view)?;
+    fits_resources(f.checked, view)?;
     // VolumeBinding.
-    if volume_conflict_nodes.contains(view.name()) {
+    if !f.volume_conflict_nodes.is_empty() && f.volume_conflict_nodes.contains(view.name()) {
         return Err(NodeFailure::unresolvable(REASON_VOLUME_BIND));
     }
     // InterPodAffinity.
-    affinity.filter(view)
+    f.affinity.filter(view)
+}
+
+/// The `unreachable` taints of a node that is down, built once.
+fn unreachable_taints() -> &'static [Taint; 2] {
+    static TAINTS: std::sync::OnceLock<[Taint; 2]> = std::sync::OnceLock::new();
+    TAINTS.get_or_init(|| {
+        ["NoSchedule", "NoExecute"].map(|effect| Taint {
+            key: TAINT_UNREACHABLE.to_string(),
+            value: String::new(),
+            effect: effect.to_string(),
+        })
+    })
 }
 
 /// The node's taints plus, for a node that is down, the `unreachable` taints the node
 /// lifecycle controller appends to it (only those not already there).
-fn effective_taints(node: &Node) -> Vec<Taint> {
-    let mut taints = node.taints.clone();
-    if !node.ready {
-        for effect in ["NoSchedule", "NoExecute"] {
-            if !taints
-                .iter()
-                .any(|t| t.key == TAINT_UNREACHABLE && t.effect == effect)
-            {
-                taints.push(Taint {
-                    key: TAINT_UNREACHABLE.to_string(),
-                    value: String::new(),
-                    effect: effect.to_string(),
-                });
-            }
-        }
-    }
-    taints
+fn effective_taints(node: &Node) -> impl Iterator<Item = &Taint> {
+    let extra: &[Taint] = if node.ready {
+        &[]
+    } else {
+        unreachable_taints()
+    };
+    node.taints.iter().chain(extra.iter().filter(move |u| {
+        !node
+            .taints
+            .iter()
+            .any(|t| t.key == TAINT_UNREACHABLE && t.effect == u.effect)
+    }))
 }
 
 fn tolerated(pod: &Pod, taint: &Taint) -> bool {
@@ -618,6 +875,21 @@ fn tolerated(pod: &Pod, taint: &Taint) -> bool {
         .tolerations
         .iter()
         .any(|t: &Toleration| t.tolerates(taint))
+}
+
+/// True if the pod has a `nodeSelector` or required node affinity (otherwise every node
+/// matches [`matches_node_selector_and_affinity`]).
+fn has_node_selector_or_required_affinity(pod: &Pod) -> bool {
+    !pod.spec.node_selector.is_empty()
+        || pod
+            .spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .is_some_and(|na| {
+                na.required_during_scheduling_ignored_during_execution
+                    .is_some()
+            })
 }
 
 /// `nodeSelector` (every label equal) and required node affinity (any term matching).
@@ -685,29 +957,56 @@ fn is_scalar_resource(name: &str) -> bool {
     name.contains('/') || name.starts_with("hugepages-")
 }
 
+/// One pod request NodeResourcesFit checks: the name, the amount, and for `cpu` and
+/// `memory` the index into [`NodeView::core`].
+struct CheckedRequest<'r> {
+    name: &'r str,
+    amount: i128,
+    core: Option<usize>,
+}
+
+/// The pod's requests NodeResourcesFit checks (positive, not `pods`), in name order.
+fn checked_requests(pod_req: &Resources) -> Vec<CheckedRequest<'_>> {
+    pod_req
+        .iter()
+        .filter(|&(name, req)| req > 0 && name != "pods")
+        .map(|(name, amount)| CheckedRequest {
+            name,
+            amount,
+            core: CORE_NAMES.iter().position(|&c| c == name),
+        })
+        .collect()
+}
+
 /// NodeResourcesFit's Filter: one reason per insufficient resource. A request larger
 /// than the node's whole allocatable cannot be fixed by evicting anything, which
 /// upstream reports as unresolvable (preemption is then "not helpful").
-fn fits_resources(pod_req: &Resources, view: &NodeView) -> Result<(), NodeFailure> {
-    let alloc = &view.node.allocatable;
+fn fits_resources(checked: &[CheckedRequest], view: &NodeView) -> Result<(), NodeFailure> {
     let mut reasons = Vec::new();
     let mut unresolvable = false;
-    if let Some(&max_pods) = alloc.get("pods") {
+    if let Some(max_pods) = view.node.allocatable.pods {
         if i128::from(view.usage.pods) + 1 > max_pods {
             reasons.push(REASON_TOO_MANY_PODS.to_string());
         }
     }
-    for (name, &req) in pod_req {
-        if req <= 0 || name == "pods" {
-            continue;
-        }
-        let capacity = match alloc.get(name) {
-            Some(&c) => c,
+    for r in checked {
+        let (name, req) = (r.name, r.amount);
+        let (allocatable, used) = match r.core {
+            Some(c) => {
+                let core = view.core(c);
+                (core.allocatable, core.requested)
+            }
+            None => (
+                view.node.allocatable.get(name),
+                view.usage.requested.get(name).unwrap_or(0),
+            ),
+        };
+        let capacity = match allocatable {
+            Some(c) => c,
             None if unconstrained_when_missing(name) => continue,
             None if is_scalar_resource(name) => 0,
             None => continue,
         };
-        let used = view.usage.requested.get(name).copied().unwrap_or(0);
         if req > capacity.saturating_sub(used) {
             reasons.push(format!("Insufficient {name}"));
             unresolvable |= req > capacity;
@@ -838,6 +1137,12 @@ impl<'a> AffinityState<'a> {
 
     /// InterPodAffinity's Filter, checks in upstream order.
     fn filter(&self, view: &NodeView) -> Result<(), NodeFailure> {
+        if self.affinity_terms.is_empty()
+            && self.anti_affinity_terms.is_empty()
+            && self.existing_anti_affinity_counts.is_empty()
+        {
+            return Ok(());
+        }
         if !self.satisfies_affinity(view.labels()) {
             return Err(NodeFailure::unresolvable(REASON_POD_AFFINITY));
         }
@@ -943,62 +1248,90 @@ fn preemption_summary(
 // Scoring.
 
 /// Total weighted score of each feasible node (same order as `feasible`).
+///
+/// Plugins that cannot tell the nodes apart for this pod (no preferred node affinity, no
+/// `PreferNoSchedule` taint, no inter-pod terms, no spreading) are not run: their
+/// normalised score would be the same constant on every node.
 fn score_nodes(pod: &Pod, pod_req: &Resources, views: &[NodeView], feasible: &[usize]) -> Vec<i64> {
     let pod_non_zero = requests_of(pod, true);
-    let fit: Vec<i64> = feasible
+    let non_zero = [pod_non_zero.cpu, pod_non_zero.memory].map(|v| v.unwrap_or(0));
+    let mut totals: Vec<i64> = feasible
         .iter()
-        .map(|&i| least_allocated(&pod_non_zero, &views[i]))
+        .map(|&i| WEIGHT_FIT * least_allocated(&non_zero, &views[i]))
         .collect();
-    let balanced = balanced_allocation(pod_req, views, feasible);
-    let node_affinity = normalize_max(
-        &feasible
+    balanced_allocation(pod_req, views, feasible, &mut totals);
+    if has_preferred_node_affinity(pod) {
+        let raw: Vec<i64> = feasible
             .iter()
             .map(|&i| preferred_node_affinity(pod, views[i].node))
-            .collect::<Vec<_>>(),
-        false,
-    );
-    let taint = normalize_max(
-        &feasible
+            .collect();
+        add_weighted(
+            &mut totals,
+            &normalize_max(&raw, false),
+            WEIGHT_NODE_AFFINITY,
+        );
+    }
+    // No raw count anywhere normalises (reversed) to full marks everywhere.
+    if feasible.iter().any(|&i| {
+        views[i]
+            .node
+            .taints
+            .iter()
+            .any(|t| t.effect == "PreferNoSchedule")
+    }) {
+        let raw: Vec<i64> = feasible
             .iter()
             .map(|&i| prefer_no_schedule_count(pod, views[i].node))
-            .collect::<Vec<_>>(),
-        true,
-    );
-    let inter_pod = inter_pod_scores(pod, views, feasible);
-    let spread = spread_scores(pod, views, feasible);
-    (0..feasible.len())
-        .map(|k| {
-            WEIGHT_FIT * fit[k]
-                + WEIGHT_BALANCED * balanced[k]
-                + WEIGHT_NODE_AFFINITY * node_affinity[k]
-                + WEIGHT_INTER_POD * inter_pod[k]
-                + WEIGHT_TAINT * taint[k]
-                + WEIGHT_SPREAD * spread[k]
-        })
-        .collect()
+            .collect();
+        add_weighted(&mut totals, &normalize_max(&raw, true), WEIGHT_TAINT);
+    } else {
+        for t in &mut totals {
+            *t += WEIGHT_TAINT * MAX_NODE_SCORE;
+        }
+    }
+    if let Some(inter_pod) = inter_pod_scores(pod, views, feasible) {
+        add_weighted(&mut totals, &inter_pod, WEIGHT_INTER_POD);
+    }
+    if let Some(spread) = spread_scores(pod, views, feasible) {
+        add_weighted(&mut totals, &spread, WEIGHT_SPREAD);
+    }
+    totals
+}
+
+fn add_weighted(totals: &mut [i64], scores: &[i64], weight: i64) {
+    for (t, s) in totals.iter_mut().zip(scores) {
+        *t += weight * s;
+    }
 }
 
 /// NodeResourcesFit LeastAllocated over cpu and memory (equal weights), using the
 /// scoring requests (missing ones count as 100m / 200Mi).
-fn least_allocated(pod_non_zero: &Resources, view: &NodeView) -> i64 {
+fn least_allocated(pod_non_zero: &[i128; 2], view: &NodeView) -> i64 {
     let mut sum = 0i64;
-    for r in ["cpu", "memory"] {
-        sum += match view.node.allocatable.get(r) {
+    for (r, &pod_amount) in pod_non_zero.iter().enumerate() {
+        let core = view.core(r);
+        sum += match core.allocatable {
             // A resource the node does not declare is not a constraint: full marks.
             None => MAX_NODE_SCORE,
-            Some(&a) if a <= 0 => 0,
-            Some(&a) => {
-                let req = view
-                    .usage
-                    .non_zero_requested
-                    .get(r)
-                    .copied()
-                    .unwrap_or(0)
-                    .saturating_add(pod_non_zero.get(r).copied().unwrap_or(0));
+            Some(a) if a <= 0 => 0,
+            Some(a) => {
+                let req = core.non_zero_requested.saturating_add(pod_amount);
                 if req > a {
                     0
                 } else {
-                    (a.saturating_sub(req).saturating_mul(MAX_NODE_SCORE as i128) / a) as i64
+                    // The same integer arithmetic in 64 bits when nothing overflows
+                    // there (128-bit division is a slow library call).
+                    let narrow = i64::try_from(a).ok().zip(i64::try_from(req).ok());
+                    narrow
+                        .and_then(|(a, req)| {
+                            a.checked_sub(req)?
+                                .checked_mul(MAX_NODE_SCORE)
+                                .map(|free| free / a)
+                        })
+                        .unwrap_or_else(|| {
+                            (a.saturating_sub(req).saturating_mul(MAX_NODE_SCORE as i128) / a)
+                                as i64
+                        })
                 }
             }
         };
@@ -1008,41 +1341,54 @@ fn least_allocated(pod_non_zero: &Resources, view: &NodeView) -> i64 {
 
 /// NodeResourcesBalancedAllocation: prefers nodes whose cpu and memory utilisation
 /// (after placing the pod, by actual requests) stay close to each other. Skipped, as
-/// upstream does, for a pod that requests neither.
-fn balanced_allocation(pod_req: &Resources, views: &[NodeView], feasible: &[usize]) -> Vec<i64> {
-    let requests = |r: &str| pod_req.get(r).copied().unwrap_or(0);
-    if requests("cpu") == 0 && requests("memory") == 0 {
-        return vec![0; feasible.len()];
+/// upstream does, for a pod that requests neither. Adds to `totals`.
+fn balanced_allocation(
+    pod_req: &Resources,
+    views: &[NodeView],
+    feasible: &[usize],
+    totals: &mut [i64],
+) {
+    let requests = [pod_req.cpu, pod_req.memory].map(|v| v.unwrap_or(0));
+    if requests[CPU] == 0 && requests[MEMORY] == 0 {
+        return;
     }
-    feasible
-        .iter()
-        .map(|&i| {
-            let view = &views[i];
-            let fractions: Vec<f64> = ["cpu", "memory"]
-                .iter()
-                .filter_map(|&r| {
-                    let a = *view.node.allocatable.get(r)?;
-                    if a <= 0 {
-                        return None;
-                    }
-                    let used = view
-                        .usage
-                        .requested
-                        .get(r)
-                        .copied()
-                        .unwrap_or(0)
-                        .saturating_add(requests(r));
-                    Some((used as f64 / a as f64).min(1.0))
-                })
-                .collect();
-            // With two resources the standard deviation is half their difference.
-            let std = match fractions.as_slice() {
-                [a, b] => ((a - b) / 2.0).abs(),
-                _ => 0.0,
-            };
-            ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+    for (&i, total) in feasible.iter().zip(totals.iter_mut()) {
+        let view = &views[i];
+        let fraction = |r: usize| {
+            let core = view.core(r);
+            let a = core.allocatable.filter(|&a| a > 0)?;
+            let used = core.requested.saturating_add(requests[r]);
+            Some((to_f64(used) / to_f64(a)).min(1.0))
+        };
+        // With two resources the standard deviation is half their difference.
+        let std = match (fraction(CPU), fraction(MEMORY)) {
+            (Some(a), Some(b)) => ((a - b) / 2.0).abs(),
+            _ => 0.0,
+        };
+        *total += WEIGHT_BALANCED * ((1.0 - std) * MAX_NODE_SCORE as f64) as i64;
+    }
+}
+
+/// `v as f64`, through `i64` when it fits: the same rounding of the same value, without
+/// the slow 128-bit conversion (`black_box` keeps the optimiser from folding both arms
+/// back into that conversion).
+fn to_f64(v: i128) -> f64 {
+    match i64::try_from(v) {
+        Ok(v) => std::hint::black_box(v) as f64,
+        Err(_) => v as f64,
+    }
+}
+
+/// True if the pod has preferred node-affinity terms (otherwise that score is 0 everywhere).
+fn has_preferred_node_affinity(pod: &Pod) -> bool {
+    pod.spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .is_some_and(|na| {
+            !na.preferred_during_scheduling_ignored_during_execution
+                .is_empty()
         })
-        .collect()
 }
 
 /// Sum of the weights of the preferred node-affinity terms the node matches.
@@ -1063,7 +1409,6 @@ fn preferred_node_affinity(pod: &Pod, node: &Node) -> i64 {
 /// Number of `PreferNoSchedule` taints the pod does not tolerate.
 fn prefer_no_schedule_count(pod: &Pod, node: &Node) -> i64 {
     effective_taints(node)
-        .iter()
         .filter(|t| t.effect == "PreferNoSchedule" && !tolerated(pod, t))
         .count() as i64
 }
@@ -1089,8 +1434,12 @@ fn normalize_max(raw: &[i64], reverse: bool) -> Vec<i64> {
 
 /// Preferred inter-pod affinity and anti-affinity, in both directions, plus existing
 /// pods' required affinity to the incoming pod (hardPodAffinityWeight 1), summed per
-/// topology domain and min-max normalised.
-fn inter_pod_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i64> {
+/// topology domain and min-max normalised. `None` when no placed pod is in any domain,
+/// which scores 0 everywhere.
+fn inter_pod_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Option<Vec<i64>> {
+    if views.iter().all(|v| v.affinity_pods.is_empty()) {
+        return None;
+    }
     let ns = pod.metadata.namespace.as_str();
     let (pref_aff, pref_anti) = pod
         .spec
@@ -1152,7 +1501,7 @@ fn inter_pod_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i6
         }
     }
     if topo.is_empty() {
-        return vec![0; feasible.len()];
+        return None;
     }
     let raw: Vec<i64> = feasible
         .iter()
@@ -1167,16 +1516,15 @@ fn inter_pod_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i6
     let min = raw.iter().copied().min().unwrap_or(0);
     let max = raw.iter().copied().max().unwrap_or(0);
     let diff = max - min;
-    raw.iter()
-        .map(|&s| {
-            if diff > 0 {
-                // Upstream computes this in float64 and truncates.
-                (MAX_NODE_SCORE as f64 * ((s - min) as f64 / diff as f64)) as i64
-            } else {
-                0
-            }
-        })
-        .collect()
+    if diff <= 0 {
+        return None;
+    }
+    Some(
+        raw.iter()
+            // Upstream computes this in float64 and truncates.
+            .map(|&s| (MAX_NODE_SCORE as f64 * ((s - min) as f64 / diff as f64)) as i64)
+            .collect(),
+    )
 }
 
 /// True if the pod writes its own `topologySpreadConstraints` (kept untyped).
@@ -1191,70 +1539,102 @@ fn has_own_spread_constraints(pod: &Pod) -> bool {
 /// PodTopologySpread scoring with the system-default constraints (hostname maxSkew 3,
 /// zone maxSkew 5, ScheduleAnyway), which upstream applies to every pod owned by a
 /// StatefulSet, ReplicaSet or ReplicationController or selected by a Service. Fewer
-/// matching pods in a node's domains scores higher.
-fn spread_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Vec<i64> {
-    let zeros = vec![0; feasible.len()];
+/// matching pods in a node's domains scores higher. `None` for a pod that gets no
+/// spreading score (0 everywhere).
+fn spread_scores(pod: &Pod, views: &[NodeView], feasible: &[usize]) -> Option<Vec<i64>> {
     if has_own_spread_constraints(pod) {
-        return zeros;
+        return None;
     }
     // The caller counted the pod's group per node (terminating pods skipped, as upstream
-    // does); a pod without a group gets no spreading.
-    if spread_group(pod).is_none() {
-        return zeros;
+    // does); a pod without a group (see `spread_group`) gets no spreading.
+    if pod
+        .metadata
+        .controller_ref()
+        .is_none_or(|r| r.uid.is_empty())
+    {
+        return None;
     }
 
     let mut raw = vec![0f64; feasible.len()];
-    for (key, max_skew) in DEFAULT_SPREAD {
-        let is_host = key == LABEL_HOSTNAME;
+    // Hostname: every feasible node is its own domain.
+    let (host_key, host_skew) = DEFAULT_SPREAD[0];
+    let (key, max_skew) = DEFAULT_SPREAD[1];
+    let weight = ln_deterministic(feasible.len() as f64 + 2.0);
+    let mut any_zone = false;
+    for (k, &i) in feasible.iter().enumerate() {
+        let mut has_host = false;
+        for l in views[i].labels().keys() {
+            has_host |= l == host_key;
+            any_zone |= l == key;
+        }
+        if has_host {
+            raw[k] += views[i].spread_count as f64 * weight + (host_skew - 1) as f64;
+        }
+    }
+    // Zone: a feasible node without the key adds nothing, so when no feasible node has
+    // it the whole constraint adds nothing.
+    if any_zone {
         // Domains among the feasible nodes; a node without the key lands in the ""
         // domain, exactly like upstream's map lookup does.
         let mut domains: BTreeMap<&str, i64> = BTreeMap::new();
         for &i in feasible {
             domains.insert(views[i].labels().get(key).map_or("", String::as_str), 0);
         }
-        let size = if is_host {
-            feasible.len()
-        } else {
-            domains.len()
-        };
-        let weight = ln_deterministic(size as f64 + 2.0);
-        if !is_host {
-            // Count over every node the pod's node affinity admits
-            // (nodeAffinityPolicy: Honor; nodeTaintsPolicy: Ignore).
-            for view in views {
-                if !matches_node_selector_and_affinity(pod, view.node) {
-                    continue;
-                }
-                let value = view.labels().get(key).map_or("", String::as_str);
-                if let Some(c) = domains.get_mut(value) {
-                    *c += view.spread_count;
-                }
+        let weight = ln_deterministic(domains.len() as f64 + 2.0);
+        // Count over every node the pod's node affinity admits
+        // (nodeAffinityPolicy: Honor; nodeTaintsPolicy: Ignore).
+        let node_match_needed = has_node_selector_or_required_affinity(pod);
+        for view in views {
+            if view.spread_count == 0
+                || (node_match_needed && !matches_node_selector_and_affinity(pod, view.node))
+            {
+                continue;
+            }
+            let value = view.labels().get(key).map_or("", String::as_str);
+            if let Some(c) = domains.get_mut(value) {
+                *c += view.spread_count;
             }
         }
         for (k, &i) in feasible.iter().enumerate() {
             let Some(value) = views[i].labels().get(key) else {
                 continue;
             };
-            let cnt = if is_host {
-                views[i].spread_count
-            } else {
-                domains.get(value.as_str()).copied().unwrap_or(0)
-            };
+            let cnt = domains.get(value.as_str()).copied().unwrap_or(0);
             raw[k] += cnt as f64 * weight + (max_skew - 1) as f64;
         }
     }
-    let raw: Vec<i64> = raw.iter().map(|s| s.round() as i64).collect();
+    let raw: Vec<i64> = raw.iter().map(|&s| round_to_i64(s)).collect();
     let min = raw.iter().copied().min().unwrap_or(0);
     let max = raw.iter().copied().max().unwrap_or(0);
-    raw.iter()
-        .map(|&s| {
-            if max == 0 {
-                MAX_NODE_SCORE
-            } else {
-                MAX_NODE_SCORE * (max + min - s) / max
-            }
-        })
-        .collect()
+    Some(
+        raw.iter()
+            .map(|&s| {
+                if max == 0 {
+                    MAX_NODE_SCORE
+                } else {
+                    MAX_NODE_SCORE * (max + min - s) / max
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `x.round() as i64` (halves away from zero), without the library call `round` is on
+/// targets lacking a rounding instruction: below 2^52 the fractional part is exact.
+fn round_to_i64(x: f64) -> i64 {
+    const EXACT: f64 = 4_503_599_627_370_496.0; // 2^52
+    if x.is_nan() || x.abs() >= EXACT {
+        return x.round() as i64;
+    }
+    let t = x as i64;
+    let frac = x - t as f64;
+    if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
+    }
 }
 
 /// Natural logarithm built from basic IEEE operations only, so that the result is
@@ -1314,9 +1694,9 @@ mod tests {
         n.metadata
             .labels
             .insert(LABEL_ZONE.to_string(), zone.to_string());
-        n.allocatable.insert("cpu".to_string(), cpu_m);
-        n.allocatable.insert("memory".to_string(), mem);
-        n.allocatable.insert("pods".to_string(), 110);
+        n.allocatable.insert("cpu", cpu_m);
+        n.allocatable.insert("memory", mem);
+        n.allocatable.insert("pods", 110);
         n
     }
 
@@ -1795,7 +2175,7 @@ mod tests {
             .metadata
             .labels
             .insert("tier".into(), "fast".into());
-        nodes[1].allocatable.insert("cpu".into(), 64_000);
+        nodes[1].allocatable.insert("cpu", 64_000);
         let mut pod = web_pod(0);
         pod.spec.affinity = Some(Affinity {
             node_affinity: Some(NodeAffinity {
@@ -1865,7 +2245,7 @@ mod tests {
     #[test]
     fn pod_count_limit_and_extended_resources() {
         let mut nodes = std_nodes(1);
-        nodes[0].allocatable.insert("pods".into(), 1);
+        nodes[0].allocatable.insert("pods", 1);
         let placed = vec![placed_on(web_pod(0), "node-1")];
         let r = run(&web_pod(1), &nodes, &placed, &mut SimRng::new(1));
         assert!(message_of(&r).starts_with("0/1 nodes are available: 1 Too many pods."));
@@ -1956,8 +2336,8 @@ mod tests {
             add_into(&mut requested, &requests_of(p, false));
             add_into(&mut non_zero, &requests_of(p, true));
         }
-        requested.retain(|_, v| *v != 0);
-        non_zero.retain(|_, v| *v != 0);
+        requested.retain(|_, v| v != 0);
+        non_zero.retain(|_, v| v != 0);
 
         let mut usage = NodeUsage::default();
         for p in &pods {
@@ -1969,13 +2349,13 @@ mod tests {
         // Spot checks: sidecar + apps max'ed with init peak (2 CPU + sidecar), overhead,
         // the scoring defaults for the request-less container.
         let one = pod_usage(&pods[0]);
-        assert_eq!(one.requested.get("cpu"), Some(&2060));
-        assert_eq!(one.requested.get("nvidia.com/gpu"), Some(&1));
+        assert_eq!(one.requested.get("cpu"), Some(2060));
+        assert_eq!(one.requested.get("nvidia.com/gpu"), Some(1));
         assert_eq!(one.requested.get("ephemeral-storage"), None);
-        assert_eq!(one.non_zero_requested.get("cpu"), Some(&2060));
+        assert_eq!(one.non_zero_requested.get("cpu"), Some(2060));
         assert_eq!(
             one.non_zero_requested.get("memory"),
-            Some(&((64 << 20) + DEFAULT_MEMORY_REQUEST + (16 << 20) + (1 << 20)))
+            Some((64 << 20) + DEFAULT_MEMORY_REQUEST + (16 << 20) + (1 << 20))
         );
         assert_eq!(pod_usage(&pods[2]).requested, Resources::new());
     }

@@ -23,7 +23,10 @@ impl World {
     pub(crate) fn claim_waits_for_consumer(&self, claim: &PersistentVolumeClaim) -> bool {
         let class = Self::class_of(claim);
         !class.is_empty()
-            && self.classes.get(&class).is_some_and(StorageClass::wait_for_first_consumer)
+            && self
+                .classes
+                .get(&class)
+                .is_some_and(StorageClass::wait_for_first_consumer)
             && self.matching_volume(claim).is_none()
     }
 
@@ -36,8 +39,14 @@ impl World {
             }
         }
         self.stamp_new(&mut claim.metadata);
-        claim.status = PvcStatus { phase: "Pending".into(), ..PvcStatus::default() };
-        let key = (claim.metadata.namespace.clone(), claim.metadata.name.clone());
+        claim.status = PvcStatus {
+            phase: "Pending".into(),
+            ..PvcStatus::default()
+        };
+        let key = (
+            claim.metadata.namespace.clone(),
+            claim.metadata.name.clone(),
+        );
         self.claim_record("ADDED", &claim);
         self.claims.insert(key.clone(), claim);
         self.claim_changed(&key);
@@ -69,7 +78,12 @@ impl World {
             if size < want {
                 continue;
             }
-            if !claim.spec.access_modes.iter().all(|m| pv.spec.access_modes.contains(m)) {
+            if !claim
+                .spec
+                .access_modes
+                .iter()
+                .all(|m| pv.spec.access_modes.contains(m))
+            {
                 continue;
             }
             if let Some(sel) = &claim.spec.selector {
@@ -86,7 +100,9 @@ impl World {
 
     /// The binder looks at one claim.
     pub(crate) fn bind_claim(&mut self, key: &Key) {
-        let Some(claim) = self.claims.get(key) else { return };
+        let Some(claim) = self.claims.get(key) else {
+            return;
+        };
         if claim.status.phase == "Bound" || claim.metadata.terminating() {
             return;
         }
@@ -97,22 +113,46 @@ impl World {
         }
         let class = Self::class_of(claim);
         if class.is_empty() {
-            self.event(obj, "Warning", "FailedBinding", "no persistent volumes available for this claim and no storage class is set".into(), "persistentvolume-controller");
+            self.event(
+                obj,
+                "Warning",
+                "FailedBinding",
+                "no persistent volumes available for this claim and no storage class is set".into(),
+                "persistentvolume-controller",
+            );
             return;
         }
         let Some(sc) = self.classes.get(&class).cloned() else {
-            self.event(obj, "Warning", "ProvisioningFailed", format!("storageclass.storage.k8s.io \"{class}\" not found"), "persistentvolume-controller");
+            self.event(
+                obj,
+                "Warning",
+                "ProvisioningFailed",
+                format!("storageclass.storage.k8s.io \"{class}\" not found"),
+                "persistentvolume-controller",
+            );
             return;
         };
         if sc.wait_for_first_consumer() {
             if !claim.metadata.annotations.contains_key(SELECTED_NODE) {
-                self.event(obj, "Normal", "WaitForFirstConsumer", "waiting for first consumer to be created before binding".into(), "persistentvolume-controller");
+                self.event(
+                    obj,
+                    "Normal",
+                    "WaitForFirstConsumer",
+                    "waiting for first consumer to be created before binding".into(),
+                    "persistentvolume-controller",
+                );
             }
             return;
         }
         if sc.provisioner == "kubernetes.io/no-provisioner" {
             // Static volumes only: the claim waits for a matching PV to appear.
-            self.event(obj, "Warning", "ProvisioningFailed", "no volume plugin matched name: kubernetes.io/no-provisioner".into(), "persistentvolume-controller");
+            self.event(
+                obj,
+                "Warning",
+                "ProvisioningFailed",
+                "no volume plugin matched name: kubernetes.io/no-provisioner".into(),
+                "persistentvolume-controller",
+            );
             return;
         }
         self.start_provisioning(key, &sc);
@@ -130,19 +170,43 @@ impl World {
             ),
             "persistentvolume-controller",
         );
-        self.event(obj, "Normal", "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.0, key.1), sc.provisioner.as_str());
-        let uid = self.claims.get(key).map(|c| c.metadata.uid.clone()).unwrap_or_default();
+        self.event(
+            obj,
+            "Normal",
+            "Provisioning",
+            format!(
+                "External provisioner is provisioning volume for claim \"{}/{}\"",
+                key.0, key.1
+            ),
+            sc.provisioner.as_str(),
+        );
+        let uid = self
+            .claims
+            .get(key)
+            .map(|c| c.metadata.uid.clone())
+            .unwrap_or_default();
         let at = self.now + self.config.timing.provision;
-        self.schedule(at, Work::Provisioned { claim: key.clone(), uid });
+        self.schedule(
+            at,
+            Work::Provisioned {
+                claim: key.clone(),
+                uid,
+            },
+        );
     }
 
     /// WaitForFirstConsumer: the scheduler picked `node` for a pod using this claim.
     pub(crate) fn provision_for_node(&mut self, key: &Key, node: &str) {
-        let Some(claim) = self.claims.get_mut(key) else { return };
+        let Some(claim) = self.claims.get_mut(key) else {
+            return;
+        };
         if claim.metadata.annotations.contains_key(SELECTED_NODE) {
             return;
         }
-        claim.metadata.annotations.insert(SELECTED_NODE.into(), node.to_string());
+        claim
+            .metadata
+            .annotations
+            .insert(SELECTED_NODE.into(), node.to_string());
         let class = Self::class_of(claim);
         if let Some(sc) = self.classes.get(&class).cloned() {
             self.start_provisioning(key, &sc);
@@ -151,7 +215,9 @@ impl World {
 
     /// Provisioning finished: a new volume, bound to the claim.
     pub(crate) fn provisioned(&mut self, key: &Key, uid: &str) {
-        let Some(claim) = self.claims.get(key) else { return };
+        let Some(claim) = self.claims.get(key) else {
+            return;
+        };
         if claim.metadata.uid != uid || claim.status.phase == "Bound" {
             return;
         }
@@ -165,16 +231,27 @@ impl World {
             .and_then(|r| r.requests.get("storage").cloned())
             .unwrap_or(Quantity::Text("1Gi".into()));
         let mut pv = PersistentVolume {
-            metadata: ObjectMeta { name: name.clone(), ..ObjectMeta::default() },
+            metadata: ObjectMeta {
+                name: name.clone(),
+                ..ObjectMeta::default()
+            },
             spec: PvSpec {
                 capacity: [("storage".to_string(), size)].into_iter().collect(),
                 access_modes: claim.spec.access_modes.clone(),
                 storage_class_name: Some(class),
-                persistent_volume_reclaim_policy: Some(sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into())),
-                claim_ref: Some(ClaimRef { namespace: key.0.clone(), name: key.1.clone(), uid: uid.to_string() }),
+                persistent_volume_reclaim_policy: Some(
+                    sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
+                ),
+                claim_ref: Some(ClaimRef {
+                    namespace: key.0.clone(),
+                    name: key.1.clone(),
+                    uid: uid.to_string(),
+                }),
                 ..PvSpec::default()
             },
-            status: PvStatus { phase: "Available".into() },
+            status: PvStatus {
+                phase: "Available".into(),
+            },
         };
         // A volume provisioned for a chosen node (WaitForFirstConsumer, local storage)
         // lives on that node: pods using it can only run there.
@@ -202,9 +279,17 @@ impl World {
     fn bind(&mut self, key: &Key, pv_name: &str) {
         let rv1 = self.next_rv();
         let rv2 = self.next_rv();
-        let Some(claim) = self.claims.get(key).cloned() else { return };
-        let Some(pv) = self.volumes.get_mut(pv_name) else { return };
-        pv.spec.claim_ref = Some(ClaimRef { namespace: key.0.clone(), name: key.1.clone(), uid: claim.metadata.uid.clone() });
+        let Some(claim) = self.claims.get(key).cloned() else {
+            return;
+        };
+        let Some(pv) = self.volumes.get_mut(pv_name) else {
+            return;
+        };
+        pv.spec.claim_ref = Some(ClaimRef {
+            namespace: key.0.clone(),
+            name: key.1.clone(),
+            uid: claim.metadata.uid.clone(),
+        });
         pv.status.phase = "Bound".into();
         pv.metadata.resource_version = rv1;
         let capacity = pv.spec.capacity.clone();
@@ -226,12 +311,23 @@ impl World {
 
     /// Removes a claim for good and reclaims its volume.
     pub(crate) fn remove_claim(&mut self, key: &Key) {
-        let Some(claim) = self.claims.remove(key) else { return };
+        let Some(claim) = self.claims.remove(key) else {
+            return;
+        };
         self.claim_record("DELETED", &claim);
         self.claim_changed(key);
-        let Some(pv_name) = claim.spec.volume_name.clone() else { return };
-        let Some(pv) = self.volumes.get(&pv_name).cloned() else { return };
-        match pv.spec.persistent_volume_reclaim_policy.as_deref().unwrap_or("Retain") {
+        let Some(pv_name) = claim.spec.volume_name.clone() else {
+            return;
+        };
+        let Some(pv) = self.volumes.get(&pv_name).cloned() else {
+            return;
+        };
+        match pv
+            .spec
+            .persistent_volume_reclaim_policy
+            .as_deref()
+            .unwrap_or("Retain")
+        {
             "Delete" => {
                 self.volumes.remove(&pv_name);
                 self.volume_record("DELETED", &pv);
@@ -261,7 +357,12 @@ impl World {
 
     /// A new or freed volume: pending claims get another look.
     pub(crate) fn retry_pending_claims(&mut self) {
-        let keys: Vec<Key> = self.claims.iter().filter(|(_, c)| c.status.phase != "Bound").map(|(k, _)| k.clone()).collect();
+        let keys: Vec<Key> = self
+            .claims
+            .iter()
+            .filter(|(_, c)| c.status.phase != "Bound")
+            .map(|(k, _)| k.clone())
+            .collect();
         for k in keys {
             self.schedule(self.now, Work::BindClaim(k));
         }
@@ -269,16 +370,32 @@ impl World {
 
     /// The hostnames a volume is pinned to by `spec.nodeAffinity` (empty: any node).
     pub(crate) fn volume_hosts(&self, pv_name: &str) -> Vec<String> {
-        let Some(pv) = self.volumes.get(pv_name) else { return Vec::new() };
-        let Some(aff) = pv.spec.extra.get("nodeAffinity") else { return Vec::new() };
-        let terms = aff.pointer("/required/nodeSelectorTerms").and_then(|t| t.as_array());
+        let Some(pv) = self.volumes.get(pv_name) else {
+            return Vec::new();
+        };
+        let Some(aff) = pv.spec.extra.get("nodeAffinity") else {
+            return Vec::new();
+        };
+        let terms = aff
+            .pointer("/required/nodeSelectorTerms")
+            .and_then(|t| t.as_array());
         let mut hosts = Vec::new();
         for t in terms.into_iter().flatten() {
-            for e in t.get("matchExpressions").and_then(|e| e.as_array()).into_iter().flatten() {
+            for e in t
+                .get("matchExpressions")
+                .and_then(|e| e.as_array())
+                .into_iter()
+                .flatten()
+            {
                 if e.get("key").and_then(|k| k.as_str()) == Some("kubernetes.io/hostname")
                     && e.get("operator").and_then(|o| o.as_str()) == Some("In")
                 {
-                    for v in e.get("values").and_then(|v| v.as_array()).into_iter().flatten() {
+                    for v in e
+                        .get("values")
+                        .and_then(|v| v.as_array())
+                        .into_iter()
+                        .flatten()
+                    {
                         if let Some(v) = v.as_str() {
                             hosts.push(v.to_string());
                         }

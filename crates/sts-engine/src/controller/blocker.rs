@@ -191,7 +191,11 @@ pub fn on_delete(pods: &[String], revision: &str) -> Blocker {
 /// U-1: pods below the partition keep the current revision.
 pub fn partition(pods: &[String], partition: i32) -> Blocker {
     let list = pods.join(", ");
-    let (verb, their) = if pods.len() == 1 { ("keeps", "its") } else { ("keep", "their") };
+    let (verb, their) = if pods.len() == 1 {
+        ("keeps", "its")
+    } else {
+        ("keep", "their")
+    };
     Blocker {
         pod: pods.first().cloned(),
         reason: "Partition",

@@ -36,7 +36,14 @@ pub trait PodsView {
     /// every pod that is not healthy, not available, Failed/Succeeded, Pending, or whose
     /// identity, storage or claim ownership needs repair.
     /// In burst mode only the slots that need an action are required.
-    fn replica_slots(&self, start: i32, end: i32, min_ready: i32, burst: bool, now: SimTime) -> Vec<i32>;
+    fn replica_slots(
+        &self,
+        start: i32,
+        end: i32,
+        min_ready: i32,
+        burst: bool,
+        now: SimTime,
+    ) -> Vec<i32>;
     /// The first in-range ordinal ≥ `from` with no pod.
     fn next_missing(&self, from: i32, end: i32) -> Option<i32>;
     /// The lowest unhealthy ordinal in range (or missing), else the lowest unhealthy
@@ -80,7 +87,11 @@ impl<'a> LiteralView<'a> {
             .iter()
             .filter_map(|p| identity::parse_ordinal(set_name, &p.metadata.name).map(|o| (o, *p)))
             .collect();
-        LiteralView { set_name, by_ordinal, all: pods }
+        LiteralView {
+            set_name,
+            by_ordinal,
+            all: pods,
+        }
     }
 }
 
@@ -92,23 +103,37 @@ impl PodsView for LiteralView<'_> {
     fn pod(&self, ordinal: i32) -> Option<&Pod> {
         self.by_ordinal.get(&ordinal).copied()
     }
-    fn replica_slots(&self, start: i32, end: i32, _min_ready: i32, _burst: bool, _now: SimTime) -> Vec<i32> {
+    fn replica_slots(
+        &self,
+        start: i32,
+        end: i32,
+        _min_ready: i32,
+        _burst: bool,
+        _now: SimTime,
+    ) -> Vec<i32> {
         (start..end).collect()
     }
     fn next_missing(&self, from: i32, end: i32) -> Option<i32> {
         (from..end).find(|o| !self.by_ordinal.contains_key(o))
     }
     fn first_unhealthy(&self, start: i32, end: i32) -> Option<i32> {
-        (start..end).find(|o| self.pod(*o).is_none_or(|p| !healthy(p))).or_else(|| {
-            self.by_ordinal
-                .iter()
-                .filter(|(o, _)| **o < start || **o >= end)
-                .find(|(_, p)| !healthy(p))
-                .map(|(o, _)| *o)
-        })
+        (start..end)
+            .find(|o| self.pod(*o).is_none_or(|p| !healthy(p)))
+            .or_else(|| {
+                self.by_ordinal
+                    .iter()
+                    .filter(|(o, _)| **o < start || **o >= end)
+                    .find(|(_, p)| !healthy(p))
+                    .map(|(o, _)| *o)
+            })
     }
     fn condemned_for_claims(&self, start: i32, end: i32) -> Vec<i32> {
-        self.by_ordinal.keys().rev().copied().filter(|o| *o < start || *o >= end).collect()
+        self.by_ordinal
+            .keys()
+            .rev()
+            .copied()
+            .filter(|o| *o < start || *o >= end)
+            .collect()
     }
     fn condemned_for_deletion(&self, start: i32, end: i32, _burst: bool) -> Vec<i32> {
         self.condemned_for_claims(start, end)
@@ -118,19 +143,23 @@ impl PodsView for LiteralView<'_> {
     }
     fn highest_outdated(&self, lo: i32, hi: i32, update: &str) -> Option<i32> {
         (lo..hi).rev().find(|o| {
-            self.pod(*o).is_some_and(|p| !p.metadata.terminating() && p.revision() != Some(update))
+            self.pod(*o)
+                .is_some_and(|p| !p.metadata.terminating() && p.revision() != Some(update))
         })
     }
     fn outdated(&self, lo: i32, hi: i32, update: &str, limit: usize) -> Vec<i32> {
         (lo..hi)
             .filter(|o| {
-                self.pod(*o).is_some_and(|p| !p.metadata.terminating() && p.revision() != Some(update))
+                self.pod(*o)
+                    .is_some_and(|p| !p.metadata.terminating() && p.revision() != Some(update))
             })
             .take(limit)
             .collect()
     }
     fn unhealthy_in_range(&self, start: i32, end: i32) -> i32 {
-        (start..end).filter(|o| self.pod(*o).is_none_or(|p| !healthy(p))).count() as i32
+        (start..end)
+            .filter(|o| self.pod(*o).is_none_or(|p| !healthy(p)))
+            .count() as i32
     }
     fn count(&self, status: &mut StatefulSetStatus, min_ready: i32, now: SimTime) {
         for p in self.all {
@@ -139,7 +168,10 @@ impl PodsView for LiteralView<'_> {
     }
     fn pod_revisions(&self) -> BTreeSet<String> {
         let _ = self.set_name;
-        self.all.iter().filter_map(|p| p.revision().map(str::to_string)).collect()
+        self.all
+            .iter()
+            .filter_map(|p| p.revision().map(str::to_string))
+            .collect()
     }
 }
 
@@ -205,11 +237,18 @@ fn choose_revisions<'r>(input: &SyncInput<'r>, actions: &mut Vec<Action>) -> Rev
             }
         }
     };
-    let current = match revs.iter().find(|r| r.metadata.name == set.status.current_revision) {
+    let current = match revs
+        .iter()
+        .find(|r| r.metadata.name == set.status.current_revision)
+    {
         Some(r) => Cow::Borrowed(*r),
         None => update.clone(),
     };
-    Revisions { current, update, collision_count }
+    Revisions {
+        current,
+        update,
+        collision_count,
+    }
 }
 
 /// What one claim-creation pass produced.
@@ -250,7 +289,10 @@ fn create_claims(
                             claim.metadata.name, set.metadata.name
                         ),
                     });
-                    errors.push(format!("failed to create PVC {}: {err}", claim.metadata.name));
+                    errors.push(format!(
+                        "failed to create PVC {}: {err}",
+                        claim.metadata.name
+                    ));
                 }
             },
             Some(existing) if existing.metadata.terminating() => {
@@ -283,12 +325,15 @@ fn fix_claim_refs(
 ) {
     for t in &set.spec.volume_claim_templates {
         let name = identity::claim_name(&t.metadata.name, &set.metadata.name, ordinal);
-        let Some(claim) = claims.claim(&name) else { continue };
+        let Some(claim) = claims.claim(&name) else {
+            continue;
+        };
         match identity::claim_refs(set, pod, claim, in_range) {
             ClaimRefs::UpToDate | ClaimRefs::Stale => {}
-            ClaimRefs::Update(refs) => {
-                actions.push(Action::SetClaimOwners { claim: name, owner_references: refs })
-            }
+            ClaimRefs::Update(refs) => actions.push(Action::SetClaimOwners {
+                claim: name,
+                owner_references: refs,
+            }),
             ClaimRefs::Conflict(fix) => {
                 actions.push(Action::Event {
                     type_: "Warning",
@@ -298,7 +343,10 @@ fn fix_claim_refs(
                     ),
                 });
                 if let Some(refs) = fix {
-                    actions.push(Action::SetClaimOwners { claim: name, owner_references: refs });
+                    actions.push(Action::SetClaimOwners {
+                        claim: name,
+                        owner_references: refs,
+                    });
                 }
             }
         }
@@ -306,7 +354,13 @@ fn fix_claim_refs(
 }
 
 /// `ClaimsMatchRetentionPolicy`: missing claims count as matching.
-fn claims_match(set: &StatefulSet, pod: &Pod, ordinal: i32, in_range: bool, claims: &dyn ClaimLookup) -> bool {
+fn claims_match(
+    set: &StatefulSet,
+    pod: &Pod,
+    ordinal: i32,
+    in_range: bool,
+    claims: &dyn ClaimLookup,
+) -> bool {
     set.spec.volume_claim_templates.iter().all(|t| {
         let name = identity::claim_name(&t.metadata.name, &set.metadata.name, ordinal);
         match claims.claim(&name) {
@@ -320,7 +374,13 @@ fn claims_match(set: &StatefulSet, pod: &Pod, ordinal: i32, in_range: bool, clai
 }
 
 /// True if pod `ordinal`'s repair is due: identity, storage or claim refs.
-pub fn needs_repair(set: &StatefulSet, pod: &Pod, ordinal: i32, in_range: bool, claims: &dyn ClaimLookup) -> bool {
+pub fn needs_repair(
+    set: &StatefulSet,
+    pod: &Pod,
+    ordinal: i32,
+    in_range: bool,
+    claims: &dyn ClaimLookup,
+) -> bool {
     !(identity::identity_matches(set, pod)
         && identity::storage_matches(set, pod)
         && claims_match(set, pod, ordinal, in_range, claims))
@@ -328,14 +388,23 @@ pub fn needs_repair(set: &StatefulSet, pod: &Pod, ordinal: i32, in_range: bool, 
 
 /// `PodClaimIsStale` (P-8): with whenScaled Delete, a claim still owned by an earlier pod
 /// of the same name blocks creation.
-fn stale_claim(set: &StatefulSet, pod_name: &str, ordinal: i32, claims: &dyn ClaimLookup) -> Option<String> {
+fn stale_claim(
+    set: &StatefulSet,
+    pod_name: &str,
+    ordinal: i32,
+    claims: &dyn ClaimLookup,
+) -> Option<String> {
     if set.when_scaled() == Retention::Retain {
         return None;
     }
     for t in &set.spec.volume_claim_templates {
         let name = identity::claim_name(&t.metadata.name, &set.metadata.name, ordinal);
         if let Some(c) = claims.claim(&name) {
-            if c.metadata.owner_references.iter().any(|r| r.kind == "Pod" && r.name == pod_name) {
+            if c.metadata
+                .owner_references
+                .iter()
+                .any(|r| r.kind == "Pod" && r.name == pod_name)
+            {
                 return Some(name);
             }
         }
@@ -378,7 +447,11 @@ impl Sync<'_, '_, '_> {
         if let Some(o) = self.view.next_missing(ordinal + 1, self.end) {
             return Held::Create(self.name(o));
         }
-        if let Some(o) = self.view.condemned_for_deletion(self.start, self.end, false).first() {
+        if let Some(o) = self
+            .view
+            .condemned_for_deletion(self.start, self.end, false)
+            .first()
+        {
             return Held::ScaleDown(self.name(*o));
         }
         if self.set().strategy() == UpdateStrategyType::RollingUpdate {
@@ -435,7 +508,14 @@ impl Sync<'_, '_, '_> {
             let created = crate::validation::validate_new_pod(&new_pod);
             // Claims created in this sync are not visible to it (T-6), so only claims
             // that existed before get their ownerRefs fixed here.
-            fix_claim_refs(set, &new_pod, ordinal, true, input.claims, &mut self.actions);
+            fix_claim_refs(
+                set,
+                &new_pod,
+                ordinal,
+                true,
+                input.claims,
+                &mut self.actions,
+            );
             match created {
                 Ok(()) => {
                     self.actions.push(Action::Event {
@@ -472,13 +552,20 @@ impl Sync<'_, '_, '_> {
                 self.delete_pod(&pod_name);
             }
             let phase = pod.status.phase.clone();
-            return Slot::Stop(blocker::failed(&self.held_after(ordinal), &pod_name, &phase));
+            return Slot::Stop(blocker::failed(
+                &self.held_after(ordinal),
+                &pod_name,
+                &phase,
+            ));
         }
         // a Pending pod gets its missing claims (P-4).
         if pod.status.phase == "Pending" {
             let claims = create_claims(set, &pod_name, ordinal, input.claims, &mut self.actions);
             if !claims.errors.is_empty() {
-                return Slot::Error(blocker::create_failed(&pod_name, &aggregate(&claims.errors)));
+                return Slot::Error(blocker::create_failed(
+                    &pod_name,
+                    &aggregate(&claims.errors),
+                ));
             }
             fix_claim_refs(set, pod, ordinal, true, input.claims, &mut self.actions);
         }
@@ -497,9 +584,16 @@ impl Sync<'_, '_, '_> {
                 }
                 return Slot::Stop(blocker::not_ready(&self.held_after(ordinal), &pod_name));
             }
-            let since = pod.ready_condition().map(|c| c.last_transition).unwrap_or_default();
+            let since = pod
+                .ready_condition()
+                .map(|c| c.last_transition)
+                .unwrap_or_default();
             if !available(true, since, self.min_ready, input.now) {
-                return Slot::Stop(blocker::not_available(&self.held_after(ordinal), &pod_name, self.min_ready));
+                return Slot::Stop(blocker::not_available(
+                    &self.held_after(ordinal),
+                    &pod_name,
+                    self.min_ready,
+                ));
             }
         }
         // invariant repair.
@@ -511,7 +605,8 @@ impl Sync<'_, '_, '_> {
                 identity::repair(set, &mut fixed);
                 dirty = true;
                 if !storage_ok {
-                    let claims = create_claims(set, &pod_name, ordinal, input.claims, &mut self.actions);
+                    let claims =
+                        create_claims(set, &pod_name, ordinal, input.claims, &mut self.actions);
                     if !claims.errors.is_empty() {
                         let err = aggregate(&claims.errors);
                         self.update_event(&pod_name, Some(&err));
@@ -534,19 +629,36 @@ impl Sync<'_, '_, '_> {
     fn update_event(&mut self, pod_name: &str, err: Option<&str>) {
         let set_name = &self.set().metadata.name;
         let (type_, reason, message) = match err {
-            None => ("Normal", "SuccessfulUpdate", format!("update Pod {pod_name} in StatefulSet {set_name} successful")),
-            Some(e) => ("Warning", "FailedUpdate", format!("update Pod {pod_name} in StatefulSet {set_name} failed error: {e}")),
+            None => (
+                "Normal",
+                "SuccessfulUpdate",
+                format!("update Pod {pod_name} in StatefulSet {set_name} successful"),
+            ),
+            Some(e) => (
+                "Warning",
+                "FailedUpdate",
+                format!("update Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
+            ),
         };
-        self.actions.push(Action::Event { type_, reason, message });
+        self.actions.push(Action::Event {
+            type_,
+            reason,
+            message,
+        });
     }
 
     fn delete_pod(&mut self, pod_name: &str) {
         self.actions.push(Action::Event {
             type_: "Normal",
             reason: "SuccessfulDelete",
-            message: format!("delete Pod {pod_name} in StatefulSet {} successful", self.set().metadata.name),
+            message: format!(
+                "delete Pod {pod_name} in StatefulSet {} successful",
+                self.set().metadata.name
+            ),
         });
-        self.actions.push(Action::DeletePod { name: pod_name.to_string() });
+        self.actions.push(Action::DeletePod {
+            name: pod_name.to_string(),
+        });
     }
 
     /// Runs the whole sync body (`updateStatefulSet`) and returns the blocker, whether
@@ -559,7 +671,13 @@ impl Sync<'_, '_, '_> {
         }
         let monotonic = !self.burst;
         // R-12…R-16 over the replicas, ascending.
-        let slots = self.view.replica_slots(self.start, self.end, self.min_ready, self.burst, self.input.now);
+        let slots = self.view.replica_slots(
+            self.start,
+            self.end,
+            self.min_ready,
+            self.burst,
+            self.input.now,
+        );
         if monotonic {
             for o in slots {
                 match self.process_replica(o) {
@@ -598,19 +716,30 @@ impl Sync<'_, '_, '_> {
         }
         // claim ownership for every condemned pod, before any is deleted.
         for o in self.view.condemned_for_claims(self.start, self.end) {
-            let Some(pod) = self.view.pod(o) else { continue };
+            let Some(pod) = self.view.pod(o) else {
+                continue;
+            };
             if !claims_match(set, pod, o, false, self.input.claims) {
                 fix_claim_refs(set, pod, o, false, self.input.claims, &mut self.actions);
             }
         }
         // scale-down, highest ordinal first.
         let first_unhealthy = self.view.first_unhealthy(self.start, self.end);
-        for o in self.view.condemned_for_deletion(self.start, self.end, self.burst) {
-            let Some(pod) = self.view.pod(o) else { continue };
+        for o in self
+            .view
+            .condemned_for_deletion(self.start, self.end, self.burst)
+        {
+            let Some(pod) = self.view.pod(o) else {
+                continue;
+            };
             let name = self.name(o);
             if pod.metadata.terminating() {
                 if monotonic {
-                    let held = match self.view.condemned_for_deletion(self.start, self.end, false).get(1) {
+                    let held = match self
+                        .view
+                        .condemned_for_deletion(self.start, self.end, false)
+                        .get(1)
+                    {
                         Some(next) => Held::ScaleDown(self.name(*next)),
                         None => Held::Nothing,
                     };
@@ -619,15 +748,24 @@ impl Sync<'_, '_, '_> {
                 continue;
             }
             if monotonic && Some(o) != first_unhealthy {
-                let since = pod.ready_condition().map(|c| c.last_transition).unwrap_or_default();
-                if !pod.running_and_ready() || !available(true, since, self.min_ready, self.input.now) {
+                let since = pod
+                    .ready_condition()
+                    .map(|c| c.last_transition)
+                    .unwrap_or_default();
+                if !pod.running_and_ready()
+                    || !available(true, since, self.min_ready, self.input.now)
+                {
                     let first = first_unhealthy.map(|f| self.name(f)).unwrap_or_default();
                     return (Some(blocker::condemned_unhealthy(&name, &first)), false);
                 }
             }
             self.delete_pod(&name);
             if monotonic {
-                let held = match self.view.condemned_for_deletion(self.start, self.end, false).get(1) {
+                let held = match self
+                    .view
+                    .condemned_for_deletion(self.start, self.end, false)
+                    .get(1)
+                {
                     Some(next) => Held::ScaleDown(self.name(*next)),
                     None => Held::Nothing,
                 };
@@ -638,7 +776,10 @@ impl Sync<'_, '_, '_> {
         let upd = self.revs.update.metadata.name.clone();
         if set.strategy() == UpdateStrategyType::OnDelete {
             let outdated = self.view.outdated(self.start, self.end, &upd, 4);
-            return (self.note(outdated, |pods| blocker::on_delete(pods, &upd)), false);
+            return (
+                self.note(outdated, |pods| blocker::on_delete(pods, &upd)),
+                false,
+            );
         }
         let partition = set.partition().max(0);
         let lo = self.start + partition;
@@ -650,11 +791,16 @@ impl Sync<'_, '_, '_> {
                 return (None, false);
             }
             let mut deleted = 0;
-            for o in self.view.update_slots(lo, self.end, &upd, 2 * m as usize + 2) {
+            for o in self
+                .view
+                .update_slots(lo, self.end, &upd, 2 * m as usize + 2)
+            {
                 if deleted >= m - u {
                     break;
                 }
-                let Some(pod) = self.view.pod(o) else { continue };
+                let Some(pod) = self.view.pod(o) else {
+                    continue;
+                };
                 if pod.revision() != Some(upd.as_str()) && !pod.metadata.terminating() {
                     let name = self.name(o);
                     self.delete_pod(&name);
@@ -677,14 +823,20 @@ impl Sync<'_, '_, '_> {
                 }
             }
             if pod.is_none_or(|p| !healthy(p)) {
-                let next = self.view.highest_outdated(lo, *o, &upd).map(|o| self.name(o));
+                let next = self
+                    .view
+                    .highest_outdated(lo, *o, &upd)
+                    .map(|o| self.name(o));
                 return (blocker::update_waits(next.as_deref(), &name), false);
             }
         }
         // U-1: pods below the partition keep the current revision.
         if partition > 0 {
             let below = self.view.outdated(self.start, lo.min(self.end), &upd, 4);
-            return (self.note(below, |pods| blocker::partition(pods, partition)), false);
+            return (
+                self.note(below, |pods| blocker::partition(pods, partition)),
+                false,
+            );
         }
         (None, false)
     }
@@ -723,10 +875,12 @@ fn max_unavailable(set: &StatefulSet) -> i32 {
     let v = set.rolling_update().and_then(|r| r.max_unavailable.clone());
     let m = match v {
         Some(serde_json::Value::Number(x)) => x.as_i64().unwrap_or(1) as i32,
-        Some(serde_json::Value::String(s)) => match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
-            Some(pct) => ((pct * n as i64) / 100) as i32,
-            None => s.parse().unwrap_or(1),
-        },
+        Some(serde_json::Value::String(s)) => {
+            match s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
+                Some(pct) => ((pct * n as i64) / 100) as i32,
+                None => s.parse().unwrap_or(1),
+            }
+        }
         _ => 1,
     };
     m.max(1)
@@ -782,13 +936,21 @@ pub fn reconcile(input: &SyncInput, view: &dyn PodsView) -> Decision {
             .collect();
         let excess = history.len().saturating_sub(limit as usize);
         for r in history.iter().take(excess) {
-            actions.push(Action::DeleteRevision { name: r.metadata.name.clone() });
+            actions.push(Action::DeleteRevision {
+                name: r.metadata.name.clone(),
+            });
         }
     }
     // T-3: with minReadySeconds, look again once the window has passed.
     let requeue_after = (!error && min_ready > 0 && status.available_replicas != set.replicas())
         .then(|| SimDuration::from_secs(min_ready as u64));
-    Decision { actions, status, blocker, requeue_after, error }
+    Decision {
+        actions,
+        status,
+        blocker,
+        requeue_after,
+        error,
+    }
 }
 
 /// The literal oracle: `reconcile` over a [`LiteralView`] of every claimed pod.

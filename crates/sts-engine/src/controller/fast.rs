@@ -41,7 +41,14 @@ impl PodsView for FastView<'_> {
         (self.pod_by_name)(&identity::pod_name(self.set_name, ordinal))
     }
 
-    fn replica_slots(&self, start: i32, end: i32, min_ready: i32, burst: bool, now: SimTime) -> Vec<i32> {
+    fn replica_slots(
+        &self,
+        start: i32,
+        end: i32,
+        min_ready: i32,
+        burst: bool,
+        now: SimTime,
+    ) -> Vec<i32> {
         let ix = self.index;
         let attention = ix.attention.range(start..end).copied();
         if burst {
@@ -58,7 +65,10 @@ impl PodsView for FastView<'_> {
             .copied()
             .into_iter()
             .chain(ix.unhealthy.range(start..end).next().copied())
-            .chain(ix.not_yet_available(min_ready, now).filter(|o| *o >= start && *o < end))
+            .chain(
+                ix.not_yet_available(min_ready, now)
+                    .filter(|o| *o >= start && *o < end),
+            )
             .min();
         let upto = stop.unwrap_or(end - 1);
         let mut s: BTreeSet<i32> = attention.filter(|o| *o <= upto).collect();
@@ -77,7 +87,13 @@ impl PodsView for FastView<'_> {
 
     fn first_unhealthy(&self, start: i32, end: i32) -> Option<i32> {
         let ix = self.index;
-        let in_range = ix.missing.range(start..end).next().into_iter().chain(ix.unhealthy.range(start..end).next()).min();
+        let in_range = ix
+            .missing
+            .range(start..end)
+            .next()
+            .into_iter()
+            .chain(ix.unhealthy.range(start..end).next())
+            .min();
         in_range
             .or_else(|| ix.unhealthy.range(..start).next())
             .or_else(|| ix.unhealthy.range(end..).next())
@@ -86,14 +102,25 @@ impl PodsView for FastView<'_> {
 
     fn condemned_for_claims(&self, start: i32, end: i32) -> Vec<i32> {
         let ix = self.index;
-        ix.attention.range(end..).rev().chain(ix.attention.range(..start).rev()).copied().collect()
+        ix.attention
+            .range(end..)
+            .rev()
+            .chain(ix.attention.range(..start).rev())
+            .copied()
+            .collect()
     }
 
     fn condemned_for_deletion(&self, start: i32, end: i32, burst: bool) -> Vec<i32> {
         let ix = self.index;
-        let desc = ix.pods.range(end..).rev().chain(ix.pods.range(..start).rev());
+        let desc = ix
+            .pods
+            .range(end..)
+            .rev()
+            .chain(ix.pods.range(..start).rev());
         if burst {
-            desc.filter(|(_, f)| !f.terminating).map(|(o, _)| *o).collect()
+            desc.filter(|(_, f)| !f.terminating)
+                .map(|(o, _)| *o)
+                .collect()
         } else {
             desc.take(2).map(|(o, _)| *o).collect()
         }
@@ -153,8 +180,11 @@ impl PodsView for FastView<'_> {
         status.available_replicas += ix.available(min_ready, now);
         let count_rev = |rev: &str| -> i32 {
             let valid = ix.by_revision.get(rev).map_or(0, |s| s.len() as i32);
-            let others =
-                ix.others.values().filter(|f| !f.terminating && f.revision == rev).count() as i32;
+            let others = ix
+                .others
+                .values()
+                .filter(|f| !f.terminating && f.revision == rev)
+                .count() as i32;
             valid + others
         };
         status.current_replicas += count_rev(&status.current_revision);
@@ -162,7 +192,12 @@ impl PodsView for FastView<'_> {
     }
 
     fn pod_revisions(&self) -> BTreeSet<String> {
-        self.index.revision_refs.keys().filter(|r| !r.is_empty()).cloned().collect()
+        self.index
+            .revision_refs
+            .keys()
+            .filter(|r| !r.is_empty())
+            .cloned()
+            .collect()
     }
 }
 

@@ -63,7 +63,9 @@ pub fn pod_owner_ref(pod: &Pod) -> OwnerReference {
 /// `identityMatches`: name, namespace and the pod-name label are right. The
 /// pod-index label is not checked, as upstream.
 pub fn identity_matches(set: &StatefulSet, pod: &Pod) -> bool {
-    let Some(ord) = parse_ordinal(&set.metadata.name, &pod.metadata.name) else { return false };
+    let Some(ord) = parse_ordinal(&set.metadata.name, &pod.metadata.name) else {
+        return false;
+    };
     pod.metadata.name == pod_name(&set.metadata.name, ord)
         && pod.metadata.namespace == set.metadata.namespace
         && pod.metadata.labels.get(POD_NAME_LABEL) == Some(&pod.metadata.name)
@@ -71,21 +73,29 @@ pub fn identity_matches(set: &StatefulSet, pod: &Pod) -> bool {
 
 /// `storageMatches`: every claim template has a volume pointing at the right claim.
 pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
-    let Some(ord) = parse_ordinal(&set.metadata.name, &pod.metadata.name) else { return false };
+    let Some(ord) = parse_ordinal(&set.metadata.name, &pod.metadata.name) else {
+        return false;
+    };
     set.spec.volume_claim_templates.iter().all(|t| {
         let want = claim_name(&t.metadata.name, &set.metadata.name, ord);
         pod.spec.volumes.iter().any(|v| {
             v.name == t.metadata.name
-                && v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == want)
+                && v.persistent_volume_claim
+                    .as_ref()
+                    .is_some_and(|c| c.claim_name == want)
         })
     })
 }
 
 /// Repairs identity and storage in place (`updateIdentity` + `updateStorage`).
 pub fn repair(set: &StatefulSet, pod: &mut Pod) {
-    let Some(ord) = parse_ordinal(&set.metadata.name, &pod.metadata.name) else { return };
+    let Some(ord) = parse_ordinal(&set.metadata.name, &pod.metadata.name) else {
+        return;
+    };
     pod.metadata.namespace = set.metadata.namespace.clone();
-    pod.metadata.labels.insert(POD_NAME_LABEL.into(), pod.metadata.name.clone());
+    pod.metadata
+        .labels
+        .insert(POD_NAME_LABEL.into(), pod.metadata.name.clone());
     set_claim_volumes(set, ord, &mut pod.spec);
 }
 
@@ -114,7 +124,10 @@ pub fn new_pod(set: &StatefulSet, revision: &ControllerRevision, ordinal: i32) -
     let mut labels = template.metadata.labels.clone();
     labels.insert(POD_NAME_LABEL.into(), name.clone());
     labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
-    labels.insert(CONTROLLER_REVISION_HASH.into(), revision.metadata.name.clone());
+    labels.insert(
+        CONTROLLER_REVISION_HASH.into(),
+        revision.metadata.name.clone(),
+    );
     let mut spec = template.spec.clone();
     spec.hostname = Some(name.clone());
     spec.subdomain = if set.spec.service_name.is_empty() {
@@ -141,7 +154,12 @@ pub fn new_pod(set: &StatefulSet, revision: &ControllerRevision, ordinal: i32) -
 /// The claims pod `ordinal` should have, keyed by claim name (`getPersistentVolumeClaims`):
 /// the template's spec, labels merged with the selector's matchLabels (P-1).
 pub fn claims_for(set: &StatefulSet, ordinal: i32) -> Vec<PersistentVolumeClaim> {
-    let match_labels = set.spec.selector.as_ref().map(|s| s.match_labels.clone()).unwrap_or_default();
+    let match_labels = set
+        .spec
+        .selector
+        .as_ref()
+        .map(|s| s.match_labels.clone())
+        .unwrap_or_default();
     set.spec
         .volume_claim_templates
         .iter()
@@ -201,7 +219,11 @@ pub fn claim_refs(
     if scaled == Retention::Retain && deleted == Retention::Retain {
         // Under Retain/Retain other owners are irrelevant; only our refs go away.
         let kept: Vec<OwnerReference> = refs.iter().filter(|r| !ours(r)).cloned().collect();
-        return if kept.len() == refs.len() { ClaimRefs::UpToDate } else { ClaimRefs::Update(kept) };
+        return if kept.len() == refs.len() {
+            ClaimRefs::UpToDate
+        } else {
+            ClaimRefs::Update(kept)
+        };
     }
     // A controller that is neither this set nor this pod owns the claim.
     let foreign = refs.iter().any(|r| {

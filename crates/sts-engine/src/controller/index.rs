@@ -61,7 +61,13 @@ pub struct SetIndex {
 }
 
 /// Summarises one claimed pod.
-pub fn facts(set: &StatefulSet, pod: &Pod, ordinal: Option<i32>, in_range: bool, claims: &dyn ClaimLookup) -> Facts {
+pub fn facts(
+    set: &StatefulSet,
+    pod: &Pod,
+    ordinal: Option<i32>,
+    in_range: bool,
+    claims: &dyn ClaimLookup,
+) -> Facts {
     let phase = pod.status.phase.as_str();
     let attention = phase == "Failed"
         || phase == "Succeeded"
@@ -69,7 +75,10 @@ pub fn facts(set: &StatefulSet, pod: &Pod, ordinal: Option<i32>, in_range: bool,
         || ordinal.is_some_and(|o| needs_repair(set, pod, o, in_range, claims));
     Facts {
         ready: pod.running_and_ready(),
-        ready_since: pod.ready_condition().map(|c| c.last_transition).unwrap_or_default(),
+        ready_since: pod
+            .ready_condition()
+            .map(|c| c.last_transition)
+            .unwrap_or_default(),
         terminating: pod.metadata.terminating(),
         revision: pod.revision().unwrap_or("").to_string(),
         attention,
@@ -78,10 +87,19 @@ pub fn facts(set: &StatefulSet, pod: &Pod, ordinal: Option<i32>, in_range: bool,
 
 impl SetIndex {
     /// Builds the index from scratch (after a spec change, or for a new set).
-    pub fn build<'a>(set: &StatefulSet, pods: impl Iterator<Item = &'a Pod>, claims: &dyn ClaimLookup) -> Self {
+    pub fn build<'a>(
+        set: &StatefulSet,
+        pods: impl Iterator<Item = &'a Pod>,
+        claims: &dyn ClaimLookup,
+    ) -> Self {
         let start = set.start_ordinal();
         let end = start.saturating_add(set.replicas().max(0));
-        let mut index = SetIndex { start, end, missing: (start..end).collect(), ..SetIndex::default() };
+        let mut index = SetIndex {
+            start,
+            end,
+            missing: (start..end).collect(),
+            ..SetIndex::default()
+        };
         for pod in pods {
             index.upsert(set, pod, claims);
         }
@@ -96,7 +114,13 @@ impl SetIndex {
     pub fn upsert(&mut self, set: &StatefulSet, pod: &Pod, claims: &dyn ClaimLookup) {
         let ordinal = identity::parse_ordinal(&set.metadata.name, &pod.metadata.name);
         self.remove_name(&set.metadata.name, &pod.metadata.name);
-        let f = facts(set, pod, ordinal, ordinal.is_some_and(|o| self.in_range(o)), claims);
+        let f = facts(
+            set,
+            pod,
+            ordinal,
+            ordinal.is_some_and(|o| self.in_range(o)),
+            claims,
+        );
         self.replicas += 1;
         if f.ready {
             self.ready += 1;
@@ -117,7 +141,10 @@ impl SetIndex {
                 if f.terminating {
                     self.terminating.insert(o);
                 } else {
-                    self.by_revision.entry(f.revision.clone()).or_default().insert(o);
+                    self.by_revision
+                        .entry(f.revision.clone())
+                        .or_default()
+                        .insert(o);
                 }
                 if f.ready {
                     self.ready_since.insert((f.ready_since, o));
@@ -175,9 +202,16 @@ impl SetIndex {
     }
 
     /// Ready pods whose Ready time is within the `min_ready` window (not yet available).
-    pub fn not_yet_available(&self, min_ready: i32, now: SimTime) -> impl Iterator<Item = i32> + '_ {
+    pub fn not_yet_available(
+        &self,
+        min_ready: i32,
+        now: SimTime,
+    ) -> impl Iterator<Item = i32> + '_ {
         let from = now - crate::time::SimDuration::from_secs(min_ready.max(0) as u64);
         let all = min_ready > 0;
-        self.ready_since.range((from, i32::MIN)..).filter(move |_| all).map(|(_, o)| *o)
+        self.ready_since
+            .range((from, i32::MIN)..)
+            .filter(move |_| all)
+            .map(|(_, o)| *o)
     }
 }

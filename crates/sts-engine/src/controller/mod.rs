@@ -82,9 +82,16 @@ pub enum Action {
     /// Replace a pod after identity/storage repair.
     UpdatePod(Pod),
     /// Set a claim's ownerReferences (P-5).
-    SetClaimOwners { claim: String, owner_references: Vec<OwnerReference> },
+    SetClaimOwners {
+        claim: String,
+        owner_references: Vec<OwnerReference>,
+    },
     /// Record an Event on the StatefulSet (section 13).
-    Event { type_: &'static str, reason: &'static str, message: String },
+    Event {
+        type_: &'static str,
+        reason: &'static str,
+        message: String,
+    },
 }
 
 /// What one sync decided.

@@ -38,7 +38,10 @@ pub fn hash(data: &str, collision_count: i32) -> u32 {
 /// the alphabet `bcdfghjklmnpqrstvwxz2456789` by its code point mod 27.
 pub fn safe_encode(h: u32) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    h.to_string().bytes().map(|c| ALPHABET[c as usize % ALPHABET.len()] as char).collect()
+    h.to_string()
+        .bytes()
+        .map(|c| ALPHABET[c as usize % ALPHABET.len()] as char)
+        .collect()
 }
 
 /// `<set>-<hash>`, the prefix truncated to 223 characters.
@@ -68,8 +71,16 @@ mod tests {
         let d = revision_data(&t);
         assert!(d.contains("\"$patch\":\"replace\""));
         let a = revision_name("web", &d, 0);
-        assert_eq!(a, revision_name("web", &d, 0), "same template, same name (R-3)");
-        assert_ne!(a, revision_name("web", &d, 1), "a collision count changes the name");
+        assert_eq!(
+            a,
+            revision_name("web", &d, 0),
+            "same template, same name (R-3)"
+        );
+        assert_ne!(
+            a,
+            revision_name("web", &d, 1),
+            "a collision count changes the name"
+        );
         let h = a.strip_prefix("web-").unwrap();
         assert!((1..=10).contains(&h.len()));
         assert!(h.chars().all(|c| "456789bcdf".contains(c)), "{h}");

@@ -8,19 +8,17 @@ use crate::time::SimTime;
 
 /// Adds one claimed pod to the counters (S-2…S-6). Pods with an empty phase do not
 /// exist yet and are not counted.
-pub fn count_pod(
-    status: &mut StatefulSetStatus,
-    pod: &Pod,
-    min_ready_seconds: i32,
-    now: SimTime,
-) {
+pub fn count_pod(status: &mut StatefulSetStatus, pod: &Pod, min_ready_seconds: i32, now: SimTime) {
     if pod.status.phase.is_empty() {
         return;
     }
     status.replicas += 1;
     if pod.running_and_ready() {
         status.ready_replicas += 1;
-        let since = pod.ready_condition().map(|c| c.last_transition).unwrap_or_default();
+        let since = pod
+            .ready_condition()
+            .map(|c| c.last_transition)
+            .unwrap_or_default();
         if available(true, since, min_ready_seconds, now) {
             status.available_replicas += 1;
         }
