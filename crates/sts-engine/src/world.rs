@@ -211,7 +211,10 @@ pub struct World {
     /// Steps taken so far.
     pub steps: u64,
     seq: u64,
-    queue: BTreeMap<(SimTime, u64), Work>,
+    /// Pending work by (time, class, sequence): at one instant, cluster events come
+    /// before controller syncs, so a sync sees every change made at that instant at once
+    /// (the controller's work queue coalesces a burst of events into one sync).
+    queue: BTreeMap<(SimTime, u8, u64), Work>,
     /// Syncs already queued, so that a burst of pod events at one instant coalesces
     /// into one sync (the controller's work queue).
     queued_syncs: BTreeSet<(SimTime, Key)>,
@@ -337,7 +340,8 @@ impl World {
             }
         }
         self.seq += 1;
-        self.queue.insert((at, self.seq), work);
+        let class = u8::from(matches!(work, Work::Sync(_)));
+        self.queue.insert((at, class, self.seq), work);
     }
 
     /// True if no work is pending at all.
@@ -353,19 +357,19 @@ impl World {
 
     /// The time of the next pending item.
     pub fn next_time(&self) -> Option<SimTime> {
-        self.queue.keys().next().map(|(t, _)| *t)
+        self.queue.keys().next().map(|(t, _, _)| *t)
     }
 
     /// Pending work items, in order (for the UI's "what happens next").
     pub fn pending(&self) -> impl Iterator<Item = (SimTime, &Work)> {
-        self.queue.iter().map(|((t, _), w)| (*t, w))
+        self.queue.iter().map(|((t, _, _), w)| (*t, w))
     }
 
     /// Advances virtual time to the next pending item and processes it; returns what
     /// happened, or `None` if nothing is pending.
     pub fn step(&mut self) -> Option<StepReport> {
-        let (&(at, seq), _) = self.queue.iter().next()?;
-        let work = self.queue.remove(&(at, seq))?;
+        let (&(at, class, seq), _) = self.queue.iter().next()?;
+        let work = self.queue.remove(&(at, class, seq))?;
         if let Work::Sync(k) = &work {
             self.queued_syncs.remove(&(at, k.clone()));
         }
@@ -777,21 +781,31 @@ impl World {
             return;
         };
         let was_ready = pod.running_and_ready();
-        let before = pod.clone();
+        // What a write can change: metadata, status, and of the spec only the node
+        // (binding) and the volumes (storage repair). Copying just those keeps a write
+        // cheap; a write that changes nothing is dropped (no resourceVersion bump).
+        let before_meta = pod.metadata.clone();
+        let before_status = pod.status.clone();
+        let before_node = pod.spec.node_name.clone();
+        let before_volumes = pod.spec.volumes.clone();
         f(pod);
-        if *pod == before {
+        if pod.metadata == before_meta
+            && pod.status == before_status
+            && pod.spec.node_name == before_node
+            && pod.spec.volumes == before_volumes
+        {
             return;
         }
         pod.metadata.resource_version = rv;
-        let placement_changed = pod.spec.node_name != before.spec.node_name
-            || pod.status.phase != before.status.phase
-            || pod.metadata.deletion != before.metadata.deletion
-            || pod.metadata.owner_references != before.metadata.owner_references;
+        let placement_changed = pod.spec.node_name != before_node
+            || pod.status.phase != before_status.phase
+            || pod.metadata.deletion != before_meta.deletion
+            || pod.metadata.owner_references != before_meta.owner_references;
         if pod.metadata.controller_ref().is_none() {
             self.orphans.insert(key.clone());
         } else {
             self.orphans.remove(key);
-            if pod.metadata.labels != before.metadata.labels {
+            if pod.metadata.labels != before_meta.labels {
                 self.relabeled.insert(key.clone());
             }
         }

@@ -396,13 +396,22 @@ impl World {
 
     /// One kubelet step for a pod.
     pub(crate) fn kubelet(&mut self, key: &Key, uid: &str, step: KubeletStep) {
-        let Some(pod) = self.pods.get(key).cloned() else {
+        let Some(full) = self.pods.get(key) else {
             return;
         };
-        let pod = &pod;
-        if pod.metadata.uid != uid {
+        if full.metadata.uid != uid {
             return;
         }
+        // The common steps read little of the pod: copy just that (a whole pod is a
+        // large copy, and these steps run for every pod of a rollout).
+        let pod = match step {
+            KubeletStep::Next | KubeletStep::Pulled { .. } | KubeletStep::Stopped | KubeletStep::Removed => {
+                lite_copy(full, false)
+            }
+            KubeletStep::Started { init: false, .. } => lite_copy(full, true),
+            _ => full.clone(),
+        };
+        let pod = &pod;
         let Some(node) = pod.spec.node_name.clone() else {
             return;
         };
@@ -1122,6 +1131,39 @@ impl World {
             );
             self.delete_pod(&k, None);
         }
+    }
+}
+
+/// The parts of a pod the kubelet's common steps read: identity, deletion, containers
+/// (whole, or only name/image/pull policy), node, and the status.
+fn lite_copy(full: &Pod, whole_containers: bool) -> Pod {
+    let slim = |cs: &[Container]| -> Vec<Container> {
+        if whole_containers {
+            return cs.to_vec();
+        }
+        cs.iter()
+            .map(|c| Container {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                image_pull_policy: c.image_pull_policy.clone(),
+                ..Container::default()
+            })
+            .collect()
+    };
+    Pod {
+        metadata: ObjectMeta {
+            uid: full.metadata.uid.clone(),
+            deletion: full.metadata.deletion,
+            ..ObjectMeta::default()
+        },
+        spec: PodSpec {
+            containers: slim(&full.spec.containers),
+            init_containers: slim(&full.spec.init_containers),
+            node_name: full.spec.node_name.clone(),
+            termination_grace_period_seconds: full.spec.termination_grace_period_seconds,
+            ..PodSpec::default()
+        },
+        status: full.status.clone(),
     }
 }
 
