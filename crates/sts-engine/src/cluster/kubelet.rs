@@ -405,9 +405,10 @@ impl World {
         // The common steps read little of the pod: copy just that (a whole pod is a
         // large copy, and these steps run for every pod of a rollout).
         let pod = match step {
-            KubeletStep::Next | KubeletStep::Pulled { .. } | KubeletStep::Stopped | KubeletStep::Removed => {
-                lite_copy(full, false)
-            }
+            KubeletStep::Next
+            | KubeletStep::Pulled { .. }
+            | KubeletStep::Stopped
+            | KubeletStep::Removed => lite_copy(full, false),
             KubeletStep::Started { init: false, .. } => lite_copy(full, true),
             _ => full.clone(),
         };

@@ -113,7 +113,6 @@ impl SetIndex {
     /// Adds or refreshes one claimed pod.
     pub fn upsert(&mut self, set: &StatefulSet, pod: &Pod, claims: &dyn ClaimLookup) {
         let ordinal = identity::parse_ordinal(&set.metadata.name, &pod.metadata.name);
-        self.remove_name(&set.metadata.name, &pod.metadata.name);
         let f = facts(
             set,
             pod,
@@ -121,6 +120,16 @@ impl SetIndex {
             ordinal.is_some_and(|o| self.in_range(o)),
             claims,
         );
+        // Most pod writes (ContainerCreating, a pulled image…) change nothing the
+        // controller reads: then the index stays as it is.
+        let known = match ordinal {
+            Some(o) => self.pods.get(&o),
+            None => self.others.get(&pod.metadata.name),
+        };
+        if known == Some(&f) {
+            return;
+        }
+        self.remove_name(&set.metadata.name, &pod.metadata.name);
         self.replicas += 1;
         if f.ready {
             self.ready += 1;
