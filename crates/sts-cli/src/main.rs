@@ -99,7 +99,13 @@ fn load(path: &str) -> Result<Scenario, String> {
     let text = std::fs::read(path).map_err(|e| format!("error: cannot read {path}: {e}"))?;
     let text = String::from_utf8(text)
         .map_err(|_| format!("{path}: error: the file is not valid UTF-8"))?;
-    let s = scenario::parse(&text).map_err(|e| format!("{path}:{e}"))?;
+    let s = scenario::parse(&text).map_err(|e| {
+        if e.line > 0 {
+            format!("{path}:{}:{}: error: {}", e.line, e.column, e.message)
+        } else {
+            format!("{path}: error: {}", e.message)
+        }
+    })?;
     let stem = std::path::Path::new(path)
         .file_stem()
         .and_then(|s| s.to_str())
