@@ -368,6 +368,24 @@ impl World {
         );
     }
 
+    /// The kubelet's `Created` and `Started` events for one container.
+    fn container_started_events(&mut self, obj: &str, container: &str) {
+        self.event(
+            obj.to_string(),
+            "Normal",
+            "Created",
+            format!("Created container {container}"),
+            "kubelet",
+        );
+        self.event(
+            obj.to_string(),
+            "Normal",
+            "Started",
+            format!("Started container {container}"),
+            "kubelet",
+        );
+    }
+
     fn kubelet_later(&mut self, key: &Key, after: SimDuration, step: KubeletStep) {
         let uid = self
             .pods
@@ -541,20 +559,7 @@ impl World {
                 let Some(c) = container(pod, true, idx).cloned() else {
                     return;
                 };
-                self.event(
-                    obj.clone(),
-                    "Normal",
-                    "Created",
-                    format!("Created container {}", c.name),
-                    "kubelet",
-                );
-                self.event(
-                    obj,
-                    "Normal",
-                    "Started",
-                    format!("Started container {}", c.name),
-                    "kubelet",
-                );
+                self.container_started_events(&obj, &c.name);
                 let ip = if pod.status.pod_ip.is_none() {
                     Some(self.assign_ip(&node))
                 } else {
@@ -595,20 +600,7 @@ impl World {
                 }
                 let containers = pod.spec.containers.clone();
                 for c in &containers {
-                    self.event(
-                        obj.clone(),
-                        "Normal",
-                        "Created",
-                        format!("Created container {}", c.name),
-                        "kubelet",
-                    );
-                    self.event(
-                        obj.clone(),
-                        "Normal",
-                        "Started",
-                        format!("Started container {}", c.name),
-                        "kubelet",
-                    );
+                    self.container_started_events(&obj, &c.name);
                 }
                 let never = self.runtime.get(key).is_some_and(|r| r.never_ready);
                 let ip = if pod.status.pod_ip.is_none() {
@@ -791,20 +783,7 @@ impl World {
                     format!("Container image \"{}\" already present on machine", c.image),
                     "kubelet",
                 );
-                self.event(
-                    obj.clone(),
-                    "Normal",
-                    "Created",
-                    format!("Created container {}", c.name),
-                    "kubelet",
-                );
-                self.event(
-                    obj,
-                    "Normal",
-                    "Started",
-                    format!("Started container {}", c.name),
-                    "kubelet",
-                );
+                self.container_started_events(&obj, &c.name);
                 self.write_pod(key, |p| {
                     if let Some(s) = p.status.container_statuses.get_mut(idx) {
                         s.restart_count += 1;
