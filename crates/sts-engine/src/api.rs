@@ -37,6 +37,20 @@ impl Outcome {
     }
 }
 
+/// The most replicas one StatefulSet may have in the playground. A real API server
+/// accepts more; a simulation that animates every pod cannot (a 20,000-replica rollout
+/// already takes about two seconds natively), so larger values are refused with a
+/// message instead of freezing the page.
+pub const MAX_REPLICAS: i64 = 20_000;
+
+/// The playground's refusal of a replica count above [`MAX_REPLICAS`].
+fn too_many_replicas(name: &str, n: i64) -> Outcome {
+    Outcome::err(format!(
+        "error: StatefulSet \"{name}\": {n} replicas is more than this playground simulates \
+         (at most {MAX_REPLICAS} per StatefulSet, so that every pod can still be stepped through)"
+    ))
+}
+
 /// The default namespace.
 pub const DEFAULT_NS: &str = "default";
 
@@ -210,6 +224,10 @@ impl World {
         let old = self.sets.get(&key).cloned();
         set.status = StatefulSetStatus::default();
         validation::default_statefulset(&mut set, gate, old.as_ref());
+        let n = i64::from(set.replicas());
+        if n > MAX_REPLICAS {
+            return too_many_replicas(&set.metadata.name, n);
+        }
         match old {
             None => {
                 let errs = validation::validate_statefulset_create(&set);
@@ -239,6 +257,10 @@ impl World {
         unchanged: &str,
     ) -> Outcome {
         let name = old.metadata.name.clone();
+        let n = i64::from(new.replicas());
+        if n > MAX_REPLICAS {
+            return too_many_replicas(&name, n);
+        }
         if old.metadata.terminating() {
             return Outcome::err(format!(
                 "Error from server (Conflict): Operation cannot be fulfilled on statefulsets.apps \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
@@ -418,4 +440,48 @@ pub fn check_manifests(text: &str) -> Vec<String> {
     out.into_iter()
         .map(|(l, c, m)| format!("{l}:{c}: {m}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario;
+
+    fn world() -> World {
+        let s = scenario::parse(&crate::bench::scenario_yaml(2, 3)).expect("parses");
+        let mut w = scenario::build_world(&s);
+        w.apply_manifests(&s.manifests);
+        w
+    }
+
+    #[test]
+    fn replica_counts_beyond_the_playground_cap_are_refused_and_change_nothing() {
+        let mut w = world();
+        let before = w
+            .sets
+            .values()
+            .next()
+            .map(|s| (s.spec.clone(), s.metadata.generation));
+        let out = crate::kubectl::run(&mut w, "kubectl scale statefulset web --replicas=20001");
+        assert_eq!(out.exit, 1);
+        assert!(out.output.contains("at most 20000"), "{}", out.output);
+        let after = w
+            .sets
+            .values()
+            .next()
+            .map(|s| (s.spec.clone(), s.metadata.generation));
+        assert_eq!(before, after);
+        let ok = crate::kubectl::run(&mut w, "kubectl scale statefulset web --replicas=20000");
+        assert_eq!(ok.output, "statefulset.apps/web scaled");
+    }
+
+    #[test]
+    fn negative_replicas_get_kubectls_client_error() {
+        let mut w = world();
+        let out = crate::kubectl::run(&mut w, "kubectl scale sts web --replicas=-1");
+        assert_eq!(
+            out.output,
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+        );
+    }
 }
