@@ -442,6 +442,32 @@ impl Sync<'_, '_, '_> {
         identity::pod_name(&self.set().metadata.name, ordinal)
     }
 
+    /// The condemned pod deleted after the current one (scale-down goes one by one).
+    fn next_scale_down(&self) -> Held {
+        match self
+            .view
+            .condemned_for_deletion(self.start, self.end, false)
+            .get(1)
+        {
+            Some(next) => Held::ScaleDown(self.name(*next)),
+            None => Held::Nothing,
+        }
+    }
+
+    /// Running, Ready and Available (minReadySeconds) now.
+    fn pod_available(&self, pod: &Pod) -> bool {
+        let since = pod
+            .ready_condition()
+            .map(|c| c.last_transition)
+            .unwrap_or_default();
+        available(
+            pod.running_and_ready(),
+            since,
+            self.min_ready,
+            self.input.now,
+        )
+    }
+
     /// What a wait at `ordinal` holds back (for the blocker sentence).
     fn held_after(&self, ordinal: i32) -> Held {
         if let Some(o) = self.view.next_missing(ordinal + 1, self.end) {
@@ -584,11 +610,7 @@ impl Sync<'_, '_, '_> {
                 }
                 return Slot::Stop(blocker::not_ready(&self.held_after(ordinal), &pod_name));
             }
-            let since = pod
-                .ready_condition()
-                .map(|c| c.last_transition)
-                .unwrap_or_default();
-            if !available(true, since, self.min_ready, input.now) {
+            if !self.pod_available(pod) {
                 return Slot::Stop(blocker::not_available(
                     &self.held_after(ordinal),
                     &pod_name,
@@ -735,41 +757,18 @@ impl Sync<'_, '_, '_> {
             let name = self.name(o);
             if pod.metadata.terminating() {
                 if monotonic {
-                    let held = match self
-                        .view
-                        .condemned_for_deletion(self.start, self.end, false)
-                        .get(1)
-                    {
-                        Some(next) => Held::ScaleDown(self.name(*next)),
-                        None => Held::Nothing,
-                    };
-                    return (blocker::terminating(&held, &name), false);
+                    return (blocker::terminating(&self.next_scale_down(), &name), false);
                 }
                 continue;
             }
-            if monotonic && Some(o) != first_unhealthy {
-                let since = pod
-                    .ready_condition()
-                    .map(|c| c.last_transition)
-                    .unwrap_or_default();
-                if !pod.running_and_ready()
-                    || !available(true, since, self.min_ready, self.input.now)
-                {
-                    let first = first_unhealthy.map(|f| self.name(f)).unwrap_or_default();
-                    return (Some(blocker::condemned_unhealthy(&name, &first)), false);
-                }
+            // an unhealthy condemned pod waits unless it is the first unhealthy.
+            if monotonic && Some(o) != first_unhealthy && !self.pod_available(pod) {
+                let first = first_unhealthy.map(|f| self.name(f)).unwrap_or_default();
+                return (Some(blocker::condemned_unhealthy(&name, &first)), false);
             }
             self.delete_pod(&name);
             if monotonic {
-                let held = match self
-                    .view
-                    .condemned_for_deletion(self.start, self.end, false)
-                    .get(1)
-                {
-                    Some(next) => Held::ScaleDown(self.name(*next)),
-                    None => Held::Nothing,
-                };
-                return (blocker::terminating(&held, &name), false);
+                return (blocker::terminating(&self.next_scale_down(), &name), false);
             }
         }
         // OnDelete never updates pods by itself.
