@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::api::DEFAULT_NS;
 use crate::model::*;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimDuration;
 use crate::timeline::{Fault, Input, Timeline};
 use crate::trace::{ExpectRecord, Record, SayRecord};
 use crate::world::{Config, FeatureGates, ImageBehaviour, Timing, World};
@@ -1214,12 +1214,8 @@ pub fn run_with(s: &Scenario, implementation: crate::controller::Implementation)
 
 fn record(tl: &mut Timeline, ok: bool, detail: String) {
     // Checks are recorded in the trace as they happen (not replayable inputs).
-    let w = tl_world_mut(tl);
+    let w = tl.world_mut_for_records();
     w.push(Record::Expect(ExpectRecord { ok, detail }));
-}
-
-fn tl_world_mut(tl: &mut Timeline) -> &mut World {
-    tl.world_mut_for_records()
 }
 
 /// Runs one step against a timeline.
@@ -1336,6 +1332,3 @@ pub fn run_step(
         }
     }
 }
-
-/// The time a scenario starts at.
-pub const START: SimTime = SimTime::ZERO;
