@@ -388,6 +388,24 @@ impl World {
         self.retry_unschedulable();
     }
 
+    /// The ControllerRevisions a StatefulSet controls, lowest revision number first.
+    pub fn revisions_of(&self, set: &StatefulSet) -> Vec<&ControllerRevision> {
+        let ns = &set.metadata.namespace;
+        let mut revs: Vec<&ControllerRevision> = self
+            .revisions
+            .range((ns.clone(), String::new())..)
+            .take_while(|((rns, _), _)| rns == ns)
+            .map(|(_, r)| r)
+            .filter(|r| {
+                r.metadata
+                    .controller_ref()
+                    .is_some_and(|o| o.uid == set.metadata.uid)
+            })
+            .collect();
+        revs.sort_by_key(|r| r.revision);
+        revs
+    }
+
     /// Pods of a StatefulSet's namespace that it owns, sorted by name.
     pub fn pods_of(&self, key: &Key) -> Vec<&Pod> {
         let Some(set) = self.sets.get(key) else {

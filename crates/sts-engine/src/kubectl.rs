@@ -799,16 +799,7 @@ fn rollout(world: &mut World, args: &Args, ns: &str) -> Result<Outcome, String> 
     let set = world.sets.get(&key).cloned().ok_or_else(|| {
         format!("Error from server (NotFound): statefulsets.apps \"{name}\" not found")
     })?;
-    let mut revs: Vec<&ControllerRevision> = world
-        .revisions
-        .values()
-        .filter(|r| {
-            r.metadata
-                .controller_ref()
-                .is_some_and(|o| o.uid == set.metadata.uid)
-        })
-        .collect();
-    revs.sort_by_key(|r| r.revision);
+    let revs = world.revisions_of(&set);
     match sub.as_str() {
         "status" => {
             // One-shot (like `--watch=false`): the line for the current state.

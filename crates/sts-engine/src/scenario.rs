@@ -1025,15 +1025,7 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             }
         }
         if let Some(n) = se.revisions {
-            let is = w
-                .revisions
-                .values()
-                .filter(|r| {
-                    r.metadata
-                        .controller_ref()
-                        .is_some_and(|o| o.uid == set.metadata.uid)
-                })
-                .count();
+            let is = w.revisions_of(set).len();
             if n != is {
                 diffs.push(format!(
                     "statefulset {name}: revisions expected {n}, found {is}"

@@ -215,6 +215,8 @@ pub struct World {
     /// before controller syncs, so a sync sees every change made at that instant at once
     /// (the controller's work queue coalesces a burst of events into one sync).
     queue: BTreeMap<(SimTime, u8, u64), Work>,
+    /// How many queued items are not background work (so `quiet` is O(1)).
+    foreground: usize,
     /// Syncs already queued, so that a burst of pod events at one instant coalesces
     /// into one sync (the controller's work queue).
     queued_syncs: BTreeSet<(SimTime, Key)>,
@@ -294,6 +296,7 @@ impl World {
             seq: 0,
             queue: BTreeMap::new(),
             queued_syncs: BTreeSet::new(),
+            foreground: 0,
             config,
             rng: SimRng::new(seed),
             next_uid: 1,
@@ -340,6 +343,9 @@ impl World {
             }
         }
         self.seq += 1;
+        if !work.background() {
+            self.foreground += 1;
+        }
         let class = u8::from(matches!(work, Work::Sync(_)));
         self.queue.insert((at, class, self.seq), work);
     }
@@ -352,7 +358,7 @@ impl World {
     /// True if only background retry loops are pending (crash loops, pull back-offs,
     /// failing probes): nothing will change the cluster by itself any more.
     pub fn quiet(&self) -> bool {
-        self.queue.values().all(Work::background)
+        self.foreground == 0
     }
 
     /// The time of the next pending item.
@@ -370,6 +376,9 @@ impl World {
     pub fn step(&mut self) -> Option<StepReport> {
         let (&(at, class, seq), _) = self.queue.iter().next()?;
         let work = self.queue.remove(&(at, class, seq))?;
+        if !work.background() {
+            self.foreground -= 1;
+        }
         if let Work::Sync(k) = &work {
             self.queued_syncs.remove(&(at, k.clone()));
         }

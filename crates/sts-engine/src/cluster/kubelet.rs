@@ -796,19 +796,8 @@ impl World {
                 }
             }
             KubeletStep::Stopped => {
-                self.write_pod(key, |p| {
-                    for s in &mut p.status.container_statuses {
-                        if !matches!(s.state, ContainerState::Terminated { .. }) {
-                            s.state = ContainerState::Terminated {
-                                exit_code: 0,
-                                reason: Some("Completed".into()),
-                            };
-                        }
-                        s.ready = false;
-                        s.started = false;
-                    }
-                    update_ready(p, now);
-                });
+                // Containers that already exited keep their exit state.
+                self.write_pod(key, |p| stop_containers(p, 0, "Completed", false, now));
                 self.kubelet_later(key, SimDuration::default(), KubeletStep::Removed);
             }
             KubeletStep::Removed => self.remove_pod(key),
@@ -978,15 +967,7 @@ impl World {
         let now = self.now;
         self.write_pod(key, |p| {
             p.status.phase = "Failed".into();
-            for s in &mut p.status.container_statuses {
-                s.state = ContainerState::Terminated {
-                    exit_code: 137,
-                    reason: Some("Error".into()),
-                };
-                s.ready = false;
-                s.started = false;
-            }
-            update_ready(p, now);
+            stop_containers(p, 137, "Error", true, now);
         });
         true
     }
@@ -1153,6 +1134,28 @@ fn container(pod: &Pod, init: bool, idx: usize) -> Option<&Container> {
     } else {
         pod.spec.containers.get(idx)
     }
+}
+
+/// Marks the app containers terminated (`overwrite`: even those already exited) and the
+/// pod not Ready.
+fn stop_containers(
+    p: &mut Pod,
+    exit_code: i32,
+    reason: &str,
+    overwrite: bool,
+    now: crate::time::SimTime,
+) {
+    for s in &mut p.status.container_statuses {
+        if overwrite || !matches!(s.state, ContainerState::Terminated { .. }) {
+            s.state = ContainerState::Terminated {
+                exit_code,
+                reason: Some(reason.into()),
+            };
+        }
+        s.ready = false;
+        s.started = false;
+    }
+    update_ready(p, now);
 }
 
 fn container_status(pod: &Pod, init: bool, idx: usize) -> Option<&ContainerStatus> {

@@ -74,7 +74,6 @@ pub trait PodsView {
 
 /// The literal view: every claimed pod, every slot.
 pub struct LiteralView<'a> {
-    set_name: &'a str,
     by_ordinal: std::collections::BTreeMap<i32, &'a Pod>,
     all: &'a [&'a Pod],
 }
@@ -88,7 +87,6 @@ impl<'a> LiteralView<'a> {
             .filter_map(|p| identity::parse_ordinal(set_name, &p.metadata.name).map(|o| (o, *p)))
             .collect();
         LiteralView {
-            set_name,
             by_ordinal,
             all: pods,
         }
@@ -167,7 +165,6 @@ impl PodsView for LiteralView<'_> {
         }
     }
     fn pod_revisions(&self) -> BTreeSet<String> {
-        let _ = self.set_name;
         self.all
             .iter()
             .filter_map(|p| p.revision().map(str::to_string))
@@ -521,14 +518,7 @@ impl Sync<'_, '_, '_> {
             let claims = create_claims(set, &pod_name, ordinal, input.claims, &mut self.actions);
             if !claims.errors.is_empty() {
                 let err = aggregate(&claims.errors);
-                self.actions.push(Action::Event {
-                    type_: "Warning",
-                    reason: "FailedCreate",
-                    message: format!(
-                        "create Pod {pod_name} in StatefulSet {} failed error: {err}",
-                        set.metadata.name
-                    ),
-                });
+                self.pod_event("create", &pod_name, Some(&err));
                 return Slot::Error(blocker::create_failed(&pod_name, &err));
             }
             let created = crate::validation::validate_new_pod(&new_pod);
@@ -544,25 +534,11 @@ impl Sync<'_, '_, '_> {
             );
             match created {
                 Ok(()) => {
-                    self.actions.push(Action::Event {
-                        type_: "Normal",
-                        reason: "SuccessfulCreate",
-                        message: format!(
-                            "create Pod {pod_name} in StatefulSet {} successful",
-                            set.metadata.name
-                        ),
-                    });
+                    self.pod_event("create", &pod_name, None);
                     self.actions.push(Action::CreatePod(new_pod));
                 }
                 Err(err) => {
-                    self.actions.push(Action::Event {
-                        type_: "Warning",
-                        reason: "FailedCreate",
-                        message: format!(
-                            "create Pod {pod_name} in StatefulSet {} failed error: {err}",
-                            set.metadata.name
-                        ),
-                    });
+                    self.pod_event("create", &pod_name, Some(&err));
                     return Slot::Error(blocker::create_failed(&pod_name, &err));
                 }
             }
@@ -631,7 +607,7 @@ impl Sync<'_, '_, '_> {
                         create_claims(set, &pod_name, ordinal, input.claims, &mut self.actions);
                     if !claims.errors.is_empty() {
                         let err = aggregate(&claims.errors);
-                        self.update_event(&pod_name, Some(&err));
+                        self.pod_event("update", &pod_name, Some(&err));
                         return Slot::Error(blocker::create_failed(&pod_name, &err));
                     }
                 }
@@ -642,24 +618,34 @@ impl Sync<'_, '_, '_> {
             }
             if dirty {
                 self.actions.push(Action::UpdatePod(fixed));
-                self.update_event(&pod_name, None);
+                self.pod_event("update", &pod_name, None);
             }
         }
         Slot::Continue
     }
 
-    fn update_event(&mut self, pod_name: &str, err: Option<&str>) {
+    /// `recordPodEvent`: `<verb> Pod <pod> in StatefulSet <set> successful`, or
+    /// `… failed error: <err>` (section 13).
+    fn pod_event(&mut self, verb: &'static str, pod_name: &str, err: Option<&str>) {
         let set_name = &self.set().metadata.name;
-        let (type_, reason, message) = match err {
-            None => (
+        let (type_, reason, message) = match (verb, err) {
+            (_, None) => (
                 "Normal",
-                "SuccessfulUpdate",
-                format!("update Pod {pod_name} in StatefulSet {set_name} successful"),
+                match verb {
+                    "create" => "SuccessfulCreate",
+                    "delete" => "SuccessfulDelete",
+                    _ => "SuccessfulUpdate",
+                },
+                format!("{verb} Pod {pod_name} in StatefulSet {set_name} successful"),
             ),
-            Some(e) => (
+            (_, Some(e)) => (
                 "Warning",
-                "FailedUpdate",
-                format!("update Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
+                match verb {
+                    "create" => "FailedCreate",
+                    "delete" => "FailedDelete",
+                    _ => "FailedUpdate",
+                },
+                format!("{verb} Pod {pod_name} in StatefulSet {set_name} failed error: {e}"),
             ),
         };
         self.actions.push(Action::Event {
@@ -670,14 +656,7 @@ impl Sync<'_, '_, '_> {
     }
 
     fn delete_pod(&mut self, pod_name: &str) {
-        self.actions.push(Action::Event {
-            type_: "Normal",
-            reason: "SuccessfulDelete",
-            message: format!(
-                "delete Pod {pod_name} in StatefulSet {} successful",
-                self.set().metadata.name
-            ),
-        });
+        self.pod_event("delete", pod_name, None);
         self.actions.push(Action::DeletePod {
             name: pod_name.to_string(),
         });
