@@ -25,3 +25,4 @@ pub mod timeline;
 pub mod trace;
 pub mod validation;
 pub mod world;
+pub mod yaml;

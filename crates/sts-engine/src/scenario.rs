@@ -445,6 +445,42 @@ pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 /// The most nodes a scenario may declare.
 pub const MAX_NODES: u32 = 200;
 
+/// Reads YAML text into `T` with the manifest layer's reader (one YAML dialect for
+/// everything), naming the line and column of a bad or unknown field.
+fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (crate::yaml::Pos, String)> {
+    let mut warnings = Vec::new();
+    let mut docs = crate::yaml::parse(text, crate::yaml::Offset::default(), &mut warnings)
+        .map_err(|e| (e.pos, e.message))?;
+    if let Some(w) = warnings.first() {
+        // A scenario is our own format: a repeated key is a mistake, not a warning.
+        return Err((
+            w.pos,
+            w.message.replace(": kubectl keeps only the last value", ""),
+        ));
+    }
+    if docs.len() != 1 {
+        return Err((
+            crate::yaml::Pos::new(1, 1),
+            format!(
+                "a scenario file holds exactly one YAML document, not {}",
+                docs.len()
+            ),
+        ));
+    }
+    let tree = docs.remove(0);
+    let value = tree.to_json().map_err(|e| (e.pos, e.message))?;
+    serde_path_to_error::deserialize::<_, T>(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let pos = tree.position_of(if path == "." { "" } else { &path });
+        let msg = if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        };
+        (pos, msg)
+    })
+}
+
 /// Parses and checks a scenario file.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     let err = |line, column, message: String| ScenarioError {
@@ -463,10 +499,8 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let s: Scenario = serde_yaml_ng::from_str(text).map_err(|e| {
-        let (l, c) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        err(l, c, e.to_string())
-    })?;
+    let s: Scenario =
+        read_yaml(text).map_err(|(pos, message)| err(pos.line, pos.column, message))?;
     let line_of = |needle: &str| {
         text.lines()
             .position(|l| l.contains(needle))
