@@ -227,43 +227,44 @@ fn validate(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        println!("{file}:1:1: error: the file is not valid UTF-8");
-        return ExitCode::from(1);
+    let text = match sts_engine::manifest::text_of(&bytes) {
+        Ok(t) => t.into_owned(),
+        Err(e) => {
+            println!("{file}:{}:{}: error: {}", e.line, e.column, e.message);
+            return ExitCode::from(1);
+        }
     };
     let looks_like_scenario = text.lines().any(|l| l.starts_with("scenario:"));
+    let diagnostics;
+    let prefix;
     if looks_like_scenario {
-        return match load(file) {
+        match load(file) {
             Ok(s) => {
-                let errors = sts_engine::api::check_manifests(&s.manifests);
-                if errors.is_empty() {
-                    println!(
-                        "{file}: valid scenario {:?} ({} steps)",
-                        s.scenario,
-                        s.steps.len()
-                    );
-                    ExitCode::SUCCESS
-                } else {
-                    for e in errors {
-                        println!("{file}: manifests: {e}");
-                    }
-                    ExitCode::from(1)
-                }
+                // The scenario's cluster (feature gates) decides some verdicts.
+                let world = sts_engine::scenario::build_world(&s);
+                diagnostics = world.diagnose(&s.manifests);
+                prefix = format!("{file}: manifests:");
             }
             Err(e) => {
                 println!("{e}");
-                ExitCode::from(1)
+                return ExitCode::from(1);
             }
-        };
+        }
+    } else {
+        diagnostics = sts_engine::diagnose::diagnose(&text);
+        prefix = format!("{file}:");
     }
-    let errors = sts_engine::api::check_manifests(&text);
-    if errors.is_empty() {
+    for d in &diagnostics {
+        println!("{prefix}{}", d.render());
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == sts_engine::diagnose::Severity::Error)
+        .count();
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
         println!("{file}: valid");
         ExitCode::SUCCESS
-    } else {
-        for e in errors {
-            println!("{file}:{e}");
-        }
-        ExitCode::from(1)
     }
 }

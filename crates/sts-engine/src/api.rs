@@ -432,31 +432,14 @@ impl World {
     }
 }
 
-/// Checks a manifest stream without applying it: parse errors and create-time
-/// validation of each document, as `line:column: message` strings.
+/// Checks a manifest stream without applying it: the errors of
+/// [`crate::diagnose::diagnose`] (what `kubectl apply` would refuse), as
+/// `line:column: error: message` strings.
 pub fn check_manifests(text: &str) -> Vec<String> {
-    let (docs, errors) = manifest::parse_stream(text);
-    let mut out: Vec<(usize, usize, String)> = errors
+    crate::diagnose::diagnose(text)
         .into_iter()
-        .map(|e| (e.line, e.column, e.message))
-        .collect();
-    for d in docs {
-        let name = d.object.meta().name.clone();
-        let kind = d.object.kind().to_string();
-        let errs = match d.object {
-            Object::StatefulSet(mut s) => {
-                validation::default_statefulset(&mut s, false, None);
-                validation::validate_statefulset_create(&s)
-            }
-            other => validation::validate_object(&other),
-        };
-        if !errs.is_empty() {
-            out.push((d.line, 1, validation::format_invalid(&kind, &name, &errs)));
-        }
-    }
-    out.sort();
-    out.into_iter()
-        .map(|(l, c, m)| format!("{l}:{c}: {m}"))
+        .filter(|d| d.severity == crate::diagnose::Severity::Error)
+        .map(|d| d.render())
         .collect()
 }
 

@@ -13,6 +13,7 @@ pub mod api;
 pub mod bench;
 pub mod cluster;
 pub mod controller;
+pub mod diagnose;
 pub mod kubectl;
 pub mod manifest;
 pub mod model;

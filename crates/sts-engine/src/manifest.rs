@@ -155,6 +155,19 @@ pub struct ManifestError {
     /// 1-based column (1 when only the document is known).
     pub column: usize,
     pub message: String,
+    /// The individual problems behind `message` with their own positions (e.g. each
+    /// unknown field of a strict-decoding error), for the editor to underline.
+    pub causes: Vec<Cause>,
+}
+
+/// One located problem inside a [`ManifestError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cause {
+    pub line: usize,
+    pub column: usize,
+    /// The field path, e.g. `spec.template.spec.containers[0].imagee`.
+    pub field: String,
+    pub message: String,
 }
 
 impl fmt::Display for ManifestError {
@@ -171,6 +184,7 @@ impl ManifestError {
             line,
             column,
             message: message.into(),
+            causes: Vec::new(),
         }
     }
 }
