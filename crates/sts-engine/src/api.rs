@@ -83,7 +83,7 @@ impl World {
         }
         for e in errors {
             failed = true;
-            out.push(format!("error: {e}"));
+            out.push(e.kubectl_message("STDIN"));
         }
         Outcome {
             output: out.join("\n"),

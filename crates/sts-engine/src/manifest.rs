@@ -158,6 +158,21 @@ pub struct ManifestError {
     /// The individual problems behind `message` with their own positions (e.g. each
     /// unknown field of a strict-decoding error), for the editor to underline.
     pub causes: Vec<Cause>,
+    /// Who reports it, which decides how kubectl prints it.
+    pub class: ErrorClass,
+}
+
+/// Where a manifest error arises in real kubectl, which decides its printed form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// kubectl could not parse the text: `error: error parsing STDIN: <message>`.
+    Syntax,
+    /// kubectl itself refuses (decoding the kind, REST mapping): `error: <message>`.
+    #[default]
+    Client,
+    /// The API server refuses the create (strict decoding, wrong types):
+    /// `Error from server (BadRequest): error when creating "STDIN": <message>`.
+    Server,
 }
 
 /// One located problem inside a [`ManifestError`].
@@ -185,6 +200,24 @@ impl ManifestError {
             column,
             message: message.into(),
             causes: Vec::new(),
+            class: ErrorClass::Client,
+        }
+    }
+
+    fn with_class(mut self, class: ErrorClass) -> Self {
+        self.class = class;
+        self
+    }
+
+    /// The error as `kubectl apply -f <source>` prints it.
+    pub fn kubectl_message(&self, source: &str) -> String {
+        match self.class {
+            ErrorClass::Syntax => format!("error: error parsing {source}: {}", self.message),
+            ErrorClass::Client => format!("error: {}", self.message),
+            ErrorClass::Server => format!(
+                "Error from server (BadRequest): error when creating {source:?}: {}",
+                self.message
+            ),
         }
     }
 }
@@ -266,7 +299,9 @@ pub fn parse(text: &str) -> Parsed {
 
 /// Bytes (a file) into text, or kubectl-style error naming the first invalid byte.
 pub fn text_of(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ManifestError> {
-    yaml::utf8(bytes).map_err(|e| ManifestError::new(e.pos.line, e.pos.column, e.message))
+    yaml::utf8(bytes).map_err(|e| {
+        ManifestError::new(e.pos.line, e.pos.column, e.message).with_class(ErrorClass::Syntax)
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -322,8 +357,10 @@ fn read_yaml_stream(
         let nodes = match yaml::parse(chunk, offset, warnings) {
             Ok(nodes) => nodes,
             Err(e) => {
-                errors.push(yaml_error(&e));
-                continue;
+                // kubectl's stream reader stops at a syntax error: the documents before
+                // it are applied, the ones after it are not even read.
+                errors.push(yaml_error(&e, first_line));
+                return out;
             }
         };
         for node in nodes {
@@ -336,7 +373,7 @@ fn read_yaml_stream(
                     line,
                     tree: Some(node),
                 }),
-                Err(e) => errors.push(yaml_error(&e)),
+                Err(e) => errors.push(yaml_error(&e, first_line)),
             }
         }
     }
@@ -352,16 +389,19 @@ fn first_content_line(chunk: &str) -> Option<usize> {
 }
 
 /// kubectl's wording for a YAML error (`sigs.k8s.io/yaml` wraps go-yaml's
-/// `yaml: line N: ...`).
-fn yaml_error(e: &yaml::YamlError) -> ManifestError {
+/// `yaml: line N: ...`). kubectl parses each `---` document on its own, so N counts from
+/// the document's first line; the error's position stays absolute for the editor.
+fn yaml_error(e: &yaml::YamlError, first_line: usize) -> ManifestError {
     ManifestError::new(
         e.pos.line,
         e.pos.column,
         format!(
             "error converting YAML to JSON: yaml: line {}: {}",
-            e.pos.line, e.message
+            e.pos.line + 1 - first_line.min(e.pos.line),
+            e.message
         ),
     )
+    .with_class(ErrorClass::Syntax)
 }
 
 /// Reads a stream of JSON values (kubectl treats input starting with `{` as JSON).
@@ -408,7 +448,10 @@ fn read_json_stream(
                 let tree = match yaml::parse(&text[start..end], offset, warnings) {
                     Ok(mut nodes) if nodes.len() == 1 => nodes.pop(),
                     Err(e) if e.message.contains("nested deeper") => {
-                        errors.push(ManifestError::new(e.pos.line, e.pos.column, e.message));
+                        errors.push(
+                            ManifestError::new(e.pos.line, e.pos.column, e.message)
+                                .with_class(ErrorClass::Syntax),
+                        );
                         continue;
                     }
                     _ => None,
@@ -430,7 +473,10 @@ fn read_json_stream(
                 if msg.contains("recursion limit exceeded") {
                     msg = format!("document is nested deeper than {MAX_DEPTH} levels ({msg})");
                 }
-                errors.push(ManifestError::new(e.line().max(1), e.column().max(1), msg));
+                errors.push(
+                    ManifestError::new(e.line().max(1), e.column().max(1), msg)
+                        .with_class(ErrorClass::Syntax),
+                );
                 // A JSON stream cannot be resynchronised after a syntax error.
                 break;
             }
@@ -700,7 +746,8 @@ impl Ctx<'_> {
                 "{} in version {version:?} cannot be handled as a {}: {shown}{inner}",
                 self.kind, self.kind
             ),
-        ))
+        )
+        .with_class(ErrorClass::Server))
     }
 }
 
