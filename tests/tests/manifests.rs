@@ -48,10 +48,7 @@ fn parse_case(path: &Path, text: &str) -> Result<Case, String> {
     };
     for line in text.lines() {
         let Some(rest) = line.trim_start_matches('\u{feff}').strip_prefix("# ") else {
-            if line.starts_with('#') {
-                continue;
-            }
-            break;
+            continue;
         };
         if let Some(v) = rest.strip_prefix("expect: ") {
             if v.trim() == "ok" {

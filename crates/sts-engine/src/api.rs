@@ -74,17 +74,21 @@ impl World {
     /// bad documents report errors while the others still apply.
     pub fn apply_manifests(&mut self, text: &str) -> Outcome {
         let (docs, errors) = manifest::parse_stream(text);
+        // kubectl prints each applied object as it goes and the aggregated errors at the
+        // end (`apply.go`: errors are collected, `cmdutil.CheckErr` prints them last).
         let mut out = Vec::new();
-        let mut failed = false;
+        let mut errs = Vec::new();
         for d in docs {
             let o = self.apply_object(d.object);
-            failed |= o.exit != 0;
-            out.push(o.output);
+            if o.exit == 0 {
+                out.push(o.output);
+            } else {
+                errs.push(o.output);
+            }
         }
-        for e in errors {
-            failed = true;
-            out.push(e.kubectl_message("STDIN"));
-        }
+        errs.extend(errors.iter().map(|e| e.kubectl_message("STDIN")));
+        let failed = !errs.is_empty();
+        out.extend(errs);
         Outcome {
             output: out.join("\n"),
             exit: i32::from(failed),
