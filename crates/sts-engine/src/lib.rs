@@ -21,6 +21,7 @@ pub mod printers;
 pub mod quantity;
 pub mod rng;
 pub mod scenario;
+pub mod schema;
 pub mod time;
 pub mod timeline;
 pub mod trace;
