@@ -68,7 +68,9 @@ fn parse_case(path: &Path, text: &str) -> Result<Case, String> {
             case.expects.push(Expect {
                 severity,
                 line: l.parse().map_err(|_| format!("{}: bad line", case.name))?,
-                column: c.parse().map_err(|_| format!("{}: bad column", case.name))?,
+                column: c
+                    .parse()
+                    .map_err(|_| format!("{}: bad column", case.name))?,
                 field: words.next().map(String::from),
                 message: None,
                 contains: Vec::new(),
@@ -311,7 +313,11 @@ fn ten_thousand_deep_nesting_is_refused_at_the_limit() {
     ] {
         let d = diagnose(&text);
         let e = only_error(&d);
-        assert!(e.message.contains("nested deeper than 100"), "{}", e.message);
+        assert!(
+            e.message.contains("nested deeper than 100"),
+            "{}",
+            e.message
+        );
     }
     // Block style: each level on its own, ever more indented line (2,000 levels keep
     // the text under the 3 MiB limit, so the depth check is what refuses it).
@@ -322,7 +328,11 @@ fn ten_thousand_deep_nesting_is_refused_at_the_limit() {
     }
     let d = diagnose(&block);
     let e = only_error(&d);
-    assert!(e.message.contains("nested deeper than 100"), "{}", e.message);
+    assert!(
+        e.message.contains("nested deeper than 100"),
+        "{}",
+        e.message
+    );
     assert_eq!(e.line, 5 + 100);
 }
 
@@ -346,7 +356,11 @@ fn more_documents_than_the_limit_are_refused() {
     let one = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n";
     let d = diagnose(&one.repeat(manifest::MAX_DOCUMENTS + 1));
     let e = only_error(&d);
-    assert!(e.message.contains("more than 1000 objects"), "{}", e.message);
+    assert!(
+        e.message.contains("more than 1000 objects"),
+        "{}",
+        e.message
+    );
     assert!(diagnose(&one.repeat(manifest::MAX_DOCUMENTS)).is_empty());
 }
 

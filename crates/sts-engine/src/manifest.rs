@@ -173,6 +173,8 @@ pub enum ErrorClass {
     /// The API server refuses the create (strict decoding, wrong types):
     /// `Error from server (BadRequest): error when creating "STDIN": <message>`.
     Server,
+    /// `message` is already kubectl's whole output for the error (naming `STDIN`).
+    Verbatim,
 }
 
 /// One located problem inside a [`ManifestError`].
@@ -214,6 +216,10 @@ impl ManifestError {
         match self.class {
             ErrorClass::Syntax => format!("error: error parsing {source}: {}", self.message),
             ErrorClass::Client => format!("error: {}", self.message),
+            ErrorClass::Verbatim => {
+                self.message
+                    .replacen(&format!("{SOURCE:?}"), &format!("{source:?}"), 1)
+            }
             ErrorClass::Server => format!(
                 "Error from server (BadRequest): error when creating {source:?}: {}",
                 self.message
@@ -615,6 +621,13 @@ fn decode_object(
         ));
     }
 
+    // Strict field validation (kubectl's default `--validate=strict`): unknown fields and
+    // wrong JSON types anywhere in the object, checked against the v1.32 schema
+    // ([`crate::schema`]) before anything is decoded. Kinds outside the schema pass.
+    if let Some(e) = strict_check(&map, &api_version, &kind, line, tree.as_ref()) {
+        return Err(e);
+    }
+
     // `status` is owned by the server and never read from input (F-1, F-2).
     map.remove("status");
     if !map.get("metadata").is_some_and(Value::is_object) {
@@ -678,6 +691,54 @@ fn decode_object(
     };
     clear_server_fields(object.meta_mut());
     Ok((object, tree))
+}
+
+/// The API server's strict-decoding verdict on one object, with each reported field
+/// located for the editor.
+fn strict_check(
+    map: &Map<String, Value>,
+    api_version: &str,
+    kind: &str,
+    line: usize,
+    tree: Option<&yaml::Node>,
+) -> Option<ManifestError> {
+    use crate::schema::{self, Problem, Verb};
+    // The schema only knows the kinds the simulator reads; others are accepted as is.
+    let value = Value::Object(map.clone());
+    let issues = schema::check(api_version, kind, &value)?;
+    let message = schema::strict_error_message(api_version, kind, SOURCE, Verb::Creating, &issues)?;
+    let locate = |path: &str| match tree {
+        Some(t) => t.position_of(path),
+        None => yaml::Pos::new(line, 1),
+    };
+    let version = api_version.rsplit('/').next().unwrap_or(api_version);
+    let reported = schema::reported_on_create(&issues);
+    let causes: Vec<Cause> = reported
+        .iter()
+        .map(|i| {
+            let pos = locate(&i.path);
+            let message = match i.problem {
+                Problem::Unknown => format!(
+                    "{kind} in version {version:?} cannot be handled as a {kind}: strict decoding error: unknown field {:?}",
+                    i.path
+                ),
+                Problem::WrongType { .. } => message.clone(),
+            };
+            Cause {
+                line: pos.line,
+                column: pos.column,
+                field: i.path.clone(),
+                message,
+            }
+        })
+        .collect();
+    let first = causes.first().map_or(yaml::Pos::new(line, 1), |c| {
+        yaml::Pos::new(c.line, c.column)
+    });
+    let mut e =
+        ManifestError::new(first.line, first.column, message).with_class(ErrorClass::Verbatim);
+    e.causes = causes;
+    Some(e)
 }
 
 /// Adds an empty `spec` when the document has none, so validation (not decoding)
@@ -1102,7 +1163,8 @@ status:
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 6 + 6, "{}", errs[0]);
         assert!(
-            errs[0].message.starts_with("StatefulSet in version \"v1\" cannot be handled as a StatefulSet: spec.replicas: invalid type: string \"three\""),
+            errs[0].message
+                == "Error from server (BadRequest): error when creating \"STDIN\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet: json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32",
             "{}",
             errs[0]
         );

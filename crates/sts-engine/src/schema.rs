@@ -769,28 +769,12 @@ pub fn strict_error_message(
     let unknown = issues.iter().filter(|i| i.problem == Problem::Unknown);
     match verb {
         Verb::Creating => {
-            let wrong = |fatal: bool| {
-                issues.iter().find(|i| match &i.problem {
-                    Problem::WrongType { expected, .. } => is_fatal(expected) == fatal,
-                    Problem::Unknown => false,
-                })
-            };
-            let detail = match wrong(true).or_else(|| wrong(false)) {
-                Some(issue) => decode_error(&issue.problem)?,
-                None => {
-                    let mut seen: Vec<&str> = Vec::new();
-                    for issue in unknown {
-                        if seen.len() == MAX_STRICT_ERRORS {
-                            break;
-                        }
-                        if !seen.contains(&issue.path.as_str()) {
-                            seen.push(&issue.path);
-                        }
-                    }
-                    if seen.is_empty() {
-                        return None;
-                    }
-                    strict_decoding_error(seen.into_iter().map(unknown_field))
+            let reported = reported_on_create(issues);
+            let detail = match reported.first().map(|i| &i.problem) {
+                None => return None,
+                Some(p @ Problem::WrongType { .. }) => decode_error(p)?,
+                Some(Problem::Unknown) => {
+                    strict_decoding_error(reported.iter().map(|i| unknown_field(&i.path)))
                 }
             };
             let version = api_version.rsplit('/').next().unwrap_or(api_version);
@@ -822,6 +806,31 @@ pub fn strict_error_message(
             ))
         }
     }
+}
+
+/// The issues a create reports: the first fatal type error (Quantity, IntOrString, Time
+/// decoders stop at once), else the first type error, which replaces unknown-field errors;
+/// else every unknown field once, at most 100 (`saveStrictError`).
+pub fn reported_on_create(issues: &[FieldIssue]) -> Vec<&FieldIssue> {
+    let wrong = |fatal: bool| {
+        issues.iter().find(|i| match &i.problem {
+            Problem::WrongType { expected, .. } => is_fatal(expected) == fatal,
+            Problem::Unknown => false,
+        })
+    };
+    if let Some(w) = wrong(true).or_else(|| wrong(false)) {
+        return vec![w];
+    }
+    let mut seen: Vec<&FieldIssue> = Vec::new();
+    for issue in issues.iter().filter(|i| i.problem == Problem::Unknown) {
+        if seen.len() == MAX_STRICT_ERRORS {
+            break;
+        }
+        if !seen.iter().any(|s| s.path == issue.path) {
+            seen.push(issue);
+        }
+    }
+    seen
 }
 
 fn unknown_field(path: &str) -> String {
