@@ -24,8 +24,9 @@
 //!
 //! ## Limits (checked while reading, so hostile input stops early)
 //! * nesting deeper than [`MAX_DEPTH`] levels;
-//! * aliases expanding to more than [`MAX_ALIAS_NODES`] nodes in one stream (a "billion
-//!   laughs" document is refused after that many copies, not after gigabytes);
+//! * aliases expanding to more than [`MAX_ALIAS_NODES`] nodes or [`MAX_ALIAS_BYTES`] of
+//!   text in one stream (a "billion laughs" document, or one long string referenced
+//!   thousands of times, is refused after that much copying, not after gigabytes);
 //! * control characters (NUL and friends), which YAML forbids.
 //!
 //! Merge keys (`<<: *base`, `<<: [*a, *b]`) follow the YAML 1.1 merge rules: keys written
@@ -42,6 +43,10 @@ pub const MAX_DEPTH: usize = 100;
 
 /// How many nodes alias expansion may produce in one stream.
 pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// How many bytes of strings alias expansion may copy in one stream (a 1 MB string
+/// referenced 2,000 times would otherwise become 2 GB).
+pub const MAX_ALIAS_BYTES: usize = 16 * 1024 * 1024;
 
 /// A 1-based line and column (in characters) in the whole text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -141,6 +146,7 @@ pub fn parse(
         anchors: BTreeMap::new(),
         docs: Vec::new(),
         alias_nodes: 0,
+        alias_bytes: 0,
         warnings,
     };
     let mut parser = Parser::new_from_str(text);
@@ -203,6 +209,7 @@ struct Builder<'a, 'w> {
     anchors: BTreeMap<usize, Node>,
     docs: Vec<Node>,
     alias_nodes: usize,
+    alias_bytes: usize,
     warnings: &'w mut Vec<Warning>,
 }
 
@@ -224,7 +231,18 @@ impl Builder<'_, '_> {
                     pos,
                     message: "unknown anchor".into(),
                 })?;
-                self.alias_nodes = self.alias_nodes.saturating_add(count_nodes(&node));
+                let (nodes, bytes) = count_nodes(&node);
+                self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+                self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+                if self.alias_bytes > MAX_ALIAS_BYTES {
+                    return Err(YamlError {
+                        pos,
+                        message: format!(
+                            "document contains excessive aliasing: aliases copy more than {} MiB of text (the playground's limit)",
+                            MAX_ALIAS_BYTES >> 20
+                        ),
+                    });
+                }
                 if self.alias_nodes > MAX_ALIAS_NODES {
                     return Err(YamlError {
                         pos,
@@ -351,19 +369,23 @@ impl Builder<'_, '_> {
     }
 }
 
-/// The number of nodes in a tree (iterative).
-fn count_nodes(node: &Node) -> usize {
-    let mut n = 0usize;
+/// The number of nodes in a tree and the bytes of its strings and keys (iterative).
+fn count_nodes(node: &Node) -> (usize, usize) {
+    let (mut n, mut bytes) = (0usize, 0usize);
     let mut stack = vec![node];
     while let Some(v) = stack.pop() {
         n += 1;
         match &v.value {
+            NodeValue::Str(s) => bytes += s.len(),
             NodeValue::Seq(items) => stack.extend(items),
-            NodeValue::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            NodeValue::Map(entries) => {
+                bytes += entries.iter().map(|e| e.key.len()).sum::<usize>();
+                stack.extend(entries.iter().map(|e| &e.value));
+            }
             _ => {}
         }
     }
-    n
+    (n, bytes)
 }
 
 /// Applies YAML merge keys: explicit entries win, then merged maps in order.
@@ -790,6 +812,18 @@ mod tests {
         let e = parse(&text, Offset::default(), &mut w).unwrap_err();
         assert!(e.message.contains("excessive aliasing"), "{e:?}");
         assert!(e.pos.line <= 6, "{e:?}");
+    }
+
+    #[test]
+    fn one_long_string_aliased_many_times_stops_at_the_byte_limit() {
+        let text = format!(
+            "a: &a \"{}\"\nb: [{}]\n",
+            "x".repeat(1 << 20),
+            vec!["*a"; 2000].join(", ")
+        );
+        let mut w = Vec::new();
+        let e = parse(&text, Offset::default(), &mut w).unwrap_err();
+        assert!(e.message.contains("more than 16 MiB"), "{e:?}");
     }
 
     #[test]
