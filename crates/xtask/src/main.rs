@@ -7,12 +7,15 @@
 //!                                       render every scenario into target/site/ and serve it
 //! cargo xtask bench [--sizes 1000,2000] [--timeout SECS]
 //!                                       the rollout scaling benchmark
+//! cargo xtask fuzz [--time SECS | --runs N]
+//!                                       fuzz the manifest path (installs cargo-fuzz)
 //! ```
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod fuzz;
 mod server;
 mod site;
 mod test;
@@ -27,7 +30,9 @@ commands:
                                 (default port 8080; --no-serve only builds the site)
   bench [--sizes A,B,..] [--timeout SECS]
                                 rollout scaling benchmark (default sizes 1000,2000,4000,8000,16000;
-                                fails if doubling N costs more than 2.2x)";
+                                fails if doubling N costs more than 2.2x)
+  fuzz [--time SECS | --runs N] fuzz bytes -> manifests -> apply -> simulation (default 60s;
+                                --runs uses a fixed seed); installs cargo-fuzz if missing";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
         "test" | "ci" => test::run(rest),
         "serve" => serve(rest),
         "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -23,7 +23,7 @@ pub fn run(args: &[String]) -> Result {
             "test takes no arguments (got {a:?})"
         )));
     }
-    let stages: [Stage; 6] = [
+    let stages: [Stage; 7] = [
         ("cargo test --workspace", tests),
         ("wasm32 build of sts-engine", wasm),
         ("no getrandom in sts-engine's dependencies", no_getrandom),
@@ -33,6 +33,7 @@ pub fn run(args: &[String]) -> Result {
             clippy,
         ),
         ("cargo fmt --check", fmt),
+        ("fuzz the manifest path (fixed seed, 20,000 runs)", fuzz_smoke),
     ];
     let all = Instant::now();
     let (mut passed, mut failed, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
@@ -78,6 +79,13 @@ pub fn run(args: &[String]) -> Result {
         Ok(())
     } else {
         Err(Failure::Failed(format!("{} stage(s) failed", failed.len())))
+    }
+}
+
+fn fuzz_smoke() -> Outcome {
+    match crate::fuzz::fuzz(&crate::fuzz::Budget::Runs(20_000)) {
+        Ok(()) => Outcome::Passed,
+        Err(e) => Outcome::Failed(e),
     }
 }
 
