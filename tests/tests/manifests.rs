@@ -1,8 +1,10 @@
 //! The manifest corpus: every file in `tests/manifests/` is a bad or tricky manifest with
 //! its expected verdict written in its own leading comments (see
 //! `tests/manifests/README.md` for the format). Each case is diagnosed as the editor
-//! would ([`sts_engine::diagnose`]) and, when it says so, applied with `kubectl apply`
-//! to a fresh cluster; both must give exactly what the case expects.
+//! of a fresh playground would ([`World::diagnose`] on a new two-node cluster, so a
+//! StatefulSet whose Service is neither in the stream nor in the cluster gets the
+//! "no Service yet" hint) and, when it says so, applied with `kubectl apply` to another
+//! fresh cluster; both must give exactly what the case expects.
 //!
 //! Hostile inputs too large or too odd to keep as files (multi-megabyte documents,
 //! ten-thousand-deep nesting) are built here and checked the same way.
@@ -15,7 +17,7 @@ use sts_engine::world::World;
 use sts_tests::repo_root;
 
 /// The corpus must not shrink below this.
-const MIN_CASES: usize = 1;
+const MIN_CASES: usize = 83;
 
 /// One expected diagnostic.
 #[derive(Debug)]
@@ -170,8 +172,19 @@ fn empty_world() -> World {
     sts_engine::scenario::build_world(&s)
 }
 
-fn corpus_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("tests/manifests"))
+/// The folder of cases to run: `tests/manifests`, or one of its subfolders named by
+/// `STS_CORPUS_DIR` (e.g. `STS_CORPUS_DIR=pending` runs the cases the engine does not
+/// pass yet, to see which a change has fixed).
+fn corpus_dir() -> (PathBuf, bool) {
+    let base = repo_root().join("tests/manifests");
+    match std::env::var("STS_CORPUS_DIR") {
+        Ok(sub) if !sub.is_empty() => (base.join(sub), false),
+        _ => (base, true),
+    }
+}
+
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     files.retain(|p| {
@@ -182,10 +195,30 @@ fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
-/// Diagnoses bytes the way the editor and the CLI do: UTF-8 first.
+/// The manifest part of a case file. JSON has no comments, so a `.json` case keeps its
+/// directives in a final block of `# ` lines, which is cut off here; other cases are
+/// read whole (their `#` lines are YAML comments).
+fn manifest_bytes<'a>(path: &Path, bytes: &'a [u8]) -> &'a [u8] {
+    if path.extension().is_none_or(|e| e != "json") {
+        return bytes;
+    }
+    let mut end = bytes.len();
+    while end > 0 {
+        let body = bytes[..end].strip_suffix(b"\n").unwrap_or(&bytes[..end]);
+        let start = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        if !body[start..].starts_with(b"# ") {
+            break;
+        }
+        end = start;
+    }
+    &bytes[..end]
+}
+
+/// Diagnoses bytes the way the editor and the CLI do: UTF-8 first, then the text as
+/// the editor of a fresh playground shows it.
 fn diagnose_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
     match manifest::text_of(bytes) {
-        Ok(text) => diagnose(&text),
+        Ok(text) => empty_world().diagnose(&text),
         Err(e) => vec![Diagnostic {
             line: e.line,
             column: e.column,
@@ -198,10 +231,11 @@ fn diagnose_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
 
 #[test]
 fn corpus_cases_give_their_expected_verdicts() {
-    let files = corpus_files();
+    let (dir, is_main) = corpus_dir();
+    let files = corpus_files(&dir);
     assert!(
-        files.len() >= MIN_CASES,
-        "the corpus should hold at least 80 cases, found {}",
+        !is_main || files.len() >= MIN_CASES,
+        "the corpus should hold at least {MIN_CASES} cases, found {}",
         files.len()
     );
     let mut failures = Vec::new();
@@ -216,13 +250,14 @@ fn corpus_cases_give_their_expected_verdicts() {
                 continue;
             }
         };
-        let got = diagnose_bytes(&bytes);
+        let bytes = manifest_bytes(path, &bytes);
+        let got = diagnose_bytes(bytes);
         if let Err(e) = check_diagnostics(&case, &got) {
             failures.push(e);
             continue;
         }
         if case.apply.is_some() || case.apply_exit.is_some() {
-            let Ok(text) = manifest::text_of(&bytes) else {
+            let Ok(text) = manifest::text_of(bytes) else {
                 failures.push(format!("{}: apply needs UTF-8 text", case.name));
                 continue;
             };
