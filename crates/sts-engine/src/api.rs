@@ -54,6 +54,103 @@ fn too_many_replicas(name: &str, n: i64) -> Outcome {
 /// The default namespace.
 pub const DEFAULT_NS: &str = "default";
 
+/// The namespaces every cluster starts with.
+pub const INITIAL_NAMESPACES: [&str; 4] =
+    ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// Whether objects of `kind` live in a namespace.
+pub fn is_namespaced(kind: &str) -> bool {
+    !matches!(
+        kind,
+        "PersistentVolume"
+            | "StorageClass"
+            | "Namespace"
+            | "Node"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "PriorityClass"
+    )
+}
+
+/// `group/version, Resource=plural` and `group/version, Kind=Kind` as client-go prints
+/// them (core objects have an empty group: `/v1, Resource=services`).
+fn gvr_gvk(api_version: &str, kind: &str) -> (String, String) {
+    let gv = if api_version.contains('/') {
+        api_version.to_string()
+    } else {
+        format!("/{api_version}")
+    };
+    let lower = kind.to_lowercase();
+    let plural = if lower.ends_with('s') {
+        format!("{lower}es")
+    } else if let Some(stem) = lower.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{lower}s")
+    };
+    (
+        format!("{gv}, Resource={plural}"),
+        format!("{gv}, Kind={kind}"),
+    )
+}
+
+/// kubectl apply's error for an object without a name (`error when retrieving current
+/// configuration of:` with cli-runtime's `Info.String()`).
+pub fn missing_name_message(obj: &Object, source: &str) -> String {
+    let (gvr, gvk) = gvr_gvk(obj.api_version(), obj.kind());
+    let ns = if is_namespaced(obj.kind()) && obj.meta().namespace.is_empty() {
+        DEFAULT_NS
+    } else {
+        obj.meta().namespace.as_str()
+    };
+    format!(
+        "error when retrieving current configuration of:\nResource: {gvr:?}, GroupVersionKind: {gvk:?}\nName: \"\", Namespace: {ns:?}\nfrom server for: {source:?}: resource name may not be empty"
+    )
+}
+
+/// An apply error as kubectl's `MultipleErrors` prints it among several
+/// (`StandardErrorMessage`): API errors keep their `Error from server (Reason):` form, with
+/// the message `NewInvalid` built (`StatefulSet.apps "web" is invalid: [a, b]`); client
+/// errors lose their `error: ` prefix. An invalid update keeps its single form (kubectl
+/// would quote its merge patch there; see ARCHITECTURE.md).
+fn multi_error_form(single: &str, creating: bool) -> String {
+    if let Some(rest) = single.strip_prefix("error: ") {
+        return rest.to_string();
+    }
+    let Some(rest) = single.strip_prefix("The ") else {
+        return single.to_string();
+    };
+    let Some((head, causes)) = rest.split_once(" is invalid: ") else {
+        return single.to_string();
+    };
+    let Some((kind, name)) = head.split_once(' ') else {
+        return single.to_string();
+    };
+    if !creating {
+        return single.to_string();
+    }
+    let qualified = match resource_ref(kind, "").split_once('/') {
+        Some((r, _)) if r.contains('.') => {
+            let group = r.split_once('.').map_or("", |(_, g)| g);
+            format!("{kind}.{group}")
+        }
+        _ => kind.to_string(),
+    };
+    let list: Vec<&str> = causes
+        .split("\n* ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let causes = match list.as_slice() {
+        [one] => (*one).to_string(),
+        many => format!("[{}]", many.join(", ")),
+    };
+    format!(
+        "Error from server (Invalid): error when creating \"STDIN\": {qualified} {name} is invalid: {causes}"
+    )
+}
+
 /// `<resource>.<group>/<name>` as kubectl prints it (K-1).
 pub fn resource_ref(kind: &str, name: &str) -> String {
     let r = match kind {
@@ -74,39 +171,108 @@ impl World {
     /// bad documents report errors while the others still apply.
     pub fn apply_manifests(&mut self, text: &str) -> Outcome {
         let (docs, errors) = manifest::parse_stream(text);
-        // kubectl prints each applied object as it goes and the aggregated errors at the
-        // end (`apply.go`: errors are collected, `cmdutil.CheckErr` prints them last).
+        if docs.is_empty() && errors.is_empty() {
+            return Outcome::err("error: no objects passed to apply");
+        }
+        // kubectl (`apply.go` `Run`) prints each applied object as it goes; the errors
+        // come last: first those of reading the stream (`GetObjects`: syntax, client-side
+        // validation, unknown kinds), then those of applying each object, in stream order
+        // (server-side decoding errors happen at apply time too).
         let mut out = Vec::new();
-        let mut errs = Vec::new();
+        let mut read_errs: Vec<(String, String)> = Vec::new();
+        let mut apply_errs: Vec<(usize, String, String)> = Vec::new();
+        for e in &errors {
+            let forms = (e.kubectl_message("STDIN"), e.kubectl_multi_message("STDIN"));
+            if e.is_read_error() {
+                read_errs.push(forms);
+            } else {
+                apply_errs.push((e.line, forms.0, forms.1));
+            }
+        }
         for d in docs {
+            let creating = !self.object_exists(&d.object);
             let o = self.apply_object(d.object);
             if o.exit == 0 {
                 out.push(o.output);
             } else {
-                errs.push(o.output);
+                let multi = multi_error_form(&o.output, creating);
+                apply_errs.push((d.line, o.output, multi));
             }
         }
-        errs.extend(errors.iter().map(|e| e.kubectl_message("STDIN")));
-        let failed = !errs.is_empty();
-        out.extend(errs);
+        apply_errs.sort_by_key(|(line, _, _)| *line);
+        let all: Vec<(String, String)> = read_errs
+            .into_iter()
+            .chain(apply_errs.into_iter().map(|(_, a, b)| (a, b)))
+            .collect();
+        // One error prints in its own form; several print as kubectl's `MultipleErrors`
+        // (`cmdutil.checkErr`): each through `StandardErrorMessage`.
+        let failed = !all.is_empty();
+        if all.len() == 1 {
+            out.extend(all.into_iter().map(|(single, _)| single));
+        } else {
+            out.extend(all.into_iter().map(|(_, multi)| multi));
+        }
         Outcome {
             output: out.join("\n"),
             exit: i32::from(failed),
         }
     }
 
+    /// Whether an object of this kind, namespace and name is stored.
+    pub fn object_exists(&self, obj: &Object) -> bool {
+        let m = obj.meta();
+        let ns = if m.namespace.is_empty() && is_namespaced(obj.kind()) {
+            DEFAULT_NS.to_string()
+        } else {
+            m.namespace.clone()
+        };
+        let key = (ns.clone(), m.name.clone());
+        match obj {
+            Object::StatefulSet(_) => self.sets.contains_key(&key),
+            Object::Service(_) => self.services.contains_key(&key),
+            Object::PersistentVolumeClaim(_) => self.claims.contains_key(&key),
+            Object::Pod(_) => self.pods.contains_key(&key),
+            Object::PersistentVolume(_) => self.volumes.contains_key(&m.name),
+            Object::StorageClass(_) => self.classes.contains_key(&m.name),
+            Object::Other { kind, .. } => {
+                self.others
+                    .contains_key(&(kind.clone(), ns, m.name.clone()))
+            }
+        }
+    }
+
+    /// Whether namespace `ns` exists: the four every cluster starts with, or one applied.
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        INITIAL_NAMESPACES.contains(&ns)
+            || self
+                .others
+                .contains_key(&("Namespace".to_string(), String::new(), ns.to_string()))
+    }
+
     /// Creates or updates one object.
     pub fn apply_object(&mut self, mut obj: Object) -> Outcome {
-        if obj.meta().namespace.is_empty()
-            && !matches!(obj, Object::PersistentVolume(_) | Object::StorageClass(_))
-        {
+        let namespaced = is_namespaced(obj.kind());
+        if namespaced && obj.meta().namespace.is_empty() {
             obj.meta_mut().namespace = DEFAULT_NS.into();
         }
         let kind = obj.kind().to_string();
         let name = obj.meta().name.clone();
+        if name.is_empty() {
+            // kubectl apply first GETs the live object; a request for an empty name fails
+            // on the client (`apply.go` `applyOneObject`, client-go `Request.Name`).
+            return Outcome::err(format!("error: {}", missing_name_message(&obj, "STDIN")));
+        }
         let errs = validation::validate_object(&obj);
         if !errs.is_empty() && !matches!(obj, Object::StatefulSet(_)) {
             return Outcome::err(validation::format_invalid(&kind, &name, &errs));
+        }
+        let ns = obj.meta().namespace.clone();
+        if namespaced && !self.namespace_exists(&ns) && !self.object_exists(&obj) {
+            // The NamespaceLifecycle admission plugin refuses creates in a namespace that
+            // does not exist.
+            return Outcome::err(format!(
+                "Error from server (NotFound): error when creating \"STDIN\": namespaces {ns:?} not found"
+            ));
         }
         let verb = match obj {
             Object::StatefulSet(s) => return self.apply_set(s),

@@ -115,12 +115,26 @@ fn diagnose_with(text: &str, world: Option<&World>) -> Vec<Diagnostic> {
             (ns, m.name.clone())
         })
         .collect();
+    // Documents apply in order: a later document sees the objects and namespaces the
+    // earlier ones create.
+    let mut stream = Stream {
+        services,
+        ..Stream::default()
+    };
     for doc in &parsed.docs {
-        diagnose_document(doc, world, &services, &mut out);
+        diagnose_document(doc, world, &mut stream, &mut out);
     }
     out.sort();
     out.dedup();
     out
+}
+
+/// What the earlier documents of the stream create.
+#[derive(Default)]
+struct Stream {
+    services: Vec<(String, String)>,
+    namespaces: Vec<String>,
+    sets: std::collections::BTreeMap<(String, String), StatefulSet>,
 }
 
 /// Where a validation field path is found in the manifest. Upstream reports template
@@ -151,6 +165,18 @@ fn error_at(doc: &Document, kind: &str, name: &str, e: &FieldError) -> Diagnosti
     }
 }
 
+/// The NamespaceLifecycle admission plugin's refusal of a create.
+fn namespace_error(doc: &Document, ns: &str) -> Diagnostic {
+    let pos = doc.position_of("metadata.namespace");
+    Diagnostic {
+        line: pos.line,
+        column: pos.column,
+        severity: Severity::Error,
+        message: format!("namespaces {ns:?} not found"),
+        field: Some("metadata.namespace".into()),
+    }
+}
+
 fn warning_at(doc: &Document, field: &str, message: String) -> Diagnostic {
     let pos = doc.position_of(field);
     Diagnostic {
@@ -165,27 +191,52 @@ fn warning_at(doc: &Document, field: &str, message: String) -> Diagnostic {
 fn diagnose_document(
     doc: &Document,
     world: Option<&World>,
-    services: &[(String, String)],
+    stream: &mut Stream,
     out: &mut Vec<Diagnostic>,
 ) {
     let kind = doc.object.kind().to_string();
     let name = doc.object.meta().name.clone();
+    if name.is_empty() {
+        let pos = doc.position_of("metadata.name");
+        out.push(Diagnostic {
+            line: pos.line,
+            column: pos.column,
+            severity: Severity::Error,
+            message: crate::api::missing_name_message(&doc.object, "STDIN"),
+            field: Some("metadata.name".into()),
+        });
+        return;
+    }
+    if kind == "Namespace" {
+        stream.namespaces.push(name.clone());
+    }
+    let namespaced = crate::api::is_namespaced(&kind);
+    let ns = match doc.object.meta().namespace.as_str() {
+        "" if namespaced => crate::api::DEFAULT_NS.to_string(),
+        other => other.to_string(),
+    };
+    let exists = world.is_some_and(|w| w.namespace_exists(&ns) || w.object_exists(&doc.object))
+        || crate::api::INITIAL_NAMESPACES.contains(&ns.as_str());
+    let namespace_missing = namespaced && !exists && !stream.namespaces.contains(&ns);
     let Object::StatefulSet(set) = &doc.object else {
-        for e in validation::validate_object(&doc.object) {
-            out.push(error_at(doc, &kind, &name, &e));
+        let errs = validation::validate_object(&doc.object);
+        for e in &errs {
+            out.push(error_at(doc, &kind, &name, e));
+        }
+        if errs.is_empty() && namespace_missing {
+            out.push(namespace_error(doc, &ns));
         }
         return;
     };
     let mut set = set.clone();
-    if set.metadata.namespace.is_empty() {
-        set.metadata.namespace = crate::api::DEFAULT_NS.into();
-    }
+    set.metadata.namespace = ns.clone();
     let gate = world.is_some_and(|w| w.config.gates.max_unavailable_stateful_set);
-    let old = world.and_then(|w| {
-        w.sets
-            .get(&(set.metadata.namespace.clone(), set.metadata.name.clone()))
-            .cloned()
-    });
+    let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
+    let old = stream
+        .sets
+        .get(&key)
+        .cloned()
+        .or_else(|| world.and_then(|w| w.sets.get(&key).cloned()));
     let had_max_unavailable = set
         .spec
         .update_strategy
@@ -217,6 +268,11 @@ fn diagnose_document(
     if !errs.is_empty() {
         return;
     }
+    if namespace_missing && old.is_none() {
+        out.push(namespace_error(doc, &ns));
+        return;
+    }
+    stream.sets.insert(key, set.clone());
     let still_has = set
         .spec
         .update_strategy
@@ -263,7 +319,7 @@ fn diagnose_document(
     } else if let Some(w) = world {
         let ns = &set.metadata.namespace;
         let key = (ns.clone(), svc.clone());
-        if !w.services.contains_key(&key) && !services.contains(&key) {
+        if !w.services.contains_key(&key) && !stream.services.contains(&key) {
             out.push(warning_at(
                 doc,
                 "spec.serviceName",

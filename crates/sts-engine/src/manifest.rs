@@ -175,6 +175,8 @@ pub enum ErrorClass {
     Server,
     /// `message` is already kubectl's whole output for the error (naming `STDIN`).
     Verbatim,
+    /// kubectl refuses on the client and stops reading the stream: `error: <message>`.
+    StopsStream,
 }
 
 /// One located problem inside a [`ManifestError`].
@@ -211,11 +213,29 @@ impl ManifestError {
         self
     }
 
+    /// Whether kubectl meets this error while reading the stream (`GetObjects`), before
+    /// anything is sent: syntax, client-side validation, kind mapping.
+    pub fn is_read_error(&self) -> bool {
+        matches!(
+            self.class,
+            ErrorClass::Syntax | ErrorClass::Client | ErrorClass::StopsStream
+        )
+    }
+
+    /// The error as kubectl prints it among several (`MultipleErrors`: no `error: `).
+    pub fn kubectl_multi_message(&self, source: &str) -> String {
+        let single = self.kubectl_message(source);
+        match single.strip_prefix("error: ") {
+            Some(rest) => rest.to_string(),
+            None => single,
+        }
+    }
+
     /// The error as `kubectl apply -f <source>` prints it.
     pub fn kubectl_message(&self, source: &str) -> String {
         match self.class {
             ErrorClass::Syntax => format!("error: error parsing {source}: {}", self.message),
-            ErrorClass::Client => format!("error: {}", self.message),
+            ErrorClass::Client | ErrorClass::StopsStream => format!("error: {}", self.message),
             ErrorClass::Verbatim => {
                 self.message
                     .replacen(&format!("{SOURCE:?}"), &format!("{source:?}"), 1)
@@ -296,7 +316,13 @@ pub fn parse(text: &str) -> Parsed {
                     }
                     parsed.docs.push(Document { object, line, tree });
                 }
-                Err(e) => parsed.errors.push(e),
+                Err(e) => {
+                    let stop = e.class == ErrorClass::StopsStream;
+                    parsed.errors.push(e);
+                    if stop {
+                        return parsed;
+                    }
+                }
             }
         }
     }
@@ -365,7 +391,7 @@ fn read_yaml_stream(
             Err(e) => {
                 // kubectl's stream reader stops at a syntax error: the documents before
                 // it are applied, the ones after it are not even read.
-                errors.push(yaml_error(&e, first_line));
+                errors.push(yaml_error(&e, first_line, chunk));
                 return out;
             }
         };
@@ -379,7 +405,7 @@ fn read_yaml_stream(
                     line,
                     tree: Some(node),
                 }),
-                Err(e) => errors.push(yaml_error(&e, first_line)),
+                Err(e) => errors.push(yaml_error(&e, first_line, chunk)),
             }
         }
     }
@@ -394,20 +420,84 @@ fn first_content_line(chunk: &str) -> Option<usize> {
     })
 }
 
-/// kubectl's wording for a YAML error (`sigs.k8s.io/yaml` wraps go-yaml's
-/// `yaml: line N: ...`). kubectl parses each `---` document on its own, so N counts from
-/// the document's first line; the error's position stays absolute for the editor.
-fn yaml_error(e: &yaml::YamlError, first_line: usize) -> ManifestError {
+/// kubectl's wording for a YAML error: `sigs.k8s.io/yaml` wraps go-yaml v2's
+/// `yaml: line N: <problem>`. The problem texts of the YAML parser used here are mapped to
+/// go-yaml's where they differ, and go-yaml's line rule is kept (`parser.fail` in
+/// `yaml.go`): kubectl parses each `---` document alone, so N counts from the document's
+/// first line; a scanner error prints the 1-based line of the problem, a parser error
+/// its 0-based line (the well-known "one line early"), and no line when that is 0.
+/// Errors of decoding a well-formed stream (aliases, merge keys, limits) have no line.
+/// The error's own position stays absolute, for the editor.
+fn yaml_error(e: &yaml::YamlError, first_line: usize, chunk: &str) -> ManifestError {
+    let rel = e.pos.line + 1 - first_line.min(e.pos.line);
+    let (problem, line) = if e.syntax {
+        go_yaml_problem(&e.message, rel, e.pos.column, chunk)
+    } else {
+        (e.message.clone(), None)
+    };
+    let where_ = line.map(|l| format!("line {l}: ")).unwrap_or_default();
     ManifestError::new(
         e.pos.line,
         e.pos.column,
-        format!(
-            "error converting YAML to JSON: yaml: line {}: {}",
-            e.pos.line + 1 - first_line.min(e.pos.line),
-            e.message
-        ),
+        format!("error converting YAML to JSON: yaml: {where_}{problem}"),
     )
     .with_class(ErrorClass::Syntax)
+}
+
+/// go-yaml's words and printed line for a problem the YAML parser reported at `rel`
+/// (1-based line within the document) and `column`.
+fn go_yaml_problem(
+    message: &str,
+    rel: usize,
+    column: usize,
+    chunk: &str,
+) -> (String, Option<usize>) {
+    let parser_line = (rel > 1).then(|| rel - 1);
+    // "while parsing a block mapping, did not find expected key": go-yaml prints only the
+    // problem, and these come from its parser.
+    if let Some(rest) = message.strip_prefix("while parsing ") {
+        let problem = rest.split_once(", ").map_or(rest, |(_, p)| p);
+        if problem == "found unknown anchor" {
+            // decode.go `parser.alias`: failf, which prints no line.
+            let name: String = chunk
+                .lines()
+                .nth(rel - 1)
+                .and_then(|l| {
+                    l.chars()
+                        .skip(column.saturating_sub(1))
+                        .collect::<String>()
+                        .strip_prefix('*')
+                        .map(String::from)
+                })
+                .map(|n| {
+                    n.chars()
+                        .take_while(|c| {
+                            !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}')
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            return (format!("unknown anchor '{name}' referenced"), None);
+        }
+        return (problem.to_string(), parser_line);
+    }
+    if message.starts_with("tabs disallowed") {
+        // go-yaml's scanner does not skip a tab in block indentation and then cannot
+        // start a token with it.
+        return (
+            "found character that cannot start any token".into(),
+            Some(rel),
+        );
+    }
+    if message == "invalid indentation in quoted scalar" {
+        // go-yaml has no indentation rule inside quotes: an unclosed quote runs to the
+        // end of the stream, the line after the document's last.
+        return (
+            "found unexpected end of stream".into(),
+            Some(chunk.lines().count() + 1),
+        );
+    }
+    (message.to_string(), Some(rel))
 }
 
 /// Reads a stream of JSON values (kubectl treats input starting with `{` as JSON).
@@ -517,22 +607,29 @@ fn decode_document(
     line: usize,
     tree: Option<yaml::Node>,
 ) -> Vec<Result<(Object, Option<yaml::Node>), ManifestError>> {
+    // kubectl validates every document on the client before decoding it
+    // (`paramVerifyingSchema.ValidateBytes` → `GetObjectKind`), and a failure stops the
+    // stream (`StreamVisitor.Visit` returns it).
     let Value::Object(map) = &value else {
-        let what = match value {
-            Value::Array(_) => "array",
-            Value::String(_) => "string",
-            Value::Number(_) => "number",
-            Value::Bool(_) => "bool",
-            _ => "null",
-        };
-        return vec![Err(ManifestError::new(
-            line,
-            1,
-            format!(
-                "unable to decode \"{SOURCE}\": json: cannot unmarshal {what} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}"
-            ),
-        ))];
+        return vec![Err(validate_error(line, "invalid object to validate"))];
     };
+    let missing: Vec<&str> = [
+        ("apiVersion", "apiVersion not set"),
+        ("kind", "kind not set"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| {
+        map.get(*k)
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    })
+    .map(|(_, m)| m)
+    .collect();
+    match missing.as_slice() {
+        [] => {}
+        [one] => return vec![Err(validate_error(line, one))],
+        many => return vec![Err(validate_error(line, &format!("[{}]", many.join(", "))))],
+    }
     if map.get("kind").and_then(Value::as_str) == Some("List") {
         let items = match map.get("items") {
             Some(Value::Array(items)) => items.clone(),
@@ -567,6 +664,18 @@ fn decode_document(
             .collect();
     }
     vec![decode_object(value, line, tree)]
+}
+
+/// kubectl's client-side validation error (`ValidateSchema`'s `stopValidateMessage`).
+fn validate_error(line: usize, detail: &str) -> ManifestError {
+    ManifestError::new(
+        line,
+        1,
+        format!(
+            "error validating {SOURCE:?}: error validating data: {detail}; if you choose to ignore these errors, turn validation off with --validate=false"
+        ),
+    )
+    .with_class(ErrorClass::StopsStream)
 }
 
 /// Removes every `key: null` from every mapping, like Go's decoder leaves a zero value.
@@ -722,7 +831,11 @@ fn strict_check(
                     "{kind} in version {version:?} cannot be handled as a {kind}: strict decoding error: unknown field {:?}",
                     i.path
                 ),
-                Problem::WrongType { .. } => message.clone(),
+                // The editor shows the server's own text, without kubectl's
+                // `Error from server (BadRequest): error when creating "STDIN": `.
+                Problem::WrongType { .. } => message
+                    .split_once(&format!("error when creating {SOURCE:?}: "))
+                    .map_or(message.clone(), |(_, rest)| rest.to_string()),
             };
             Cause {
                 line: pos.line,
@@ -1125,7 +1238,7 @@ status:
         assert!(docs.is_empty());
         assert_eq!(
             errs[0].message,
-            "unable to decode \"STDIN\": Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\"}}'"
+            "error validating \"STDIN\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false"
         );
     }
 
@@ -1307,7 +1420,7 @@ data:
         let (docs, errs) = parse_stream("hello\n");
         assert!(docs.is_empty());
         assert!(
-            errs[0].message.contains("cannot unmarshal string"),
+            errs[0].message.contains("invalid object to validate"),
             "{}",
             errs[0]
         );

@@ -391,7 +391,12 @@ impl Walk<'_> {
             Ty::Str => v.is_string(),
             Ty::Bool => v.is_boolean(),
             Ty::F64 => v.is_number(),
-            Ty::Quantity => v.is_string() || v.is_number(),
+            // `Quantity.UnmarshalJSON` parses the string while the body is decoded, so a
+            // malformed quantity is a decode error (BadRequest), not a validation error.
+            Ty::Quantity => match v {
+                Value::String(text) => quantity_syntax_ok(text),
+                other => other.is_number(),
+            },
             Ty::Time | Ty::Bytes => v.is_string(),
             Ty::I32 | Ty::I64 | Ty::IntOrString => {
                 let bits = if *ty == Ty::I64 { 64 } else { 32 };
@@ -806,6 +811,31 @@ pub fn strict_error_message(
             ))
         }
     }
+}
+
+/// `parseQuantityString`'s syntax, i.e. the regular expression of [`QUANTITY_FORMAT`]:
+/// `^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$` (an unknown but well-formed suffix is
+/// a different error, left to validation).
+fn quantity_syntax_ok(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let start = i;
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+        i += 1;
+    }
+    if i == start {
+        return false;
+    }
+    while i < b.len() && b"eEinumkKMGTP".contains(&b[i]) {
+        i += 1;
+    }
+    if i < b.len() && matches!(b[i], b'+' | b'-') {
+        i += 1;
+    }
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    i == b.len()
 }
 
 /// The issues a create reports: the first fatal type error (Quantity, IntOrString, Time

@@ -98,6 +98,10 @@ pub struct YamlError {
     pub pos: Pos,
     /// Without position; e.g. `mapping values are not allowed in this context`.
     pub message: String,
+    /// Whether the YAML scanner/parser found it (go-yaml prints `line N: ` for those),
+    /// rather than the decoding of a well-formed stream (aliases, merges, limits: go-yaml
+    /// prints no line).
+    pub syntax: bool,
 }
 
 /// Something accepted but worth telling the author (e.g. a duplicate key).
@@ -131,13 +135,11 @@ pub fn parse(
         };
         Pos::new(line + offset.lines, column)
     };
-    if let Some((line, col0, c)) = forbidden_char(text) {
+    if let Some((line, col0, _)) = forbidden_char(text) {
         return Err(YamlError {
+            syntax: false,
             pos: at(line, col0),
-            message: format!(
-                "control characters are not allowed (found U+{:04X})",
-                u32::from(c)
-            ),
+            message: "control characters are not allowed".into(),
         });
     }
     let mut b = Builder {
@@ -160,10 +162,14 @@ pub fn parse(
 fn scan_error(e: &ScanError, at: &dyn Fn(usize, usize) -> Pos) -> YamlError {
     let m = e.marker();
     let mut message = e.info().to_string();
+    let mut syntax = true;
     if message == "recursion limit exceeded" {
-        message = format!("document is nested deeper than {MAX_DEPTH} levels");
+        message =
+            format!("document is nested deeper than {MAX_DEPTH} levels (the playground's limit)");
+        syntax = false;
     }
     YamlError {
+        syntax,
         pos: at(m.line().max(1), m.col()),
         message,
     }
@@ -228,6 +234,7 @@ impl Builder<'_, '_> {
             }
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
+                    syntax: false,
                     pos,
                     message: "unknown anchor".into(),
                 })?;
@@ -236,6 +243,7 @@ impl Builder<'_, '_> {
                 self.alias_bytes = self.alias_bytes.saturating_add(bytes);
                 if self.alias_bytes > MAX_ALIAS_BYTES {
                     return Err(YamlError {
+                        syntax: false,
                         pos,
                         message: format!(
                             "document contains excessive aliasing: aliases copy more than {} MiB of text (the playground's limit)",
@@ -245,6 +253,7 @@ impl Builder<'_, '_> {
                 }
                 if self.alias_nodes > MAX_ALIAS_NODES {
                     return Err(YamlError {
+                        syntax: false,
                         pos,
                         message: format!(
                             "document contains excessive aliasing: aliases expand to more than {MAX_ALIAS_NODES} values (the playground's limit)"
@@ -319,6 +328,7 @@ impl Builder<'_, '_> {
                 Frame::Seq { pos, .. } | Frame::Map { pos, .. } => *pos,
             };
             return Err(YamlError {
+                syntax: false,
                 pos,
                 message: format!(
                     "document is nested deeper than {MAX_DEPTH} levels (the playground's limit)"
@@ -391,6 +401,7 @@ fn count_nodes(node: &Node) -> (usize, usize) {
 /// Applies YAML merge keys: explicit entries win, then merged maps in order.
 fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlError> {
     let bad = |pos: Pos| YamlError {
+        syntax: false,
         pos,
         message: "map merge requires map or sequence of maps as the value".into(),
     };
@@ -424,6 +435,7 @@ fn key_string(node: &Node) -> Result<String, YamlError> {
         NodeValue::Float(f) => format_float(*f),
         NodeValue::Seq(_) | NodeValue::Map(_) => {
             return Err(YamlError {
+                syntax: false,
                 pos: node.pos,
                 message: "unsupported mapping key: a sequence or mapping cannot be a key in JSON"
                     .into(),
@@ -456,6 +468,7 @@ fn scalar(
         };
         let resolved = resolve_plain(text);
         let fail = |what: &str| YamlError {
+            syntax: false,
             pos,
             message: format!("cannot decode !!{what} `{text}` as a !!{name}"),
         };
@@ -599,6 +612,7 @@ impl Node {
                     Value::from(*f as i64)
                 } else {
                     Value::Number(Number::from_f64(*f).ok_or_else(|| YamlError {
+                        syntax: false,
                         pos: self.pos,
                         message: format!("json: unsupported value: {f}"),
                     })?)
@@ -718,9 +732,10 @@ pub fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, YamlError> {
                 .count()
                 + 1;
             Err(YamlError {
+                syntax: false,
                 pos: Pos::new(line, column),
                 message: format!(
-                    "invalid UTF-8 at byte {} (manifests must be UTF-8 text)",
+                    "invalid UTF-8 at byte {}: the playground reads UTF-8 text only (kubectl would replace the bad bytes with U+FFFD)",
                     e.valid_up_to()
                 ),
             })
@@ -847,7 +862,7 @@ mod tests {
         let mut w = Vec::new();
         let e = parse("a: 1\nb: x\0y\n", Offset::default(), &mut w).unwrap_err();
         assert_eq!(e.pos, Pos::new(2, 5));
-        assert!(e.message.contains("U+0000"), "{e:?}");
+        assert_eq!(e.message, "control characters are not allowed");
     }
 
     #[test]

@@ -82,7 +82,9 @@ pub fn fuzz(budget: &Budget) -> std::result::Result<(), String> {
         if let Ok(s) = sts_engine::scenario::parse(&text) {
             let name = format!(
                 "scenario-{}.yaml",
-                file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default()
+                file.file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default()
             );
             if std::fs::write(seed.join(name), s.manifests).is_ok() {
                 seeds += 1;

@@ -33,7 +33,10 @@ pub fn run(args: &[String]) -> Result {
             clippy,
         ),
         ("cargo fmt --check", fmt),
-        ("fuzz the manifest path (fixed seed, 20,000 runs)", fuzz_smoke),
+        (
+            "fuzz the manifest path (fixed seed, 20,000 runs)",
+            fuzz_smoke,
+        ),
     ];
     let all = Instant::now();
     let (mut passed, mut failed, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
