@@ -18,6 +18,14 @@ pub struct Outcome {
     pub output: String,
     /// 0 on success.
     pub exit: i32,
+    /// `kubectl edit`: the buffer (header comment and the live object's YAML) for the
+    /// playground's editor to open; saving it goes through
+    /// [`crate::kubectl::apply_edited`].
+    pub edit: Option<String>,
+    /// A command that blocks while the cluster changes (`kubectl wait`, `kubectl
+    /// rollout status`): what it waits for. The world and the timeline run it; see
+    /// [`crate::kubectl::wait`].
+    pub wait: Option<crate::kubectl::WaitRequest>,
 }
 
 impl Outcome {
@@ -26,6 +34,8 @@ impl Outcome {
         Outcome {
             output: output.into(),
             exit: 0,
+            edit: None,
+            wait: None,
         }
     }
     /// A failed outcome.
@@ -33,6 +43,8 @@ impl Outcome {
         Outcome {
             output: output.into(),
             exit: 1,
+            edit: None,
+            wait: None,
         }
     }
 }
@@ -88,6 +100,7 @@ impl World {
         Outcome {
             output: out.join("\n"),
             exit: i32::from(failed),
+            ..Outcome::ok("")
         }
     }
 

@@ -16,6 +16,7 @@ pub mod controller;
 pub mod kubectl;
 pub mod manifest;
 pub mod model;
+pub mod podshell;
 pub mod printers;
 pub mod quantity;
 pub mod rng;
