@@ -183,11 +183,6 @@ impl Args {
     pub fn on(&self, long: &str) -> bool {
         self.get(long) == Some("true")
     }
-
-    /// True if the flag was given at all.
-    pub fn given(&self, long: &str) -> bool {
-        self.vals.contains_key(long)
-    }
 }
 
 #[cfg(test)]

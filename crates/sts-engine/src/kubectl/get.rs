@@ -228,7 +228,15 @@ impl Filters {
                 };
                 let supported = ["metadata.name", "metadata.namespace"].contains(&k)
                     || (res_hint == Some(Res::Pod)
-                        && ["status.phase", "spec.nodeName"].contains(&k));
+                        && ["status.phase", "spec.nodeName"].contains(&k))
+                    || (res_hint == Some(Res::Event)
+                        && [
+                            "involvedObject.name",
+                            "involvedObject.kind",
+                            "type",
+                            "reason",
+                        ]
+                        .contains(&k));
                 if !supported {
                     let r = res_hint.unwrap_or(Res::Pod);
                     return Err(format!(
@@ -257,6 +265,16 @@ impl Filters {
                 ("metadata.namespace", _) => v.namespace(),
                 ("status.phase", View::Pod(p)) => p.status.phase.clone(),
                 ("spec.nodeName", View::Pod(p)) => p.spec.node_name.clone().unwrap_or_default(),
+                ("involvedObject.name", View::Event(e)) => e
+                    .object
+                    .split_once('/')
+                    .map_or(e.object.clone(), |(_, n)| n.to_string()),
+                ("involvedObject.kind", View::Event(e)) => e
+                    .object
+                    .split_once('/')
+                    .map_or(String::new(), |(k, _)| k.to_string()),
+                ("type", View::Event(e)) => e.type_.clone(),
+                ("reason", View::Event(e)) => e.reason.clone(),
                 _ => String::new(),
             };
             (is == *want) != *neg

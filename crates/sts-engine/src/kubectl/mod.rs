@@ -215,7 +215,8 @@ pub(crate) fn unknown_command_error(typed: &str, parent: &str, candidates: &[&st
             msg.push_str("\n\t");
             msg.push_str(s);
         }
-        msg.push('\n');
+        // cobra ends the suggestions with a newline, which kubectl's CheckErr keeps
+        // (it adds none); the playground's note follows after a blank line.
     }
     msg
 }
@@ -455,10 +456,11 @@ fn dispatch(
         other if KUBECTL_COMMANDS.contains(&other) => Err(format!(
             "error: `kubectl {other}` is not supported by this playground\nThis playground's kubectl supports: {SUPPORTED}"
         )),
-        other => Err(format!(
-            "{}\nThis playground's kubectl supports: {SUPPORTED}",
-            unknown_command_error(other, "kubectl", KUBECTL_COMMANDS)
-        )),
+        other => {
+            let e = unknown_command_error(other, "kubectl", KUBECTL_COMMANDS);
+            let gap = if e.contains("Did you mean") { "\n\n" } else { "\n" };
+            Err(format!("{e}{gap}This playground's kubectl supports: {SUPPORTED}"))
+        }
     }
 }
 
@@ -530,13 +532,13 @@ mod tests {
     fn typos_get_cobras_suggestions() {
         assert_eq!(
             unknown_command_error("scael", "kubectl", KUBECTL_COMMANDS),
-            "error: unknown command \"scael\" for \"kubectl\"\n\nDid you mean this?\n\tscale\n"
+            "error: unknown command \"scael\" for \"kubectl\"\n\nDid you mean this?\n\tscale"
         );
         assert_eq!(
             unknown_command_error("frobnicate", "kubectl", KUBECTL_COMMANDS),
             "error: unknown command \"frobnicate\" for \"kubectl\""
         );
-        assert!(unknown_command_error("ps", "kubectl", KUBECTL_COMMANDS).contains("\tget\n\twait"));
+        assert!(unknown_command_error("ps", "kubectl", KUBECTL_COMMANDS).ends_with("\tget\n\twait"));
     }
 
     #[test]

@@ -159,6 +159,20 @@ fn maybe_dry(
     out
 }
 
+/// Runs a command on a copy of the world under `--dry-run`, else on the world.
+fn with_dry_run(
+    world: &mut World,
+    a: &Args,
+    f: impl FnOnce(&mut World) -> Result<Out, String>,
+) -> Result<Out, String> {
+    match dry_run(a)? {
+        None => f(world),
+        suffix => Ok(maybe_dry(world, suffix, |w| {
+            f(w).unwrap_or_else(|e| Out::error(&e))
+        })),
+    }
+}
+
 /// `kubectl apply -f FILE|-|URL …`.
 pub fn apply(world: &mut World, a: &Args, stdin: Option<&str>) -> Result<Out, String> {
     let files = a.all("filename");
@@ -199,10 +213,98 @@ pub fn apply(world: &mut World, a: &Args, stdin: Option<&str>) -> Result<Out, St
     }))
 }
 
-/// Saves an object edited in the playground's editor (the end of `kubectl edit`).
+/// Removes from `edited` what the editor showed (`shown`, the object as the API
+/// returns it) but the stored object does not hold (`raw`) and the user left as shown:
+/// defaults the playground prints but does not store (`protocol: TCP`, `resources: {}`,
+/// `volumeMode`…). Without this, saving an edit would change the pod template and start
+/// a rollout nobody asked for.
+fn strip_shown_defaults(edited: &mut Value, shown: &Value, raw: &Value) {
+    match (edited, shown) {
+        (Value::Object(e), Value::Object(sh)) => {
+            let keys: Vec<String> = e.keys().cloned().collect();
+            for k in keys {
+                let in_raw = raw.get(&k);
+                match (e.get_mut(&k), sh.get(&k), in_raw) {
+                    (Some(ev), Some(sv), None) if *ev == *sv => {
+                        e.remove(&k);
+                    }
+                    (Some(ev), Some(sv), Some(rv)) => strip_shown_defaults(ev, sv, rv),
+                    _ => {}
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(sh)) if e.len() == sh.len() => {
+            let raw_items = raw.as_array().cloned().unwrap_or_default();
+            for (i, (ev, sv)) in e.iter_mut().zip(sh).enumerate() {
+                if let Some(rv) = raw_items.get(i) {
+                    strip_shown_defaults(ev, sv, rv);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The stored object as the model serialises it (no API defaults added).
+fn raw_json(v: &View<'_>) -> Value {
+    let r = match v {
+        View::Pod(p) => serde_json::to_value(p),
+        View::StatefulSet(s) => serde_json::to_value(s),
+        View::Service(s) => serde_json::to_value(s.as_ref()),
+        View::PersistentVolumeClaim(c) => serde_json::to_value(c),
+        View::PersistentVolume(pv) => serde_json::to_value(pv),
+        View::StorageClass(c) => serde_json::to_value(c),
+        _ => Ok(Value::Null),
+    };
+    r.unwrap_or(Value::Null)
+}
+
+/// Saves an object edited in the playground's editor (the end of `kubectl edit`):
+/// `… edited`, or `Edit cancelled, no changes made.` like kubectl.
 pub fn apply_edited(world: &mut World, text: &str) -> Out {
+    let mut docs = Vec::new();
+    for de in serde_yaml_ng::Deserializer::from_str(text) {
+        match <Value as serde::Deserialize>::deserialize(de) {
+            Ok(Value::Null) => {}
+            Ok(v) => docs.push(v),
+            Err(e) => return Out::error(&format!("error: the edited file is not valid YAML: {e}")),
+        }
+    }
+    if docs.is_empty() {
+        let mut out = Out::default();
+        out.print("Edit cancelled, no changes made.\n");
+        return out;
+    }
+    let mut cleaned = Vec::new();
+    for mut d in docs {
+        let kind = d
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let name = d
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let ns = d
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or(crate::api::DEFAULT_NS)
+            .to_string();
+        if let Some(v) = Res::from_kind(&kind).and_then(|r| resources::find(world, r, &ns, &name)) {
+            let shown = super::output::to_json(world, &v);
+            let raw = raw_json(&v);
+            if let (Some(e), Some(sh), Some(rw)) =
+                (d.get_mut("spec"), shown.get("spec"), raw.get("spec"))
+            {
+                strip_shown_defaults(e, sh, rw);
+            }
+        }
+        cleaned.push(serde_json::to_string(&d).unwrap_or_default());
+    }
+    let o = world.apply_manifests(&cleaned.join("\n"));
     let mut out = Out::default();
-    let o = world.apply_manifests(text);
     if o.exit != 0 {
         out.eprint(&format!(
             "error: {}\n",
@@ -611,8 +713,12 @@ fn scale_generic(world: &mut World, r: Res, ns: &str, name: &str, n: i64) -> cra
     }
 }
 
-/// `kubectl set image`.
+/// `kubectl set image` (`--dry-run` runs it on a copy).
 pub fn set(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
+    with_dry_run(world, a, |w| set_now(w, a, ns))
+}
+
+fn set_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     match a.pos.first().map(String::as_str) {
         Some("image") => {}
         Some(other) => {
@@ -808,8 +914,12 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// `kubectl patch`.
+/// `kubectl patch` (`--dry-run` runs it on a copy).
 pub fn patch(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
+    with_dry_run(world, a, |w| patch_now(w, a, ns))
+}
+
+fn patch_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     let targets = named_targets(world, a, ns, "patch", &a.pos)?;
     let body =
         match (a.get("patch"), a.get("patch-file")) {
@@ -859,8 +969,12 @@ pub fn patch(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     Ok(out)
 }
 
-/// `kubectl label`.
+/// `kubectl label` (`--dry-run` runs it on a copy).
 pub fn label(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
+    with_dry_run(world, a, |w| label_now(w, a, ns))
+}
+
+fn label_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     let split = a
         .pos
         .iter()

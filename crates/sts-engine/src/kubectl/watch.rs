@@ -102,11 +102,9 @@ pub(crate) fn start(
             let s = w.render(world, v)?;
             w.last.insert(v.name(), s.clone());
             text.push_str(&s);
+            text.push('\n');
         }
-        if !text.is_empty() {
-            out.print(&text);
-            out.print("\n");
-        }
+        out.print(&text);
     }
     out.watch = Some(w);
     Ok(out)
