@@ -408,7 +408,7 @@ fn containers(
 
 fn rfc1123_of(v: Option<&Value>) -> String {
     v.and_then(Value::as_str)
-        .map(|s| rfc3339_to_rfc1123(s))
+        .map(rfc3339_to_rfc1123)
         .unwrap_or_default()
 }
 

@@ -81,7 +81,7 @@ pub fn format(o: Option<&str>) -> Result<Format, String> {
             Format::CustomColumns(cols)
         }
         ("jsonpath" | "custom-columns" | "go-template" | "template", None) => {
-            return Err(format!("error: template format specified but no template given"))
+            return Err("error: template format specified but no template given".to_string())
         }
         _ => {
             return Err(format!(
@@ -144,9 +144,10 @@ pub fn select(pos: &[String], verb: &str) -> Result<Selection, String> {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
             if t.is_empty() || n.is_empty() {
-                return Err(format!(
+                return Err(
                     "error: arguments in resource/name form must have a single resource and name"
-                ));
+                        .into(),
+                );
             }
             let r = lookup(t)?;
             named.push((r[0], n.to_string()));

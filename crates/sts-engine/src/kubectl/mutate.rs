@@ -687,9 +687,9 @@ pub fn scale(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
                 g @ (super::resources::GenericKind::Deployment
                 | super::resources::GenericKind::ReplicaSet),
             ) => scale_generic(world, Res::Generic(g), ns, &name, n),
-            _ => crate::api::Outcome::err(format!(
-                "Error from server (NotFound): the server could not find the requested resource"
-            )),
+            _ => crate::api::Outcome::err(
+                "Error from server (NotFound): the server could not find the requested resource",
+            ),
         };
         out.outcome(o);
     }
@@ -1381,8 +1381,7 @@ pub const EDIT_HEADER: &str = "# Please edit the object below. Lines beginning w
 pub fn edit(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
     let targets = named_targets(world, a, ns, "edit", &a.pos)?;
     let mut buffer = String::from(EDIT_HEADER);
-    let mut found = 0;
-    for (r, name) in &targets {
+    for (found, (r, name)) in targets.iter().enumerate() {
         let Some(v) = resources::find(world, *r, ns, name) else {
             return Err(get::not_found(*r, name));
         };
@@ -1395,7 +1394,6 @@ pub fn edit(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
             m.remove("managedFields");
         }
         buffer.push_str(&super::output::to_yaml(&obj));
-        found += 1;
     }
     let mut out = Out::default();
     out.print(&buffer);

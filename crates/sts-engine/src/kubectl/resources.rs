@@ -480,7 +480,7 @@ pub fn list<'w>(world: &'w World, res: Res, ns: Option<&str>) -> Vec<View<'w>> {
             {
                 names.insert(n.clone());
             }
-            for ((kind, _, name), _) in &world.others {
+            for (kind, _, name) in world.others.keys() {
                 if kind == "Namespace" {
                     names.insert(name.clone());
                 }

@@ -845,8 +845,7 @@ fn line_matches(alts: &[Vec<Re>], line: &str, icase: bool, word: bool) -> bool {
             if !word {
                 return true;
             }
-            let before = start == 0 || !(s[start - 1].is_alphanumeric() || s[start - 1] == '_');
-            before
+            start == 0 || !(s[start - 1].is_alphanumeric() || s[start - 1] == '_')
         })
     })
 }
@@ -1025,12 +1024,10 @@ fn head_tail(head: bool, args: &[String], input: &str) -> Out {
         let v = if a == "-n" {
             i += 1;
             args.get(i).cloned()
-        } else if let Some(x) = a.strip_prefix("-n") {
-            Some(x.to_string())
-        } else if let Some(x) = a.strip_prefix('-') {
-            Some(x.to_string())
         } else {
-            None
+            a.strip_prefix("-n")
+                .or_else(|| a.strip_prefix('-'))
+                .map(String::from)
         };
         if let Some(v) = v {
             if let Some(p) = v.strip_prefix('+') {
@@ -1076,8 +1073,7 @@ fn sort(args: &[String], input: &str) -> Out {
     let mut lines: Vec<&str> = input.lines().collect();
     if flags.contains('n') {
         let key = |l: &str| {
-            l.trim()
-                .split_whitespace()
+            l.split_whitespace()
                 .next()
                 .and_then(|x| x.parse::<f64>().ok())
                 .unwrap_or(0.0)

@@ -198,9 +198,7 @@ pub(crate) fn wait(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
         let relaxed = jsonpath::relaxed(parts[0]).map_err(|e| format!("error: {e}"))?;
         let expr = jsonpath::parse(&relaxed).map_err(|e| format!("error: {e}"))?;
         let value = match parts.get(1) {
-            Some(v) if v.is_empty() => {
-                return Err("error: jsonpath wait value cannot be empty".into())
-            }
+            Some(&"") => return Err("error: jsonpath wait value cannot be empty".into()),
             Some(v) => Some(v.trim_matches(['\'', '"']).to_string()),
             None => None,
         };
