@@ -54,11 +54,18 @@ enum Literal {
 pub fn parse(template: &str) -> Result<Template, String> {
     let mut pos = 0;
     let chars: Vec<char> = template.chars().collect();
-    let nodes = parse_nodes(&chars, &mut pos, false)?;
+    let nodes = parse_nodes(&chars, &mut pos, 0)?;
     Ok(Template { nodes })
 }
 
-fn parse_nodes(c: &[char], pos: &mut usize, in_range: bool) -> Result<Vec<Node>, String> {
+/// How deeply `range` blocks may nest (the parser recurses once per level).
+const MAX_RANGE_DEPTH: usize = 32;
+
+fn parse_nodes(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Node>, String> {
+    let in_range = depth > 0;
+    if depth > MAX_RANGE_DEPTH {
+        return Err(format!("range blocks nested deeper than {MAX_RANGE_DEPTH}"));
+    }
     let mut nodes = Vec::new();
     let mut text = String::new();
     while *pos < c.len() {
@@ -99,7 +106,7 @@ fn parse_nodes(c: &[char], pos: &mut usize, in_range: bool) -> Result<Vec<Node>,
         if let Some(rest) = a.strip_prefix("range") {
             if rest.starts_with([' ', '\t']) || rest.is_empty() {
                 let steps = parse_path(rest.trim())?;
-                let body = parse_nodes(c, pos, true)?;
+                let body = parse_nodes(c, pos, depth + 1)?;
                 nodes.push(Node::Range(steps, body));
                 continue;
             }
@@ -609,6 +616,11 @@ mod tests {
         assert!(parse("{end}").is_err());
         assert!(parse("{.a %}").is_err());
         assert!(parse("{.items['a','b']}").is_err());
+        let deep = "{range .a}".repeat(10_000);
+        assert!(
+            parse(&deep).is_err(),
+            "deep nesting is refused, not overflowed"
+        );
         let t = parse("{.items[5].metadata.name}").expect("parses");
         assert_eq!(
             t.execute(&pods()).unwrap_err(),

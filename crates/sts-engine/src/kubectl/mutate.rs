@@ -262,6 +262,9 @@ fn raw_json(v: &View<'_>) -> Value {
 /// Saves an object edited in the playground's editor (the end of `kubectl edit`):
 /// `… edited`, or `Edit cancelled, no changes made.` like kubectl.
 pub fn apply_edited(world: &mut World, text: &str) -> Out {
+    if text.len() > manifest::MAX_BYTES {
+        return Out::error("error: the edited file is larger than the 3 MiB limit");
+    }
     let mut docs = Vec::new();
     for de in serde_yaml_ng::Deserializer::from_str(text) {
         match <Value as serde::Deserialize>::deserialize(de) {

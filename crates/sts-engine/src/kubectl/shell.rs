@@ -313,7 +313,12 @@ struct AndOr {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Nesting of `for` loops (bounded: the parser recurses once per level).
+    depth: usize,
 }
+
+/// How deeply `for` loops may nest.
+const MAX_LOOP_DEPTH: usize = 16;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -416,7 +421,14 @@ impl Parser {
                 return Err("sh: syntax error: expecting \"do\"".into());
             }
             self.pos += 1;
+            self.depth += 1;
+            if self.depth > MAX_LOOP_DEPTH {
+                return Err(format!(
+                    "sh: for loops nested deeper than {MAX_LOOP_DEPTH} are not supported"
+                ));
+            }
             let body = self.list(true)?;
+            self.depth -= 1;
             return Ok(Cmd::For { var, items, body });
         }
         for kw in ["while", "until", "if", "case", "function", "select"] {
@@ -474,7 +486,11 @@ pub fn run_script(world: &mut World, text: &str, stdin: Option<&str>) -> Out {
         Ok(t) => t,
         Err(e) => return Out::error(&e),
     };
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let list = match p.list(false) {
         Ok(l) => l,
         Err(e) => return Out::error(&e),
@@ -697,7 +713,15 @@ enum Re {
     Repeat(Box<Re>, usize, Option<usize>),
 }
 
+/// The longest grep pattern accepted (matching recurses once per pattern element).
+const MAX_PATTERN: usize = 512;
+
 fn parse_re(p: &str, extended: bool, fixed: bool) -> Result<Vec<Vec<Re>>, String> {
+    if p.chars().count() > MAX_PATTERN {
+        return Err(format!(
+            "grep: this playground's grep takes patterns of at most {MAX_PATTERN} characters"
+        ));
+    }
     if fixed {
         return Ok(vec![p.chars().map(Re::Char).collect()]);
     }
@@ -1225,5 +1249,22 @@ mod tests {
         let toks = lex("cat <<EOF | kubectl apply -f -\nkind: X\nEOF\n").expect("lexes");
         assert!(toks.contains(&Tok::Heredoc("kind: X\n".into())), "{toks:?}");
         assert!(lex("cat <<EOF\nno end").is_err());
+    }
+
+    #[test]
+    fn hostile_input_is_refused_not_overflowed() {
+        let mut w = World::new(crate::world::Config::default(), 1);
+        let nested = format!(
+            "{}echo x{}",
+            "for i in 1; do ".repeat(200),
+            "; done".repeat(200)
+        );
+        let o = run_script(&mut w, &nested, None);
+        assert_eq!(o.exit, 1, "{}", o.term());
+        let long = "a".repeat(10_000);
+        assert_eq!(grep("grep", &[long], "aaa\n").exit, 1);
+        let many = format!("for i in {}; do echo $i; done", "x ".repeat(5000));
+        let o = run_script(&mut w, &many, None);
+        assert!(o.term().contains("too many commands"), "loops are bounded");
     }
 }
