@@ -350,6 +350,9 @@ fn labels() {
     s.run("kubectl label pod web-0 tier=backend");
     s.run("kubectl label pod web-0 tier=backend --overwrite");
     s.run("kubectl label pod web-0 tier=backend --overwrite");
+    s.run("kubectl label pod web-0 tier=backend");
+    s.run("kubectl label pod web-0 team=a tier-");
+    s.run("kubectl label pod web-0 tier=backend team-");
     s.run("kubectl label pods web-0 tier-");
     s.run("kubectl label pods web-0 tier-");
     s.run("kubectl label pods --all env=lab");
@@ -366,6 +369,7 @@ fn labels() {
     s.run("kubectl label pods web-0 zone=b --dry-run=client --overwrite");
     s.run("kubectl get pod web-0 -L zone");
     s.run("kubectl label pod web-0 --list");
+    s.run("kubectl label pods --all --list");
     golden("labels", &s.log);
 }
 
@@ -476,6 +480,17 @@ fn get_watch_prints_rows_as_the_cluster_changes() {
     s.run("kubectl get pod web-1 -w -o name");
     let from = s.tl.world().trace.len();
     s.run("kubectl delete pod web-1");
+    s.settle();
+    s.log.push_str(&s.watch_rows(from));
+    s.note("--watch-only, -o wide, and events");
+    s.run("kubectl get pods --watch-only -o wide");
+    let from = s.tl.world().trace.len();
+    s.run("kubectl scale sts web --replicas=1");
+    s.settle();
+    s.log.push_str(&s.watch_rows(from));
+    s.run("kubectl get events -w --field-selector reason=SuccessfulCreate");
+    let from = s.tl.world().trace.len();
+    s.run("kubectl scale sts web --replicas=2");
     s.settle();
     s.log.push_str(&s.watch_rows(from));
     s.note("Ctrl-C");

@@ -6,8 +6,9 @@
 //! `pkg/cmd/apply` and `pkg/cmd/create` (`error when creating "FILE"`),
 //! `pkg/cmd/delete/delete.go` (`--grace-period`/`--force` rules, the immediate-deletion
 //! warning, `--cascade` boolean deprecation warnings), `pkg/cmd/label/label.go`
-//! (`labeled`/`unlabeled`/`not labeled`, `'k' already has a value (v), and --overwrite is
-//! false`, `label "k" not found.`), `pkg/cmd/set/set_image.go` (no output when nothing
+//! (`updateDataChangeMsg`: `labeled`/`unlabeled`/`label(s) changed`/`not labeled`;
+//! `validateNoOverwrites`: `'k' already has a value (v), and --overwrite is false` only
+//! for a different value; `label "k" not found.` on stdout), `pkg/cmd/set/set_image.go` (no output when nothing
 //! changes), `pkg/cmd/rollout` and `pkg/polymorphichelpers` (K-10…K-13).
 
 use serde_json::Value;
@@ -439,16 +440,19 @@ fn delete_object(
 ) -> Result<String, String> {
     let key = (ns.to_string(), name.to_string());
     let gone = || Err(get::not_found(res, name));
-    let deleted = format!("{} \"{name}\" deleted", res.kind_group());
+    // `DeleteOptions.PrintObj`: "force deleted" whenever the grace period is 0.
+    let verb = if o.grace == Some(0) {
+        "force deleted"
+    } else {
+        "deleted"
+    };
+    let deleted = format!("{} \"{name}\" {verb}", res.kind_group());
     match res {
         Res::Pod => {
             if !world.pods.contains_key(&key) {
                 return gone();
             }
             world.delete_pod(&key, o.grace);
-            if o.force && o.grace == Some(0) {
-                return Ok(format!("pod \"{name}\" force deleted"));
-            }
             Ok(deleted)
         }
         Res::StatefulSet => {
@@ -584,7 +588,8 @@ pub fn delete(world: &mut World, a: &Args, ns: &str, stdin: Option<&str>) -> Res
                     }
                 }
                 if targets.is_empty() {
-                    out.eprint("No resources found\n");
+                    // `DeleteResult` prints this to stdout.
+                    out.print("No resources found\n");
                     return Ok(out);
                 }
             }
@@ -599,6 +604,9 @@ pub fn delete(world: &mut World, a: &Args, ns: &str, stdin: Option<&str>) -> Res
         let mut o2 = Out::default();
         for (r, n, name) in &targets {
             match delete_object(w, *r, n, name, &o) {
+                Ok(_) if a.get("output") == Some("name") => {
+                    o2.print(&format!("{}/{name}\n", r.kind_group()))
+                }
                 Ok(msg) => o2.print(&format!("{msg}\n")),
                 Err(e) if e.starts_with("Error from server (NotFound)") => {
                     if ignore {
@@ -1013,6 +1021,7 @@ fn label_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     }
     let targets = named_targets(world, a, ns, "label", objs)?;
     let overwrite = a.on("overwrite");
+    let one = targets.len() == 1;
     let mut out = Out::default();
     for (r, name) in targets {
         let Some(v) = resources::find(world, r, ns, &name) else {
@@ -1022,16 +1031,42 @@ fn label_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
         };
         let old = v.labels().into_owned();
         if list {
+            // `RunLabel --list`: a heading per object when there are several.
+            let indent = if one { "" } else { " " };
+            if !one {
+                let i = r.info();
+                out.print(&format!(
+                    "Listing labels for {}.{}/{name}:\n",
+                    i.kind, i.group
+                ));
+            }
             for (k, val) in &old {
-                out.print(&format!("{k}={val}\n"));
+                out.print(&format!("{indent}{k}={val}\n"));
             }
             continue;
         }
+        for k in &remove {
+            if !old.contains_key(k) {
+                out.print(&format!("label \"{k}\" not found.\n"));
+            }
+        }
         if !overwrite {
-            if let Some((k, val)) = set.iter().find_map(|(k, _)| old.get(k).map(|v| (k, v))) {
-                out.eprint(&format!(
-                    "error: '{k}' already has a value ({val}), and --overwrite is false\n"
-                ));
+            // `validateNoOverwrites`: only a different value is refused.
+            let clash: Vec<String> = set
+                .iter()
+                .filter_map(|(k, want)| {
+                    old.get(k).filter(|cur| *cur != want).map(|cur| {
+                        format!("'{k}' already has a value ({cur}), and --overwrite is false")
+                    })
+                })
+                .collect();
+            if !clash.is_empty() {
+                let msg = if clash.len() == 1 {
+                    clash[0].clone()
+                } else {
+                    format!("[{}]", clash.join(", "))
+                };
+                out.eprint(&format!("error: {msg}\n"));
                 out.exit = 1;
                 continue;
             }
@@ -1041,17 +1076,16 @@ fn label_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
             new.insert(k.clone(), val.clone());
         }
         for k in &remove {
-            if new.remove(k).is_none() {
-                out.eprint(&format!("label \"{k}\" not found.\n"));
-            }
+            new.remove(k);
         }
-        let len = |l: &Labels| serde_json::to_string(l).map(|s| s.len()).unwrap_or(0);
-        let msg = if new == old {
-            "not labeled"
-        } else if !overwrite && len(&new) < len(&old) {
-            "unlabeled"
-        } else {
-            "labeled"
+        // `updateDataChangeMsg`.
+        let unlabeled = old.keys().any(|k| !new.contains_key(k));
+        let labeled = new.iter().any(|(k, v)| old.get(k) != Some(v));
+        let msg = match (labeled, unlabeled) {
+            (true, true) => "label(s) changed",
+            (true, false) => "labeled",
+            (false, true) => "unlabeled",
+            (false, false) => "not labeled",
         };
         if new != old {
             if let Err(e) = write_labels(world, r, ns, &name, new) {
