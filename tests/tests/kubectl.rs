@@ -449,13 +449,13 @@ fn apply_create_edit_and_stdin() {
 
 #[test]
 fn get_watch_prints_rows_as_the_cluster_changes() {
-    let mut s = Session::with("sts-web.yaml");
-    s.note("001: kubectl get pods -w -l ... in one terminal, kubectl set image in another");
-    // The tutorial's selector (role=stateful) selects nothing here; the fixture's pods
-    // carry app=nginx-sts.
-    s.run("kubectl get pods -w -l role=stateful");
+    let mut s = Session::with("web.yaml");
+    s.note(
+        "001: kubectl get pods -w -l role=stateful in one terminal, kubectl set image in another",
+    );
+    s.run("kubectl get pods -w -l app=none");
     let from = s.tl.world().trace.len();
-    s.run("kubectl get pods -w -l app=nginx-sts");
+    s.run("kubectl get pods -w -l role=stateful");
     let id = s.tl.world().watch.as_ref().map(|w| w.id);
     assert_eq!(id, Some(2), "the second watch replaced the first");
     s.run("kubectl set image statefulset/web nginx=nginx:1.8");
@@ -476,6 +476,10 @@ fn get_watch_prints_rows_as_the_cluster_changes() {
     s.run("kubectl get pods,svc -w");
     s.run("kubectl get pod web-9 -w");
     s.run("kubectl get pods -w | grep web");
+    s.note("001: the debug pod, then exec into it (answered by the pod shell)");
+    s.run("kubectl apply -f dnsutils.yaml");
+    s.settle();
+    s.run("kubectl exec -it dnsutils -- /bin/sh");
     s.note("-o name and a watch of one object");
     s.run("kubectl get pod web-1 -w -o name");
     let from = s.tl.world().trace.len();
@@ -569,6 +573,36 @@ fn wait_advances_the_simulation_until_the_condition_holds() {
     s.run("kubectl rollout status sts/web --timeout=5s");
     s.run("kubectl rollout status sts/web");
     golden("wait", &s.log);
+}
+
+#[test]
+fn a_wait_is_replayed_exactly_when_going_back() {
+    let mut s = Session::with("sts-web.yaml");
+    s.quiet("kubectl delete pod web-1");
+    let start = s.tl.position();
+    let o = s.quiet("kubectl wait --for=delete pod/web-1");
+    assert_eq!(o.output, "pod/web-1 condition met");
+    let end = s.tl.position();
+    assert!(end > start + 1, "the wait's steps are in the history");
+    let trace: Vec<String> = s.tl.world().trace.iter().map(|e| e.text()).collect();
+    s.tl.seek(start);
+    assert!(s.tl.world().pending_wait().is_none());
+    s.tl.seek(start + 1);
+    assert!(
+        s.tl.world().pending_wait().is_some(),
+        "mid-wait, the wait is pending"
+    );
+    s.tl.seek(end);
+    let again: Vec<String> = s.tl.world().trace.iter().map(|e| e.text()).collect();
+    assert_eq!(trace, again);
+    s.note("typing while going back mid-wait interrupts it");
+    s.tl.seek(start + 1);
+    let o = s.run("kubectl get pods");
+    assert_eq!(o.exit, 0);
+    let interrupted = s.tl.world().trace.iter().any(
+        |e| matches!(&e.record, Record::Command(c) if c.command.contains("wait") && c.exit == 130),
+    );
+    assert!(interrupted, "the wait ended with ^C");
 }
 
 #[test]

@@ -467,7 +467,7 @@ fn dispatch(
 /// `kubectl exec POD [-c C] [-it] -- CMD ARGS…`.
 fn exec(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     let Some(target) = a.pos.first() else {
-        return Err("error: pod, type/name or --filename must be specified".into());
+        return Err("error: pod, type/name or --filename must be specified\nSee 'kubectl exec -h' for help and examples".into());
     };
     let pod = match target.split_once('/') {
         None => target.clone(),
@@ -505,7 +505,9 @@ fn exec(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
         _ if a.pos.len() > 1 => {
             return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into())
         }
-        _ => return Err("error: you must specify at least one command for the container".into()),
+        _ => {
+            return Err("error: you must specify at least one command for the container\nSee 'kubectl exec -h' for help and examples".into())
+        }
     };
     let o = crate::podshell::exec(world, ns, &pod, a.get("container"), &argv);
     let mut out = Out::default();

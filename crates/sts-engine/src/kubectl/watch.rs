@@ -66,10 +66,8 @@ pub(crate) fn start(
         return Err(get::not_found(*r, n));
     }
     if sel.multiple_types() {
-        let found: usize = groups.iter().map(|(_, g)| g.len()).sum();
-        return Err(format!(
-            "error: watch is only supported on individual resources and resource collections, but {found} resources were found"
-        ));
+        // `get.go` (`watch`, `multipleGVKsRequested`).
+        return Err("error: watch is only supported on individual resources and resource collections - more than 1 resource was found".into());
     }
     let (res, names) = match sel {
         Selection::Types(t) => (t.first().copied().unwrap_or(Res::Pod), Vec::new()),
