@@ -666,6 +666,9 @@ fn mistakes_get_kubectls_errors_and_a_hint() {
     s.run("kubectl get pods -n");
     s.run("kubectl get pods --watch=maybe");
     s.run("kubectl delete pod web-0 --grace-period=soon");
+    s.run("kubectl get pods | head -n -9223372036854775808");
+    s.run("kubectl get pods | tail -n -9223372036854775808");
+    s.run("kubectl delete pod web-0 --grace-period=9223372036854775807");
     s.run("kubectl exec web-0 hostname");
     s.run("kubectl exec web-0");
     s.run("kubectl exec web-0 -c sidecar -- hostname");

@@ -190,7 +190,7 @@ fn containers(
     w.w(0, &format!("{space}{label}:{none}\n"));
     let name_indent = if space.is_empty() { "" } else { " " };
     let pod_json = statuses.map(|(pod, _)| output::to_json_pod_status(pod));
-    for (i, c) in cs.iter().enumerate() {
+    for c in cs {
         let status = statuses.and_then(|(_, st)| st.iter().find(|s| s.name == c.name));
         w.w(1, &format!("{name_indent}{}:\n", c.name));
         let status_json = pod_json.as_ref().and_then(|j| {
@@ -402,7 +402,6 @@ fn containers(
                 );
             }
         }
-        let _ = i;
     }
 }
 
@@ -1309,7 +1308,7 @@ fn describe_generic(world: &World, v: &View<'_>, show_events: bool) -> String {
     let meta = v.meta().unwrap_or(&empty);
     w.labels("", "Labels", &meta.labels);
     w.annotations("Annotations", &meta.annotations);
-    if let Value::Object(m) = output::to_json(world, v) {
+    if let Value::Object(m) = output::to_json(v) {
         unstructured(
             &mut w,
             0,

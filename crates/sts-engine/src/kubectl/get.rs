@@ -879,13 +879,13 @@ pub fn tab_line(cells: &[String]) -> String {
 }
 
 /// Renders one object in a non-table format (name, yaml, json, jsonpath, columns).
-pub fn render_one(world: &World, v: &View<'_>, p: &Print) -> Result<String, String> {
+pub fn render_one(v: &View<'_>, p: &Print) -> Result<String, String> {
     Ok(match &p.format {
         Format::Name => format!("{}/{}\n", v.res().kind_group(), v.name()),
-        Format::Yaml => output::to_yaml(&output::to_json(world, v)),
-        Format::Json => output::to_json_text(&output::to_json(world, v)),
+        Format::Yaml => output::to_yaml(&output::to_json(v)),
+        Format::Json => output::to_json_text(&output::to_json(v)),
         Format::JsonPath(t, raw) => t
-            .execute(&output::to_json(world, v))
+            .execute(&output::to_json(v))
             .map_err(|e| jsonpath_exec_error(raw, &e))?,
         Format::CustomColumns(_) | Format::Table { .. } => String::new(),
     })
@@ -897,8 +897,8 @@ fn jsonpath_exec_error(raw: &str, e: &str) -> String {
     )
 }
 
-pub fn custom_columns_row(world: &World, v: &View<'_>, cols: &[(String, Template)]) -> Vec<String> {
-    let obj = output::to_json(world, v);
+pub fn custom_columns_row(v: &View<'_>, cols: &[(String, Template)]) -> Vec<String> {
+    let obj = output::to_json(v);
     cols.iter()
         .map(|(_, t)| {
             let vals = t.first_values(&obj).unwrap_or_default();
@@ -970,7 +970,7 @@ pub fn get(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
                 .drain(..)
                 .map(|v| {
                     let k = t
-                        .first_values(&output::to_json(world, &v))
+                        .first_values(&output::to_json(&v))
                         .ok()
                         .and_then(|mut x| (!x.is_empty()).then(|| x.remove(0)))
                         .unwrap_or(Value::Null);
@@ -1015,7 +1015,7 @@ pub fn get(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
                 }
                 for v in items {
                     let cells = match &format {
-                        Format::CustomColumns(cols) => custom_columns_row(world, v, cols),
+                        Format::CustomColumns(cols) => custom_columns_row(v, cols),
                         _ => decorated_row(world, v, &print),
                     };
                     text.push_str(&tab_line(&cells));
@@ -1030,14 +1030,14 @@ pub fn get(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
         Format::Name => {
             for (_, items) in &groups {
                 for v in items {
-                    out.print(&render_one(world, v, &print)?);
+                    out.print(&render_one(v, &print)?);
                 }
             }
         }
         Format::Yaml | Format::Json | Format::JsonPath(..) => {
             let objs: Vec<Value> = groups
                 .iter()
-                .flat_map(|(_, items)| items.iter().map(|v| output::to_json(world, v)))
+                .flat_map(|(_, items)| items.iter().map(|v| output::to_json(v)))
                 .collect();
             if !(objs.is_empty() && single_item && !missing.is_empty()) {
                 let doc = if single_item && objs.len() == 1 {

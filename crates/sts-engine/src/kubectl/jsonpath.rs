@@ -409,7 +409,7 @@ pub fn print_value(v: &Value) -> String {
 
 fn eval<'v>(steps: &[Step], root: &'v Value, cur: &'v Value) -> Result<Vec<&'v Value>, String> {
     let mut vals: Vec<&'v Value> = vec![cur];
-    for (i, s) in steps.iter().enumerate() {
+    for s in steps {
         let mut next = Vec::new();
         match s {
             Step::Root => next.push(root),
@@ -478,7 +478,6 @@ fn eval<'v>(steps: &[Step], root: &'v Value, cur: &'v Value) -> Result<Vec<&'v V
                 }
             }
         }
-        let _ = i;
         vals = next;
     }
     Ok(vals)

@@ -297,7 +297,7 @@ pub fn apply_edited(world: &mut World, text: &str) -> Out {
             .unwrap_or(crate::api::DEFAULT_NS)
             .to_string();
         if let Some(v) = Res::from_kind(&kind).and_then(|r| resources::find(world, r, &ns, &name)) {
-            let shown = super::output::to_json(world, &v);
+            let shown = super::output::to_json(&v);
             let raw = raw_json(&v);
             if let (Some(e), Some(sh), Some(rw)) =
                 (d.get_mut("spec"), shown.get("spec"), raw.get("spec"))
@@ -398,6 +398,8 @@ fn delete_opts(a: &Args, out: &mut Out) -> Result<DeleteOpts, String> {
         }
         grace = 1;
     }
+    // Longer than anything a pod would honour; keeps the simulated clock in range.
+    grace = grace.min(1_000_000_000);
     // `delete.go`: --grace-period=0 without --force means 1; --force alone means 0.
     if grace == 0 && !force {
         grace = 1;
@@ -1425,7 +1427,7 @@ pub fn edit(world: &World, a: &Args, ns: &str) -> Result<Out, String> {
         if found > 0 {
             buffer.push_str("---\n");
         }
-        let mut obj = super::output::to_json(world, &v);
+        let mut obj = super::output::to_json(&v);
         // The editor shows what `get -o yaml` shows; `status` is ignored on save.
         if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             m.remove("managedFields");

@@ -14,7 +14,6 @@ use serde_json::{json, Map, Value};
 use super::resources::{event_name, View};
 use crate::model::*;
 use crate::time::SimTime;
-use crate::world::World;
 
 fn ts(t: SimTime) -> Value {
     Value::String(t.rfc3339())
@@ -358,7 +357,7 @@ fn service_spec(svc: &Service) -> Value {
 }
 
 /// The object as the API server would return it.
-pub fn to_json(world: &World, v: &View<'_>) -> Value {
+pub fn to_json(v: &View<'_>) -> Value {
     let res = v.res();
     let mut out = match v {
         View::Pod(p) => {
@@ -515,7 +514,6 @@ pub fn to_json(world: &World, v: &View<'_>) -> Value {
     let o = obj(&mut out);
     o.insert("apiVersion".into(), json!(res.api_version()));
     o.insert("kind".into(), json!(res.info().kind));
-    let _ = world;
     out
 }
 
@@ -695,11 +693,7 @@ fn resolves_to_non_string(s: &str) -> bool {
         return true;
     }
     let plain = s.replace('_', "");
-    let (sign, digits) = match plain.strip_prefix(['-', '+']) {
-        Some(d) => (true, d),
-        None => (false, plain.as_str()),
-    };
-    let _ = sign;
+    let digits = plain.strip_prefix(['-', '+']).unwrap_or(plain.as_str());
     let int = if let Some(h) = digits.strip_prefix("0x") {
         !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit())
     } else if let Some(b) = digits.strip_prefix("0b") {

@@ -1080,9 +1080,9 @@ fn head_tail(head: bool, args: &[String], input: &str) -> Out {
             (0, (len + n).max(0))
         }
     } else if from_start {
-        ((n - 1).clamp(0, len), len)
+        (n.saturating_sub(1).clamp(0, len), len)
     } else {
-        ((len - n.abs()).max(0), len)
+        (len.saturating_sub(n.saturating_abs()).max(0), len)
     };
     let mut o = Out::default();
     for l in &lines[from as usize..to as usize] {

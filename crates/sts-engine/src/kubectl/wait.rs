@@ -298,11 +298,9 @@ fn met(world: &World, cond: &Cond, t: &Target) -> bool {
                 .map(|m| Some(m.uid.clone()) != t.uid)
                 .unwrap_or(false),
         },
-        Cond::Condition { name, value } => {
-            view.is_some_and(|v| condition_holds(world, &v, name, value))
-        }
+        Cond::Condition { name, value } => view.is_some_and(|v| condition_holds(&v, name, value)),
         Cond::JsonPath { expr, value } => view.is_some_and(|v| {
-            let obj = output::to_json(world, &v);
+            let obj = output::to_json(&v);
             match expr.first_values(&obj) {
                 Ok(vals) if !vals.is_empty() => match value {
                     None => true,
@@ -319,8 +317,8 @@ fn met(world: &World, cond: &Cond, t: &Target) -> bool {
     }
 }
 
-fn condition_holds(world: &World, v: &View<'_>, name: &str, value: &str) -> bool {
-    let obj = output::to_json(world, v);
+fn condition_holds(v: &View<'_>, name: &str, value: &str) -> bool {
+    let obj = output::to_json(v);
     let Some(conds) = obj.pointer("/status/conditions").and_then(Value::as_array) else {
         return false;
     };

@@ -125,16 +125,16 @@ impl Watch {
                 }
                 self.header_done = true;
                 let cells = match &self.print.format {
-                    Format::CustomColumns(cols) => get::custom_columns_row(world, v, cols),
+                    Format::CustomColumns(cols) => get::custom_columns_row(v, cols),
                     _ => get::decorated_row(world, v, &self.print),
                 };
                 t.push_str(&get::tab_line(&cells));
                 self.tw.format(&t)
             }
             Format::Yaml if self.printed > 0 => {
-                format!("---\n{}", get::render_one(world, v, &self.print)?)
+                format!("---\n{}", get::render_one(v, &self.print)?)
             }
-            _ => get::render_one(world, v, &self.print)?,
+            _ => get::render_one(v, &self.print)?,
         };
         self.printed += 1;
         Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
