@@ -146,6 +146,7 @@ fn tutorial_command_lines() {
     s.run("kubectl get sts");
     s.run("kubectl get svc");
     s.run("kubectl get po -l app=nginx-sts");
+    s.run("kubectl exec -it web-0 -- sh");
     s.note("001: a pipe into grep");
     s.run("kubectl get pod | grep web");
     s.note("002: scale up and down");
@@ -155,13 +156,18 @@ fn tutorial_command_lines() {
     );
     s.settle();
     s.run("kubectl get po -l app=nginx-sts");
+    s.run("kubectl get po -l app=nginx-sts -w");
+    let from = s.tl.world().trace.len();
     s.run("kubectl scale statefulset web --replicas=2");
     s.settle();
+    s.log.push_str(&s.watch_rows(from));
     s.run("kubectl get po -l app=nginx-sts");
     s.note("002: the update strategy, through grep");
     s.run(r#"kubectl get sts web -o yaml | grep -A 3 "updateStrategy""#);
     s.run(r#"kubectl get sts web -o yaml | grep -A 1 "updateStrategy""#);
     s.run("kubectl get po -o yaml |grep image:");
+    let edit = s.run("kubectl edit sts web");
+    assert!(edit.edit.is_some(), "the editor gets the object");
     s.note("004: patch the partition, then the image with a JSON patch");
     assert_eq!(
         s.run(r#"kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}'"#)
@@ -185,7 +191,7 @@ fn tutorial_command_lines() {
     s.settle();
     s.run("kubectl delete pod web-2");
     s.settle();
-    s.run("kubectl get pods");
+    s.run("kubectl get pods ");
     s.note("003: troubleshooting commands with the placeholders filled in");
     s.run("kubectl get pods -l app=nginx-sts -n default -o jsonpath='{.items[*].metadata.name}' | tr ' ' '\\n' | sort");
     s.run("kubectl get pvc -l app=nginx-sts -n default");
@@ -196,10 +202,14 @@ fn tutorial_command_lines() {
     s.settle();
     s.note("001: exec hostname (answered by the pod shell)");
     s.run("kubectl exec web-0 -- sh -c 'hostname'");
+    s.run("kubectl exec web-1 -- sh -c 'hostname'");
     s.run("kubectl exec -it dnsutils -- /bin/sh");
     s.note("002: delete with --cascade=orphan, then everything from the file");
     s.run("kubectl delete sts web --cascade=orphan");
     s.run("kubectl get po -l app=nginx-sts");
+    s.run("kubectl apply -f sts-web.yaml");
+    s.settle();
+    s.run("kubectl delete sts web");
     s.run("kubectl apply -f sts-web.yaml");
     s.settle();
     s.run("kubectl delete -f  sts-web.yaml");
@@ -212,6 +222,12 @@ fn tutorial_command_lines() {
     s.note("the Kubernetes StatefulSet Basics manifest, by URL");
     s.run("kubectl apply -f https://k8s.io/examples/application/web/web.yaml");
     s.run("kubectl apply -f https://k8s.io/examples/application/web/missing.yaml");
+    s.settle();
+    s.note("004 on that manifest (app=nginx)");
+    s.run(r#"kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}'"#);
+    s.run(r#"kubectl patch statefulset web --type='json' -p='[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"nginx:1.22"}]'"#);
+    s.settle();
+    s.run(r#"kubectl get pods -l app=nginx -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.spec.containers[0].image}{"\n"}{end}'"#);
     golden("tutorials", &s.log);
 }
 
