@@ -18,6 +18,14 @@ pub struct Outcome {
     pub output: String,
     /// 0 on success.
     pub exit: i32,
+    /// `kubectl edit`: the buffer (header comment and the live object's YAML) for the
+    /// playground's editor to open; saving it goes through
+    /// [`crate::kubectl::apply_edited`].
+    pub edit: Option<String>,
+    /// A command that blocks while the cluster changes (`kubectl wait`, `kubectl
+    /// rollout status`): what it waits for. The world and the timeline run it; see
+    /// [`crate::kubectl::wait`].
+    pub wait: Option<crate::kubectl::WaitRequest>,
 }
 
 impl Outcome {
@@ -26,6 +34,8 @@ impl Outcome {
         Outcome {
             output: output.into(),
             exit: 0,
+            edit: None,
+            wait: None,
         }
     }
     /// A failed outcome.
@@ -33,6 +43,8 @@ impl Outcome {
         Outcome {
             output: output.into(),
             exit: 1,
+            edit: None,
+            wait: None,
         }
     }
 }
@@ -49,6 +61,14 @@ fn too_many_replicas(name: &str, n: i64) -> Outcome {
         "error: StatefulSet \"{name}\": {n} replicas is more than this playground simulates \
          (at most {MAX_REPLICAS} per StatefulSet, so that every pod can still be stepped through)"
     ))
+}
+
+/// What one `kubectl apply -f` printed: applied objects on stdout, errors on stderr
+/// (each entry may span several lines).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    pub applied: Vec<String>,
+    pub errors: Vec<String>,
 }
 
 /// The default namespace.
@@ -167,22 +187,47 @@ pub fn resource_ref(kind: &str, name: &str) -> String {
 }
 
 impl World {
-    /// `kubectl apply -f` of a manifest stream: each document is created or updated;
+    /// `kubectl apply -f -` of a manifest stream: each document is created or updated;
     /// bad documents report errors while the others still apply.
     pub fn apply_manifests(&mut self, text: &str) -> Outcome {
+        let report = self.apply_stream("STDIN", text);
+        let failed = !report.errors.is_empty();
+        let mut lines = report.applied;
+        lines.extend(report.errors);
+        Outcome {
+            output: lines.join("\n"),
+            exit: i32::from(failed),
+            ..Outcome::ok("")
+        }
+    }
+
+    /// `kubectl apply -f SOURCE` of `text`: what was applied (stdout) and the errors
+    /// (stderr), in kubectl's order and words, with `SOURCE` (a file name or `STDIN`) in
+    /// the messages that name it.
+    pub fn apply_stream(&mut self, source: &str, text: &str) -> ApplyReport {
         let (docs, errors) = manifest::parse_stream(text);
         if docs.is_empty() && errors.is_empty() {
-            return Outcome::err("error: no objects passed to apply");
+            return ApplyReport {
+                applied: Vec::new(),
+                errors: vec!["error: no objects passed to apply".into()],
+            };
         }
         // kubectl (`apply.go` `Run`) prints each applied object as it goes; the errors
         // come last: first those of reading the stream (`GetObjects`: syntax, client-side
         // validation, unknown kinds), then those of applying each object, in stream order
         // (server-side decoding errors happen at apply time too).
-        let mut out = Vec::new();
+        let named = |msg: String| {
+            if source == "STDIN" {
+                msg
+            } else {
+                msg.replace("\"STDIN\"", &format!("{source:?}"))
+            }
+        };
+        let mut applied = Vec::new();
         let mut read_errs: Vec<(String, String)> = Vec::new();
         let mut apply_errs: Vec<(usize, String, String)> = Vec::new();
         for e in &errors {
-            let forms = (e.kubectl_message("STDIN"), e.kubectl_multi_message("STDIN"));
+            let forms = (e.kubectl_message(source), e.kubectl_multi_message(source));
             if e.is_read_error() {
                 read_errs.push(forms);
             } else {
@@ -193,10 +238,10 @@ impl World {
             let creating = !self.object_exists(&d.object);
             let o = self.apply_object(d.object);
             if o.exit == 0 {
-                out.push(o.output);
+                applied.push(o.output);
             } else {
                 let multi = multi_error_form(&o.output, creating);
-                apply_errs.push((d.line, o.output, multi));
+                apply_errs.push((d.line, named(o.output), named(multi)));
             }
         }
         apply_errs.sort_by_key(|(line, _, _)| *line);
@@ -206,16 +251,12 @@ impl World {
             .collect();
         // One error prints in its own form; several print as kubectl's `MultipleErrors`
         // (`cmdutil.checkErr`): each through `StandardErrorMessage`.
-        let failed = !all.is_empty();
-        if all.len() == 1 {
-            out.extend(all.into_iter().map(|(single, _)| single));
+        let errors = if all.len() == 1 {
+            all.into_iter().map(|(single, _)| single).collect()
         } else {
-            out.extend(all.into_iter().map(|(_, multi)| multi));
-        }
-        Outcome {
-            output: out.join("\n"),
-            exit: i32::from(failed),
-        }
+            all.into_iter().map(|(_, multi)| multi).collect()
+        };
+        ApplyReport { applied, errors }
     }
 
     /// Whether an object of this kind, namespace and name is stored.

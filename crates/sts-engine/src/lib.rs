@@ -17,6 +17,7 @@ pub mod diagnose;
 pub mod kubectl;
 pub mod manifest;
 pub mod model;
+pub mod podshell;
 pub mod printers;
 pub mod quantity;
 pub mod rng;

@@ -420,84 +420,20 @@ fn first_content_line(chunk: &str) -> Option<usize> {
     })
 }
 
-/// kubectl's wording for a YAML error: `sigs.k8s.io/yaml` wraps go-yaml v2's
-/// `yaml: line N: <problem>`. The problem texts of the YAML parser used here are mapped to
-/// go-yaml's where they differ, and go-yaml's line rule is kept (`parser.fail` in
-/// `yaml.go`): kubectl parses each `---` document alone, so N counts from the document's
-/// first line; a scanner error prints the 1-based line of the problem, a parser error
-/// its 0-based line (the well-known "one line early"), and no line when that is 0.
-/// Errors of decoding a well-formed stream (aliases, merge keys, limits) have no line.
-/// The error's own position stays absolute, for the editor.
+/// kubectl's wording for a YAML error: `sigs.k8s.io/yaml` wraps go-yaml v2's message
+/// ([`yaml::YamlError::go_message`]); kubectl parses each `---` document on its own, so
+/// lines count from the document's first line. The error's own position stays absolute,
+/// for the editor.
 fn yaml_error(e: &yaml::YamlError, first_line: usize, chunk: &str) -> ManifestError {
-    let rel = e.pos.line + 1 - first_line.min(e.pos.line);
-    let (problem, line) = if e.syntax {
-        go_yaml_problem(&e.message, rel, e.pos.column, chunk)
-    } else {
-        (e.message.clone(), None)
-    };
-    let where_ = line.map(|l| format!("line {l}: ")).unwrap_or_default();
     ManifestError::new(
         e.pos.line,
         e.pos.column,
-        format!("error converting YAML to JSON: yaml: {where_}{problem}"),
+        format!(
+            "error converting YAML to JSON: {}",
+            e.go_message(chunk, first_line)
+        ),
     )
     .with_class(ErrorClass::Syntax)
-}
-
-/// go-yaml's words and printed line for a problem the YAML parser reported at `rel`
-/// (1-based line within the document) and `column`.
-fn go_yaml_problem(
-    message: &str,
-    rel: usize,
-    column: usize,
-    chunk: &str,
-) -> (String, Option<usize>) {
-    let parser_line = (rel > 1).then(|| rel - 1);
-    // "while parsing a block mapping, did not find expected key": go-yaml prints only the
-    // problem, and these come from its parser.
-    if let Some(rest) = message.strip_prefix("while parsing ") {
-        let problem = rest.split_once(", ").map_or(rest, |(_, p)| p);
-        if problem == "found unknown anchor" {
-            // decode.go `parser.alias`: failf, which prints no line.
-            let name: String = chunk
-                .lines()
-                .nth(rel - 1)
-                .and_then(|l| {
-                    l.chars()
-                        .skip(column.saturating_sub(1))
-                        .collect::<String>()
-                        .strip_prefix('*')
-                        .map(String::from)
-                })
-                .map(|n| {
-                    n.chars()
-                        .take_while(|c| {
-                            !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}')
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            return (format!("unknown anchor '{name}' referenced"), None);
-        }
-        return (problem.to_string(), parser_line);
-    }
-    if message.starts_with("tabs disallowed") {
-        // go-yaml's scanner does not skip a tab in block indentation and then cannot
-        // start a token with it.
-        return (
-            "found character that cannot start any token".into(),
-            Some(rel),
-        );
-    }
-    if message == "invalid indentation in quoted scalar" {
-        // go-yaml has no indentation rule inside quotes: an unclosed quote runs to the
-        // end of the stream, the line after the document's last.
-        return (
-            "found unexpected end of stream".into(),
-            Some(chunk.lines().count() + 1),
-        );
-    }
-    (message.to_string(), Some(rel))
 }
 
 /// Reads a stream of JSON values (kubectl treats input starting with `{` as JSON).

@@ -983,6 +983,9 @@ pub struct Event {
     pub source: String,
     #[serde(skip)]
     pub time: SimTime,
+    /// When this event was first seen (kubectl's `FIRST SEEN`, `(xN over T)`).
+    #[serde(skip)]
+    pub first: SimTime,
     /// Times this event was seen (kubectl shows `(xN over T)`, E-6).
     pub count: u32,
 }

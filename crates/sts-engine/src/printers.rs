@@ -119,36 +119,182 @@ pub fn sts_ready(set: &StatefulSet) -> String {
     format!("{}/{}", set.status.ready_replicas, set.replicas())
 }
 
-/// Pads rows into kubectl's column layout (three spaces between columns).
-pub fn table(rows: &[Vec<String>]) -> String {
-    table_with(rows, 3)
+/// Go's `text/tabwriter`, with the `RememberWidths` flag of the `liggitt/tabwriter` fork
+/// that kubectl uses: cells end with `\t`, a line's last cell (after its last tab) is not
+/// part of a column, a column block is a run of consecutive lines that have a cell in that
+/// column, and a cell is as wide as the widest text of its block plus `padding`, at least
+/// `minwidth`. With `remember`, column widths never shrink between flushes, which is why
+/// `kubectl get -w` rows keep lining up with the header printed before them.
+///
+/// Upstream: `k8s.io/cli-runtime/pkg/printers/tabwriter.go` (`GetNewTabWriter`: minwidth 6,
+/// tabwidth 4, padding 3, pad char ' ', `RememberWidths`) for `kubectl get`, and
+/// `k8s.io/kubectl/pkg/describe/describe.go` (`tabbedString`: minwidth 0, tabwidth 8,
+/// padding 2, no flags) for `kubectl describe`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TabWriter {
+    minwidth: usize,
+    padding: usize,
+    remember: bool,
+    /// Remembered widths per column (with `remember`).
+    widths: Vec<usize>,
 }
 
-/// Pads rows with `pad` spaces between columns (`tabwriter` padding).
-pub fn table_with(rows: &[Vec<String>], pad: usize) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, cell) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + pad));
+impl TabWriter {
+    /// The writer `kubectl get` prints tables with.
+    pub fn kubectl() -> TabWriter {
+        TabWriter {
+            minwidth: 6,
+            padding: 3,
+            remember: true,
+            widths: Vec::new(),
+        }
+    }
+
+    /// The writer `kubectl describe` (and `rollout history`) print with.
+    pub fn describe() -> TabWriter {
+        TabWriter {
+            minwidth: 0,
+            padding: 2,
+            remember: false,
+            widths: Vec::new(),
+        }
+    }
+
+    /// Forgets remembered widths (kubectl does so between resource kinds).
+    pub fn reset(&mut self) {
+        self.widths.clear();
+    }
+
+    /// Formats `text` (one flush): tab-separated cells, newline-separated lines.
+    pub fn format(&mut self, text: &str) -> String {
+        let lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
+        let mut out = String::with_capacity(text.len() * 2);
+        let mut stack = Vec::new();
+        self.block(&lines, 0, lines.len(), &mut stack, &mut out);
+        out
+    }
+
+    fn block(
+        &mut self,
+        lines: &[Vec<&str>],
+        mut line0: usize,
+        line1: usize,
+        widths: &mut Vec<usize>,
+        out: &mut String,
+    ) {
+        let column = widths.len();
+        let mut this = line0;
+        while this < line1 {
+            if column + 1 >= lines[this].len() {
+                this += 1;
+                continue;
+            }
+            // A cell in this column: print the lines before the block, then the block.
+            Self::write_lines(lines, line0, this, widths, out);
+            line0 = this;
+            let mut width = self.minwidth;
+            while this < line1 && column + 1 < lines[this].len() {
+                width = width.max(lines[this][column].chars().count() + self.padding);
+                this += 1;
+            }
+            if self.remember {
+                match self.widths.get_mut(column) {
+                    Some(w) if *w > width => width = *w,
+                    Some(w) => *w = width,
+                    None => {
+                        self.widths.resize(column, 0);
+                        self.widths.push(width);
+                    }
+                }
+            }
+            widths.push(width);
+            self.block(lines, line0, this, widths, out);
+            widths.pop();
+            line0 = this;
+        }
+        Self::write_lines(lines, line0, line1, widths, out);
+    }
+
+    fn write_lines(
+        lines: &[Vec<&str>],
+        line0: usize,
+        line1: usize,
+        widths: &[usize],
+        out: &mut String,
+    ) {
+        for (i, line) in lines.iter().enumerate().take(line1).skip(line0) {
+            for (j, cell) in line.iter().enumerate() {
+                out.push_str(cell);
+                if j + 1 < line.len() {
+                    if let Some(w) = widths.get(j) {
+                        let pad = w.saturating_sub(cell.chars().count());
+                        out.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+            }
+            if i + 1 < lines.len() {
+                out.push('\n');
             }
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
     }
-    out
+}
+
+/// Lays rows out like `kubectl get` (tabwriter: minwidth 6, padding 3), one line each.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    for r in rows {
+        text.push_str(&r.join("\t"));
+        text.push('\n');
+    }
+    TabWriter::kubectl().format(&text)
+}
+
+/// Lays rows out with `pad` spaces of padding and no minimum width (`tabbedString`).
+pub fn table_with(rows: &[Vec<String>], pad: usize) -> String {
+    let mut text = String::new();
+    for r in rows {
+        text.push_str(&r.join("\t"));
+        text.push('\n');
+    }
+    TabWriter {
+        padding: pad,
+        ..TabWriter::describe()
+    }
+    .format(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabwriter_aligns_blocks_like_go() {
+        let mut w = TabWriter::describe();
+        let out =
+            w.format("Name:\tweb\nNamespace:\tdefault\nPod Template:\n  Labels:\tapp=nginx\n");
+        assert_eq!(
+            out,
+            "Name:       web\nNamespace:  default\nPod Template:\n  Labels:  app=nginx\n"
+        );
+        // An empty last cell after a tab still gets its column's padding.
+        assert_eq!(w.format("a:\t\nbbb:\tx\n"), "a:    \nbbb:  x\n");
+    }
+
+    #[test]
+    fn kubectl_tables_have_a_minimum_width_and_remember_it() {
+        let mut w = TabWriter::kubectl();
+        assert_eq!(w.format("a\tb\tc\n"), "a     b     c\n");
+        let first = w.format("NAME\tSTATUS\tAGE\nweb-0\tRunning\t5s\n");
+        assert_eq!(first, "NAME    STATUS    AGE\nweb-0   Running   5s\n");
+        // A later, narrower row keeps the widths; a wider cell widens the column.
+        assert_eq!(w.format("web-1\tPending\t0s\n"), "web-1   Pending   0s\n");
+        assert_eq!(
+            w.format("web-1\tTerminating\t9s\n"),
+            "web-1   Terminating   9s\n"
+        );
+        assert_eq!(
+            w.format("web-1\tRunning\t9s\n"),
+            "web-1   Running       9s\n"
+        );
+    }
 }

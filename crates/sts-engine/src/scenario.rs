@@ -49,6 +49,10 @@ pub struct Scenario {
     /// Manifests applied at t=0.
     #[serde(default)]
     pub manifests: String,
+    /// Files `kubectl apply -f NAME` / `kubectl delete -f NAME` can read, by name (a
+    /// name may be a URL, e.g. `https://k8s.io/examples/application/web/web.yaml`).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
     /// What happens, in order.
     #[serde(default)]
     pub steps: Vec<Step>,
@@ -713,6 +717,7 @@ pub fn build_world(s: &Scenario) -> World {
         ..Config::default()
     };
     let mut w = World::new(config, s.seed);
+    w.files = s.files.clone();
     let nodes = match &s.cluster.nodes {
         None => (1..=3)
             .map(|i| NodeSpec::named(format!("node-{i}")))

@@ -14,8 +14,17 @@ use crate::world::{StepReport, World};
 pub enum Input {
     /// A kubectl command line.
     Kubectl(String),
+    /// A kubectl command line with standard input (`kubectl apply -f -` from the
+    /// console, the editor's text as stdin).
+    KubectlStdin { line: String, stdin: String },
     /// `kubectl apply -f -` of a manifest stream.
     Apply(String),
+    /// The end of `kubectl edit`: the text saved in the playground's editor.
+    Edit(String),
+    /// Saves a file of the world's virtual file set (what `kubectl apply -f NAME` reads).
+    File { name: String, text: String },
+    /// Ctrl-C: stops the active `kubectl get -w` and a running `kubectl wait`.
+    Interrupt,
     /// A fault.
     Fault(Fault),
     /// Move the clock forward to this time (nothing is due before it).
@@ -62,10 +71,24 @@ impl Fault {
 impl World {
     /// Applies one input now, records it in the trace, and returns what it printed.
     pub fn apply_input(&mut self, input: &Input) -> Outcome {
+        // A new command interrupts a blocking one, as typing Ctrl-C first would.
+        if !matches!(input, Input::AdvanceClock(_) | Input::File { .. }) {
+            self.interrupt_wait("^C\n");
+        }
         let command = match input {
             Input::Kubectl(line) => line.clone(),
+            Input::KubectlStdin { line, .. } => line.clone(),
             Input::Apply(_) => "kubectl apply -f -".to_string(),
+            Input::Edit(_) => "kubectl edit (saved in the editor)".to_string(),
             Input::Fault(f) => f.describe(),
+            Input::File { name, text } => {
+                self.files.insert(name.clone(), text.clone());
+                return Outcome::ok("");
+            }
+            Input::Interrupt => {
+                self.watch = None;
+                return Outcome::ok("");
+            }
             Input::AdvanceClock(t) => {
                 self.advance_clock(*t);
                 return Outcome::ok("");
@@ -79,15 +102,34 @@ impl World {
             output: String::new(),
             exit: 0,
         }));
-        let outcome = match input {
+        let mut outcome = match input {
             Input::Kubectl(line) => crate::kubectl::run(self, line),
+            Input::KubectlStdin { line, stdin } => {
+                crate::kubectl::run_with_stdin(self, line, Some(stdin))
+            }
             Input::Apply(text) => self.apply_manifests(text),
+            Input::Edit(text) => crate::kubectl::apply_edited(self, text),
             Input::Fault(f) => self.inject(f),
-            Input::AdvanceClock(_) => Outcome::ok(""),
+            Input::File { .. } | Input::Interrupt | Input::AdvanceClock(_) => Outcome::ok(""),
         };
         if let Some(Record::Command(c)) = self.trace.get_mut(at).map(|e| &mut e.record) {
             c.output = outcome.output.clone();
             c.exit = outcome.exit;
+        }
+        // A blocking command keeps running as the simulation advances.
+        if let Some(req) = outcome.wait.take() {
+            let mut so_far = outcome.output.clone();
+            if !so_far.is_empty() {
+                so_far.push('\n');
+            }
+            self.start_wait(req.clone(), at, so_far);
+            if let Some(Record::Command(c)) = self.trace.get(at).map(|e| &e.record) {
+                outcome.output = c.output.clone();
+                outcome.exit = c.exit;
+            }
+            if self.pending_wait().is_some() {
+                outcome.wait = Some(req);
+            }
         }
         outcome
     }
@@ -211,14 +253,61 @@ impl Timeline {
         Some(report)
     }
 
-    /// Applies an input at the cursor (forking if in the past).
+    /// Applies an input at the cursor (forking if in the past). A blocking command
+    /// (`kubectl wait`, `kubectl rollout status`) runs the simulation until it ends,
+    /// and its final output is returned.
     pub fn input(&mut self, input: Input) -> Outcome {
+        let out = self.input_now(input);
+        if self.world.pending_wait().is_none() {
+            return out;
+        }
+        self.run_wait()
+    }
+
+    fn input_now(&mut self, input: Input) -> Outcome {
         self.truncate_future();
         let out = self.world.apply_input(&input);
         self.history.push(Entry::Input(input));
         self.position += 1;
         self.checkpoint();
         out
+    }
+
+    /// Steps (or moves the clock to the deadline) until the pending wait ends; every
+    /// step is history, so going back and replaying reproduces the wait exactly.
+    fn run_wait(&mut self) -> Outcome {
+        let Some(record) = self.world.pending_wait().map(|w| w.record()) else {
+            return Outcome::ok("");
+        };
+        for _ in 0..crate::scenario::MAX_STEPS_PER_WAIT {
+            let Some(deadline) = self.world.pending_wait().map(|w| w.deadline()) else {
+                break;
+            };
+            match (self.world.next_time(), deadline) {
+                (Some(t), Some(d)) if t > d => {
+                    self.input_now(Input::AdvanceClock(d));
+                }
+                (None, Some(d)) => {
+                    self.input_now(Input::AdvanceClock(d));
+                }
+                (Some(_), _) => {
+                    self.step();
+                }
+                (None, None) => break,
+            }
+        }
+        if self.world.pending_wait().is_some() {
+            // Bounded: give up like Ctrl-C would.
+            self.input_now(Input::Interrupt);
+        }
+        match self.world.trace.get(record).map(|e| &e.record) {
+            Some(Record::Command(c)) => Outcome {
+                output: c.output.clone(),
+                exit: c.exit,
+                ..Outcome::ok("")
+            },
+            _ => Outcome::ok(""),
+        }
     }
 
     /// Moves the cursor to `position` (clamped), replaying from the nearest checkpoint.

@@ -38,6 +38,17 @@ pub enum Record {
     Expect(ExpectRecord),
     /// Lesson narration.
     Say(SayRecord),
+    /// A row printed by an active `kubectl get -w`.
+    Watch(WatchRecord),
+}
+
+/// One row (or, for `-o yaml`/`json`, one object) printed by a `kubectl get -w`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WatchRecord {
+    /// Which watch printed it (the world numbers them from 1).
+    pub id: u64,
+    /// What it printed (several lines when the header comes first).
+    pub line: String,
 }
 
 /// An object change, with the columns `kubectl get` shows for its kind.
@@ -160,7 +171,9 @@ impl TraceEntry {
             ),
             Record::Command(c) => {
                 let mut s = format!("t={t}  $ {}", c.command);
-                for line in c.output.lines() {
+                // `split`, not `lines`: an output ending in an empty line (K-11) shows it.
+                let lines = c.output.split('\n').filter(|_| !c.output.is_empty());
+                for line in lines {
                     s.push_str("\n    ");
                     s.push_str(line);
                 }
@@ -184,6 +197,14 @@ impl TraceEntry {
                 )
             }
             Record::Say(s) => format!("t={t}  say: {}", s.en),
+            Record::Watch(w) => {
+                let mut s = format!("t={t}  watch:");
+                for line in w.line.lines() {
+                    s.push_str("\n    ");
+                    s.push_str(line);
+                }
+                s
+            }
         }
     }
 }

@@ -272,6 +272,15 @@ pub struct World {
     retries: BTreeMap<Key, u32>,
     /// The trace so far.
     pub trace: Vec<TraceEntry>,
+    /// The virtual files `kubectl apply -f NAME` reads (a scenario's `files:`; names
+    /// may be URLs such as `https://k8s.io/examples/...`).
+    pub files: BTreeMap<String, String>,
+    /// The active `kubectl get -w`, if any (see `kubectl/watch.rs`).
+    pub watch: Option<crate::kubectl::Watch>,
+    /// The number of the last watch started.
+    pub next_watch_id: u64,
+    /// A blocking command in progress (`kubectl wait`, `rollout status`).
+    pub(crate) pending_wait: Option<crate::kubectl::PendingWait>,
 }
 
 /// How a placed pod is counted by the scheduler's aggregates.
@@ -328,6 +337,10 @@ impl World {
             blockers: BTreeMap::new(),
             retries: BTreeMap::new(),
             trace: Vec::new(),
+            files: BTreeMap::new(),
+            watch: None,
+            next_watch_id: 0,
+            pending_wait: None,
         }
     }
 
@@ -375,6 +388,10 @@ impl World {
     /// happened, or `None` if nothing is pending.
     pub fn step(&mut self) -> Option<StepReport> {
         let (&(at, class, seq), _) = self.queue.iter().next()?;
+        if self.pending_wait.is_some() {
+            // A wait whose deadline passes before this work times out first.
+            self.wait_deadline_before(at);
+        }
         let work = self.queue.remove(&(at, class, seq))?;
         if !work.background() {
             self.foreground -= 1;
@@ -386,6 +403,13 @@ impl World {
         self.steps += 1;
         let before = self.trace.len();
         let acted = self.process(work.clone());
+        if self.pending_wait.is_some() {
+            self.poll_wait();
+        }
+        // A `get -w` ends once the cluster has settled (see `kubectl/watch.rs`).
+        if self.watch.is_some() && self.quiet() {
+            self.watch = None;
+        }
         Some(StepReport {
             time: self.now,
             work,
@@ -399,6 +423,9 @@ impl World {
     pub fn advance_clock(&mut self, to: SimTime) {
         if to > self.now {
             self.now = to;
+        }
+        if self.pending_wait.is_some() {
+            self.poll_wait();
         }
     }
 
@@ -448,12 +475,19 @@ impl World {
     }
 
     pub(crate) fn push(&mut self, record: Record) {
+        // An active `kubectl get -w` sees every object write and Event.
+        let watched = (self.watch.is_some()
+            && matches!(record, Record::Object(_) | Record::Event(_)))
+        .then(|| record.clone());
         let entry = TraceEntry {
             t: self.now.as_millis(),
             step: self.steps,
             record,
         };
         self.trace.push(entry);
+        if let Some(r) = watched {
+            crate::kubectl::watch::on_record(self, &r);
+        }
     }
 
     /// Records an Event (aggregating repeats like kubectl's `(xN over T)`, E-6).
@@ -495,6 +529,7 @@ impl World {
             message,
             source: source.to_string(),
             time: self.now,
+            first: self.now,
             count: 1,
         });
     }

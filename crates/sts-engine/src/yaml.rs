@@ -719,6 +719,103 @@ enum Located<'a> {
     Parent(Pos),
 }
 
+/// Every non-empty document of `text` as JSON (kubectl's YAML-to-JSON conversion), for
+/// small inputs such as `kubectl patch -p` bodies and edited objects. Duplicate keys
+/// keep the last value.
+pub fn to_json_documents(text: &str) -> Result<Vec<Value>, YamlError> {
+    let mut warnings = Vec::new();
+    parse(text, Offset::default(), &mut warnings)?
+        .iter()
+        .filter(|n| n.value != NodeValue::Null)
+        .map(Node::to_json)
+        .collect()
+}
+
+impl YamlError {
+    /// go-yaml v2's message for this error in `text` (whose first line is line
+    /// `first_line` of the positions): `yaml: line N: <problem>`. The problem texts of
+    /// the parser used here are mapped to go-yaml's where they differ, and go-yaml's line
+    /// rule is kept (`parser.fail` in `yaml.go`): a scanner error prints the 1-based line
+    /// of the problem, a parser error its 0-based line (the well-known "one line early"),
+    /// and no line when that is 0. Errors of decoding a well-formed stream (aliases,
+    /// merge keys, limits) have no line.
+    pub fn go_message(&self, text: &str, first_line: usize) -> String {
+        let rel = self.pos.line + 1 - first_line.min(self.pos.line);
+        let (problem, line) = if self.syntax {
+            go_yaml_problem(&self.message, rel, self.pos.column, text)
+        } else {
+            (self.message.clone(), None)
+        };
+        match line {
+            Some(l) => format!("yaml: line {l}: {problem}"),
+            None => format!("yaml: {problem}"),
+        }
+    }
+}
+
+impl std::fmt::Display for YamlError {
+    /// go-yaml's form, for a text that starts at line 1.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.go_message("", 1))
+    }
+}
+
+/// go-yaml's words and printed line for a problem the YAML parser reported at `rel`
+/// (1-based line within the document) and `column`.
+fn go_yaml_problem(
+    message: &str,
+    rel: usize,
+    column: usize,
+    chunk: &str,
+) -> (String, Option<usize>) {
+    let parser_line = (rel > 1).then(|| rel - 1);
+    // "while parsing a block mapping, did not find expected key": go-yaml prints only the
+    // problem, and these come from its parser.
+    if let Some(rest) = message.strip_prefix("while parsing ") {
+        let problem = rest.split_once(", ").map_or(rest, |(_, p)| p);
+        if problem == "found unknown anchor" {
+            // decode.go `parser.alias`: failf, which prints no line.
+            let name: String = chunk
+                .lines()
+                .nth(rel - 1)
+                .and_then(|l| {
+                    l.chars()
+                        .skip(column.saturating_sub(1))
+                        .collect::<String>()
+                        .strip_prefix('*')
+                        .map(String::from)
+                })
+                .map(|n| {
+                    n.chars()
+                        .take_while(|c| {
+                            !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}')
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            return (format!("unknown anchor '{name}' referenced"), None);
+        }
+        return (problem.to_string(), parser_line);
+    }
+    if message.starts_with("tabs disallowed") {
+        // go-yaml's scanner does not skip a tab in block indentation and then cannot
+        // start a token with it.
+        return (
+            "found character that cannot start any token".into(),
+            Some(rel),
+        );
+    }
+    if message == "invalid indentation in quoted scalar" {
+        // go-yaml has no indentation rule inside quotes: an unclosed quote runs to the
+        // end of the stream, the line after the document's last.
+        return (
+            "found unexpected end of stream".into(),
+            Some(chunk.lines().count() + 1),
+        );
+    }
+    (message.to_string(), Some(rel))
+}
+
 /// Decodes bytes as UTF-8 text, or says where the first invalid byte is.
 pub fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, YamlError> {
     match std::str::from_utf8(bytes) {

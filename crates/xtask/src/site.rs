@@ -447,7 +447,7 @@ fn walkthrough(h: &mut String, ran: &Ran) {
                     );
                 }
             }
-            Record::Object(_) | Record::Event(_) => {}
+            Record::Object(_) | Record::Event(_) | Record::Watch(_) => {}
         }
     }
     h.push_str("</ol></section>\n");

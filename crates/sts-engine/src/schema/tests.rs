@@ -2,7 +2,11 @@ use super::*;
 use serde_json::json;
 
 fn yaml(text: &str) -> Value {
-    serde_yaml_ng::from_str(text).expect("test YAML parses")
+    crate::yaml::to_json_documents(text)
+        .expect("test YAML parses")
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 fn issues(value: &Value) -> Vec<FieldIssue> {

@@ -1,0 +1,568 @@
+//! A kubectl for the simulated cluster: parses a command line and answers the way
+//! kubectl 1.32 does (section 14 of the semantics specification, K-rules). One layer
+//! shared by the web console, scenario steps and the CLI.
+//!
+//! A line goes through a small shell first (`shell.rs`: quoting, `;`, `&&`, pipes into
+//! `grep`/`wc`/…, `for` loops, here-documents), so the tutorials' command lines work as
+//! typed; `kubectl` itself may be omitted. Each kubectl invocation is parsed like cobra
+//! and pflag parse it (`args.rs`) and dispatched to its command:
+//!
+//! | command | module |
+//! |---|---|
+//! | `get` (`-o wide|name|yaml|json|jsonpath|custom-columns`, `-l`, `-A`, `-w`…) | `get.rs`, `output.rs`, `jsonpath.rs`, `watch.rs` |
+//! | `describe` | `describe.rs` |
+//! | `apply -f`, `create -f`, `delete`, `scale`, `set image`, `patch`, `label`, `rollout`, `edit` | `mutate.rs` |
+//! | `wait`, `rollout status` (blocking) | `wait.rs` |
+//! | `exec` | [`crate::podshell`] |
+//!
+//! Anything else gets kubectl's own error (with cobra's "Did you mean this?"
+//! suggestions) plus a line naming what the playground supports. Nothing here panics on
+//! user input.
+
+mod args;
+pub mod describe;
+mod get;
+pub mod jsonpath;
+mod mutate;
+pub mod output;
+mod resources;
+mod selector;
+mod shell;
+pub mod wait;
+pub mod watch;
+
+use crate::api::{Outcome, DEFAULT_NS};
+use crate::world::World;
+use args::{flag, val, Args, Flag};
+
+pub use mutate::{merge_patch, rollout_status, EDIT_HEADER};
+pub use shell::split_words;
+pub use wait::{PendingWait, WaitRequest};
+pub use watch::Watch;
+
+/// Where a piece of output went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What one command (or script) printed, stdout and stderr kept apart for pipes but in
+/// the order a terminal shows them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Out {
+    segs: Vec<(Stream, String)>,
+    pub exit: i32,
+    pub wait: Option<WaitRequest>,
+    pub edit: Option<String>,
+    pub watch: Option<Watch>,
+}
+
+impl Out {
+    /// Writes to stdout.
+    pub fn print(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.segs.push((Stream::Stdout, s.to_string()));
+        }
+    }
+    /// Writes to stderr.
+    pub fn eprint(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.segs.push((Stream::Stderr, s.to_string()));
+        }
+    }
+    /// A failed command that printed `msg` (a newline is added).
+    pub fn error(msg: &str) -> Out {
+        let mut o = Out::default();
+        o.eprint(&format!("{msg}\n"));
+        o.exit = 1;
+        o
+    }
+    /// Appends an API-level outcome (success to stdout, failure to stderr).
+    pub fn outcome(&mut self, o: Outcome) {
+        if o.exit == 0 {
+            if !o.output.is_empty() {
+                self.print(&format!("{}\n", o.output));
+            }
+        } else {
+            self.eprint(&format!("{}\n", o.output));
+            self.exit = o.exit;
+        }
+    }
+    /// Appends another command's output (and its exit status, if it failed).
+    pub fn append(&mut self, other: Out) {
+        self.segs.extend(other.segs);
+        if other.exit != 0 {
+            self.exit = other.exit;
+        }
+        self.wait = self.wait.take().or(other.wait);
+        self.edit = self.edit.take().or(other.edit);
+        self.watch = self.watch.take().or(other.watch);
+    }
+    /// Everything written to stdout.
+    pub fn stdout(&self) -> String {
+        self.segs
+            .iter()
+            .filter(|(s, _)| *s == Stream::Stdout)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    }
+    /// Removes and returns stdout (it flows into the next command of a pipe).
+    pub fn take_stdout(&mut self) -> String {
+        let out = self.stdout();
+        self.segs.retain(|(s, _)| *s == Stream::Stderr);
+        out
+    }
+    /// What a terminal shows.
+    pub fn term(&self) -> String {
+        self.segs.iter().map(|(_, t)| t.as_str()).collect()
+    }
+    /// Rewrites each stdout piece.
+    pub fn map_stdout(&mut self, f: impl Fn(&str) -> String) {
+        for (s, t) in &mut self.segs {
+            if *s == Stream::Stdout {
+                *t = f(t);
+            }
+        }
+    }
+}
+
+/// What the playground's kubectl supports, for error messages.
+pub const SUPPORTED: &str = "get, describe, apply -f, create -f, delete, scale, set image, patch, label, rollout status|history|undo|restart, edit, wait, exec, version, api-resources (and pipes into grep, wc, head, tail, sort, uniq, tr)";
+
+/// kubectl 1.32's top-level commands (cobra suggests among these).
+const KUBECTL_COMMANDS: &[&str] = &[
+    "alpha",
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "help",
+    "kustomize",
+    "label",
+    "logs",
+    "options",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
+];
+
+/// Levenshtein distance, case-insensitive (cobra's `ld`).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// cobra's unknown-command error with its suggestions (`findSuggestions`: distance at
+/// most 2, or a prefix, or a command's `SuggestFor`).
+pub(crate) fn unknown_command_error(typed: &str, parent: &str, candidates: &[&str]) -> String {
+    let mut sugg: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| {
+            distance(typed, c) <= 2
+                || c.to_lowercase().starts_with(&typed.to_lowercase())
+                || (matches!(*c, "get" | "wait") && ["list", "ps"].contains(&typed))
+        })
+        .collect();
+    sugg.dedup();
+    let mut msg = format!("error: unknown command \"{typed}\" for \"{parent}\"");
+    if !sugg.is_empty() && !typed.is_empty() {
+        msg.push_str("\n\nDid you mean this?");
+        for s in sugg {
+            msg.push_str("\n\t");
+            msg.push_str(s);
+        }
+        // cobra ends the suggestions with a newline, which kubectl's CheckErr keeps
+        // (it adds none); the playground's note follows after a blank line.
+    }
+    msg
+}
+
+/// Runs one kubectl command line (with or without the leading `kubectl`).
+pub fn run(world: &mut World, line: &str) -> Outcome {
+    run_with_stdin(world, line, None)
+}
+
+/// Runs a command line whose standard input is `stdin` (`kubectl apply -f -`).
+pub fn run_with_stdin(world: &mut World, line: &str, stdin: Option<&str>) -> Outcome {
+    let line = line.trim();
+    if line.is_empty() {
+        return Outcome::ok("");
+    }
+    let mut out = shell::run_script(world, line, stdin);
+    if let Some(mut w) = out.watch.take() {
+        world.next_watch_id += 1;
+        w.id = world.next_watch_id;
+        w.command = line.to_string();
+        world.watch = Some(w);
+    }
+    let term = out.term();
+    let output = term.strip_suffix('\n').unwrap_or(&term).to_string();
+    Outcome {
+        output,
+        exit: out.exit,
+        edit: out.edit,
+        wait: out.wait,
+    }
+}
+
+/// Saves an object edited in the playground's editor, answering like the end of
+/// `kubectl edit` (`… edited`, or `Edit cancelled, no changes made.`).
+pub fn apply_edited(world: &mut World, text: &str) -> Outcome {
+    let out = mutate::apply_edited(world, text);
+    let term = out.term();
+    Outcome {
+        output: term.strip_suffix('\n').unwrap_or(&term).to_string(),
+        exit: out.exit,
+        edit: None,
+        wait: None,
+    }
+}
+
+const EXEC_FLAGS: &[Flag] = &[
+    val("container", Some('c')),
+    flag("stdin", Some('i')),
+    flag("tty", Some('t')),
+    flag("quiet", Some('q')),
+    val("pod-running-timeout", None),
+];
+
+const NO_FLAGS: &[Flag] = &[val("output", Some('o')), flag("client", None)];
+
+/// One kubectl invocation (`argv` without `kubectl`). `single`: it is the whole command
+/// line, so it may block (`wait`), watch (`get -w`) or open the editor.
+pub(crate) fn kubectl_main(
+    world: &mut World,
+    argv: &[String],
+    stdin: Option<&str>,
+    single: bool,
+) -> Out {
+    // Global flags may come before the command (`kubectl -n prod get pods`).
+    let mut lead = Vec::new();
+    let mut i = 0;
+    while i < argv.len() && argv[i].starts_with('-') && argv[i] != "--" {
+        let a = &argv[i];
+        lead.push(a.clone());
+        let needs_value = matches!(
+            a.as_str(),
+            "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user" | "-v"
+        );
+        if needs_value {
+            if let Some(v) = argv.get(i + 1) {
+                lead.push(v.clone());
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    let Some(cmd) = argv.get(i) else {
+        let mut o = Out::default();
+        o.print(&format!(
+            "kubectl controls the Kubernetes cluster manager.\n\nThis playground's kubectl supports: {SUPPORTED}\n"
+        ));
+        return o;
+    };
+    let mut rest: Vec<String> = argv[i + 1..].to_vec();
+    rest.extend(lead);
+    let result = dispatch(world, cmd, &rest, stdin, single);
+    match result {
+        Ok(o) => o,
+        Err(e) => Out::error(&e),
+    }
+}
+
+fn parse(rest: &[String], spec: &[Flag], name: &str) -> Result<(Args, String), String> {
+    let a = Args::parse(rest, spec, name)?;
+    let ns = a.get("namespace").unwrap_or(DEFAULT_NS).to_string();
+    if ns.is_empty() {
+        return Err("error: a namespace must be specified".into());
+    }
+    Ok((a, ns))
+}
+
+fn dispatch(
+    world: &mut World,
+    cmd: &str,
+    rest: &[String],
+    stdin: Option<&str>,
+    single: bool,
+) -> Result<Out, String> {
+    if rest
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--help" || a == "-h")
+    {
+        let mut o = Out::default();
+        o.print(&format!(
+            "This playground does not include kubectl's help texts; see https://kubernetes.io/docs/reference/kubectl/generated/kubectl_{cmd}/\nThis playground's kubectl supports: {SUPPORTED}\n"
+        ));
+        return Ok(o);
+    }
+    let blocking_refused = || {
+        Err::<Out, String>(
+            "error: this playground runs `kubectl wait`, `kubectl rollout status` and `kubectl get -w` only as a command line of their own (not in a pipe, list or loop)".into(),
+        )
+    };
+    match cmd {
+        "get" => {
+            let (a, ns) = parse(rest, get::FLAGS, "get")?;
+            if (a.on("watch") || a.on("watch-only")) && !single {
+                return blocking_refused();
+            }
+            get::get(world, &a, &ns)
+        }
+        "describe" => {
+            let (a, ns) = parse(rest, describe::FLAGS, "describe")?;
+            describe::describe(world, &a, &ns)
+        }
+        "apply" => {
+            let (a, _) = parse(rest, mutate::APPLY_FLAGS, "apply")?;
+            if !a.pos.is_empty() {
+                return Err(format!(
+                    "error: Unexpected args: {:?}\nSee 'kubectl apply -h' for help and examples",
+                    a.pos
+                ));
+            }
+            mutate::apply(world, &a, stdin)
+        }
+        "create" => {
+            let (a, _) = parse(rest, mutate::APPLY_FLAGS, "create")?;
+            if let Some(sub) = a.pos.first() {
+                return Err(format!(
+                    "error: `kubectl create {sub}` is not supported by this playground (use kubectl create -f FILE or kubectl apply -f FILE)"
+                ));
+            }
+            mutate::create(world, &a, stdin)
+        }
+        "delete" => {
+            let (a, ns) = parse(rest, mutate::DELETE_FLAGS, "delete")?;
+            mutate::delete(world, &a, &ns, stdin)
+        }
+        "scale" => {
+            let (a, ns) = parse(rest, mutate::SCALE_FLAGS, "scale")?;
+            mutate::scale(world, &a, &ns)
+        }
+        "set" => {
+            let (a, ns) = parse(rest, mutate::SET_FLAGS, "set image")?;
+            mutate::set(world, &a, &ns)
+        }
+        "patch" => {
+            let (a, ns) = parse(rest, mutate::PATCH_FLAGS, "patch")?;
+            mutate::patch(world, &a, &ns)
+        }
+        "label" => {
+            let (a, ns) = parse(rest, mutate::LABEL_FLAGS, "label")?;
+            mutate::label(world, &a, &ns)
+        }
+        "rollout" => {
+            let (a, ns) = parse(rest, mutate::ROLLOUT_FLAGS, "rollout")?;
+            let mut o = mutate::rollout(world, &a, &ns)?;
+            if o.wait.is_some() && !single {
+                // In a pipe or loop, `rollout status` reports once (like --watch=false).
+                o.wait = None;
+            }
+            Ok(o)
+        }
+        "edit" => {
+            let (a, ns) = parse(rest, mutate::EDIT_FLAGS, "edit")?;
+            mutate::edit(world, &a, &ns)
+        }
+        "wait" => {
+            let (a, ns) = parse(rest, wait::FLAGS, "wait")?;
+            let o = wait::wait(world, &a, &ns)?;
+            if o.wait.is_some() && !single {
+                return blocking_refused();
+            }
+            Ok(o)
+        }
+        "exec" => {
+            let (a, ns) = parse(rest, EXEC_FLAGS, "exec")?;
+            exec(world, &a, &ns)
+        }
+        "version" => {
+            let _ = parse(rest, NO_FLAGS, "version")?;
+            let mut o = Out::default();
+            o.print("Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0\n");
+            Ok(o)
+        }
+        "api-resources" => {
+            let _ = parse(rest, NO_FLAGS, "api-resources")?;
+            let mut rows = vec![vec![
+                "NAME".to_string(),
+                "SHORTNAMES".into(),
+                "APIVERSION".into(),
+                "NAMESPACED".into(),
+                "KIND".into(),
+            ]];
+            let mut all: Vec<resources::Res> = resources::Res::all().to_vec();
+            all.sort_by_key(|r| (r.info().group, r.info().plural));
+            for r in all {
+                let i = r.info();
+                rows.push(vec![
+                    i.plural.to_string(),
+                    i.short.join(","),
+                    r.api_version(),
+                    i.namespaced.to_string(),
+                    i.kind.to_string(),
+                ]);
+            }
+            let mut o = Out::default();
+            o.print(&crate::printers::table(&rows));
+            Ok(o)
+        }
+        other if KUBECTL_COMMANDS.contains(&other) => Err(format!(
+            "error: `kubectl {other}` is not supported by this playground\nThis playground's kubectl supports: {SUPPORTED}"
+        )),
+        other => {
+            let e = unknown_command_error(other, "kubectl", KUBECTL_COMMANDS);
+            let gap = if e.contains("Did you mean") { "\n\n" } else { "\n" };
+            Err(format!("{e}{gap}This playground's kubectl supports: {SUPPORTED}"))
+        }
+    }
+}
+
+/// `kubectl exec POD [-c C] [-it] -- CMD ARGS…`.
+fn exec(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
+    let Some(target) = a.pos.first() else {
+        return Err("error: pod, type/name or --filename must be specified\nSee 'kubectl exec -h' for help and examples".into());
+    };
+    let pod = match target.split_once('/') {
+        None => target.clone(),
+        Some((t, n)) => match resources::Res::lookup(t) {
+            Some(resources::Res::Pod) => n.to_string(),
+            Some(resources::Res::StatefulSet) => {
+                // `AttachablePodForObject`: a pod the set selects (the lowest ordinal).
+                let key = (ns.to_string(), n.to_string());
+                let set = world
+                    .sets
+                    .get(&key)
+                    .ok_or_else(|| get::not_found(resources::Res::StatefulSet, n))?;
+                let pods = world.pods_of(&key);
+                let first = pods
+                    .iter()
+                    .filter(|p| set.selects(&p.metadata.labels))
+                    .min_by_key(|p| crate::controller::identity::parse_ordinal(n, &p.metadata.name))
+                    .map(|p| p.metadata.name.clone());
+                first.ok_or_else(|| {
+                    format!("error: cannot exec into statefulset.apps/{n}: it has no pods")
+                })?
+            }
+            Some(r) => {
+                return Err(format!(
+                    "error: cannot attach to {}: selector for {} not implemented",
+                    r.info().kind,
+                    r.info().kind
+                ))
+            }
+            None => return Err(get::unknown_type(t)),
+        },
+    };
+    let argv = match &a.after_dash {
+        Some(cmd) if !cmd.is_empty() => cmd.clone(),
+        _ if a.pos.len() > 1 => {
+            return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into())
+        }
+        _ => {
+            return Err("error: you must specify at least one command for the container\nSee 'kubectl exec -h' for help and examples".into())
+        }
+    };
+    let o = crate::podshell::exec(world, ns, &pod, a.get("container"), &argv);
+    let mut out = Out::default();
+    if o.exit == 0 {
+        out.print(&o.output);
+        if !o.output.is_empty() && !o.output.ends_with('\n') {
+            out.print("\n");
+        }
+    } else {
+        out.eprint(&o.output);
+        if !o.output.ends_with('\n') {
+            out.eprint("\n");
+        }
+        out.exit = o.exit;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_cobras_suggestions() {
+        assert_eq!(
+            unknown_command_error("scael", "kubectl", KUBECTL_COMMANDS),
+            "error: unknown command \"scael\" for \"kubectl\"\n\nDid you mean this?\n\tscale"
+        );
+        assert_eq!(
+            unknown_command_error("frobnicate", "kubectl", KUBECTL_COMMANDS),
+            "error: unknown command \"frobnicate\" for \"kubectl\""
+        );
+        assert!(unknown_command_error("ps", "kubectl", KUBECTL_COMMANDS).ends_with("\tget\n\twait"));
+    }
+
+    #[test]
+    fn strategic_merge_keys_containers_by_name() {
+        let mut t =
+            serde_json::json!({"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]});
+        merge_patch(
+            &mut t,
+            &serde_json::json!({"containers":[{"name":"b","image":"z"}]}),
+            true,
+        );
+        assert_eq!(t["containers"][1]["image"], "z");
+        assert_eq!(t["containers"][0]["image"], "x");
+        merge_patch(
+            &mut t,
+            &serde_json::json!({"containers":[{"name":"b","image":"w"}]}),
+            false,
+        );
+        assert_eq!(
+            t["containers"].as_array().map(Vec::len),
+            Some(1),
+            "a plain merge patch replaces lists"
+        );
+    }
+}
