@@ -80,7 +80,7 @@ impl World {
             exit: 0,
         }));
         let outcome = match input {
-            Input::Kubectl(line) => crate::kubectl::run(self, line),
+            Input::Kubectl(line) => crate::shell::run(self, line),
             Input::Apply(text) => self.apply_manifests(text),
             Input::Fault(f) => self.inject(f),
             Input::AdvanceClock(_) => Outcome::ok(""),

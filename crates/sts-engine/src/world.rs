@@ -272,6 +272,12 @@ pub struct World {
     retries: BTreeMap<Key, u32>,
     /// The trace so far.
     pub trace: Vec<TraceEntry>,
+    /// Files written inside pods, per PersistentVolume, emptyDir and container
+    /// (`podshell`): PV files outlive the pod, the others go with it.
+    pub files: crate::podshell::Files,
+    /// The pod shell a `kubectl exec -it POD -- sh` left open: the next command lines
+    /// run inside it until `exit`.
+    pub shell_session: Option<crate::podshell::Session>,
 }
 
 /// How a placed pod is counted by the scheduler's aggregates.
@@ -328,6 +334,8 @@ impl World {
             blockers: BTreeMap::new(),
             retries: BTreeMap::new(),
             trace: Vec::new(),
+            files: crate::podshell::Files::default(),
+            shell_session: None,
         }
     }
 
