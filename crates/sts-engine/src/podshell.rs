@@ -175,7 +175,7 @@ pub fn exec_with_stdin(
         if shell == "bash" && ctx.flavor == Flavor::Busybox {
             return not_in_image(&prelude, "bash");
         }
-        world.shell_session = Some(Session {
+        world.shell.session = Some(Session {
             ns: ns.to_string(),
             pod: pod.to_string(),
             uid: ctx.owner.clone(),
@@ -248,7 +248,7 @@ pub fn run_temporary_with_stdin(
             .first()
             .map(|a| base_name(a).to_string())
             .unwrap_or_else(|| "sh".into());
-        world.shell_session = Some(Session {
+        world.shell.session = Some(Session {
             ns: ns.to_string(),
             pod: name.to_string(),
             uid: TEMPORARY.into(),
@@ -372,7 +372,7 @@ fn temporary_end(mut text: String, code: i32, ns: &str, pod: &str) -> Outcome {
 
 /// Runs a line inside the attached pod shell; `None` if no shell is attached.
 pub(crate) fn session_line(world: &mut World, line: &str) -> Option<Outcome> {
-    let sess = world.shell_session.clone()?;
+    let sess = world.shell.session.clone()?;
     prune(world);
     let ctx = match &sess.temporary {
         Some(image) => Some(temporary_ctx(world, &sess.ns, &sess.pod, image)),
@@ -388,7 +388,7 @@ pub(crate) fn session_line(world: &mut World, line: &str) -> Option<Outcome> {
     let Some(ctx) = ctx else {
         // The container went away under the session (pod deleted, restarted or its
         // node lost): kubectl exits, and the line runs in the playground's shell.
-        world.shell_session = None;
+        world.shell.session = None;
         let rest = shell::run(world, line);
         let text = if rest.output.is_empty() {
             "command terminated with exit code 137".to_string()
@@ -420,7 +420,7 @@ pub(crate) fn session_line(world: &mut World, line: &str) -> Option<Outcome> {
     let root = host.ctx.root_key();
     let world = host.world;
     if let Some(code) = st.exit {
-        world.shell_session = None;
+        world.shell.session = None;
         if flavor == Flavor::Bash {
             io.err("exit\n");
         }
@@ -436,7 +436,7 @@ pub(crate) fn session_line(world: &mut World, line: &str) -> Option<Outcome> {
     }
     // Variables of the container's environment are not the session's own.
     let env: BTreeMap<String, String> = pod_env_of(world, &sess);
-    if let Some(s) = world.shell_session.as_mut() {
+    if let Some(s) = world.shell.session.as_mut() {
         s.cwd = cwd;
         s.vars = st
             .vars
@@ -461,7 +461,7 @@ fn pod_env_of(world: &World, sess: &Session) -> BTreeMap<String, String> {
 /// The attached shell's prompt, if one is attached: BusyBox `/ # ` (its working
 /// directory), dash `# `, bash `root@web-0:/# `.
 pub(crate) fn session_prompt(world: &World) -> Option<String> {
-    let s = world.shell_session.as_ref()?;
+    let s = world.shell.session.as_ref()?;
     let image = match &s.temporary {
         Some(i) => i.clone(),
         None => world
@@ -1293,7 +1293,7 @@ fn base64_decode(s: &str) -> Option<String> {
 
 /// Drops file stores whose pod or volume is gone (or was replaced).
 fn prune(world: &mut World) {
-    let sess = world.shell_session.clone();
+    let sess = world.shell.session.clone();
     let pods = &world.pods;
     let volumes = &world.volumes;
     let claims = &world.claims;

@@ -49,6 +49,25 @@ pub const MAX_DEPTH: usize = 16;
 /// The most numbers `seq` prints (and format repetitions of `printf`).
 pub const MAX_SEQ: usize = 10_000;
 
+/// The most variables the playground's shell keeps between lines.
+pub const MAX_VARS: usize = 256;
+/// The most bytes of variable values it keeps between lines.
+pub const MAX_VAR_BYTES: usize = 64 << 10;
+
+/// What the playground's shell keeps between command lines. It lives in the world,
+/// so going back in time and replaying restores it too.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Memory {
+    /// Variables set on earlier lines (`NAME=value`, `export NAME=value`).
+    pub vars: BTreeMap<String, String>,
+    /// Exported names.
+    pub exported: BTreeSet<String>,
+    /// `$?`: the exit status of the last line.
+    pub last: i32,
+    /// The pod shell a `kubectl exec -it POD -- sh` left open, if any.
+    pub session: Option<crate::podshell::Session>,
+}
+
 /// The outer shell's answer to an unknown command, after `sh: NAME: command not found`.
 pub const HINT: &str = "The playground's shell runs kubectl commands (with or without the leading `kubectl`), \
 echo, printf, seq, sleep, test/[ ], true, false, export, cat, tee, grep, wc, tr, sort, uniq, head, tail, cut, \
@@ -117,21 +136,53 @@ pub fn run(world: &mut World, line: &str) -> Outcome {
     }
     let list = match parse::parse(line) {
         Ok(l) => l,
-        Err(e) => return with_exit(Outcome::err(format!("sh: {e}")), 2),
+        Err(e) => {
+            world.shell.last = 2;
+            return with_exit(Outcome::err(format!("sh: {e}")), 2);
+        }
     };
     if let Some(argv) = plain_kubectl(&list) {
-        return kubectl_outcome(world, &argv, Some(line.trim()), "");
+        let o = kubectl_outcome(world, &argv, Some(line.trim()), "");
+        world.shell.last = o.exit;
+        return o;
     }
-    let mut host = Outer { world };
     let mut st = State::new("sh", Flavor::Bash);
+    st.vars = world.shell.vars.clone();
+    st.exported = world.shell.exported.clone();
+    st.last = world.shell.last;
+    let mut host = Outer { world };
     let mut io = exec_list(&mut host, &mut st, &list, "");
     if let Some(code) = st.exit {
-        io.err(format!(
-            "sh: exit: this is the playground's own shell, there is nothing to leave (exit closes a pod shell opened with kubectl exec -it POD -- sh)\n"
-        ));
+        io.err(
+            "sh: exit: this is the playground's own shell, there is nothing to leave (exit closes a pod shell opened with kubectl exec -it POD -- sh)\n",
+        );
         io.code = code;
     }
-    finish(io, &st)
+    let bytes: usize = st.vars.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if st.vars.len() > MAX_VARS || bytes > MAX_VAR_BYTES {
+        io.err(format!(
+            "sh: the variables of this line are not kept: the playground keeps at most {MAX_VARS} variables and {} KiB\n",
+            MAX_VAR_BYTES >> 10
+        ));
+    } else {
+        world.shell.vars = st.vars.clone();
+        world.shell.exported = st.exported.clone();
+    }
+    let o = finish(io, &st);
+    world.shell.last = o.exit;
+    o
+}
+
+/// True if `text` needs more lines before it can run (an open quote, a loop without
+/// `done`, a trailing `|`, `&&` or backslash, a here-document without its delimiter):
+/// a console asks for a continuation line.
+pub fn incomplete(text: &str) -> bool {
+    parse::incomplete(text)
+}
+
+/// The argv (with `kubectl`) of a line that is one plain kubectl command.
+pub(crate) fn plain_kubectl_line(line: &str) -> Option<Vec<String>> {
+    plain_kubectl(&parse::parse(line).ok()?)
 }
 
 /// The prompt to show before the next line: `$ ` for the playground's shell, the pod
@@ -200,7 +251,7 @@ fn plain_kubectl(list: &List) -> Option<Vec<String>> {
     if first == "kubectl" {
         return Some(words);
     }
-    if kubectl_verb(&words) {
+    if is_kubectl_verb(&words) {
         let mut v = vec!["kubectl".to_string()];
         v.extend(words);
         return Some(v);
@@ -210,7 +261,7 @@ fn plain_kubectl(list: &List) -> Option<Vec<String>> {
 
 /// True if `argv` (without `kubectl`) starts with a kubectl verb that the shell does not
 /// claim: `set image ...` is kubectl, `set -e` is the shell's.
-fn kubectl_verb(argv: &[String]) -> bool {
+pub(crate) fn is_kubectl_verb(argv: &[String]) -> bool {
     let Some(first) = argv.first() else {
         return false;
     };
@@ -384,14 +435,13 @@ fn outcome_io(o: &Outcome, template: bool) -> Io {
         text.push('\n');
     }
     let mut io = Io::default();
-    io.push(
-        if o.exit == 0 {
-            Stream::Out
-        } else {
-            Stream::Err
-        },
-        &text,
-    );
+    // kubectl prints "No resources found ..." on stderr (a pipe to `wc -l` counts 0).
+    let stream = if o.exit != 0 || text.starts_with("No resources found") {
+        Stream::Err
+    } else {
+        Stream::Out
+    };
+    io.push(stream, &text);
     io.code = o.exit;
     io
 }
@@ -576,7 +626,7 @@ impl Host for Outer<'_> {
         if name == "kubectl" {
             return Some(self.kubectl(st, argv.to_vec(), stdin));
         }
-        if kubectl_verb(argv) {
+        if is_kubectl_verb(argv) {
             let mut full = vec!["kubectl".to_string()];
             full.extend(argv.iter().cloned());
             return Some(self.kubectl(st, full, stdin));

@@ -279,6 +279,19 @@ impl Timeline {
         None
     }
 
+    /// The inputs applied before the cursor, each with its index in the history (the
+    /// entries between two inputs are simulation steps): what an export replays.
+    pub fn inputs(&self) -> Vec<(usize, &Input)> {
+        self.history[..self.position]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e {
+                Entry::Input(input) => Some((i, input)),
+                Entry::Step => None,
+            })
+            .collect()
+    }
+
     /// Goes back one entry.
     pub fn back(&mut self) {
         if self.position > 0 {

@@ -275,9 +275,9 @@ pub struct World {
     /// Files written inside pods, per PersistentVolume, emptyDir and container
     /// (`podshell`): PV files outlive the pod, the others go with it.
     pub files: crate::podshell::Files,
-    /// The pod shell a `kubectl exec -it POD -- sh` left open: the next command lines
-    /// run inside it until `exit`.
-    pub shell_session: Option<crate::podshell::Session>,
+    /// What the playground's shell remembers between command lines: variables, `$?`,
+    /// and the pod shell a `kubectl exec -it POD -- sh` left open.
+    pub shell: crate::shell::Memory,
 }
 
 /// How a placed pod is counted by the scheduler's aggregates.
@@ -335,7 +335,7 @@ impl World {
             retries: BTreeMap::new(),
             trace: Vec::new(),
             files: crate::podshell::Files::default(),
-            shell_session: None,
+            shell: crate::shell::Memory::default(),
         }
     }
 

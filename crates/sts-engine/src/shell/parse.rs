@@ -160,6 +160,41 @@ struct Lexer {
     toks: Vec<Tok>,
     heredocs: Vec<Word>,
     pending: Vec<PendingHereDoc>,
+    /// A here-document ran to the end of the input without its delimiter line.
+    unterminated: bool,
+}
+
+/// True if `src` needs more lines: an open quote, `do` without `done`, a trailing `|`,
+/// `&&` or backslash, a here-document without its delimiter line.
+pub(crate) fn incomplete(src: &str) -> bool {
+    let backslashes = src.len() - src.trim_end_matches('\\').len();
+    if backslashes % 2 == 1 {
+        return true;
+    }
+    let mut lx = Lexer {
+        chars: src.chars().collect(),
+        pos: 0,
+        toks: Vec::new(),
+        heredocs: Vec::new(),
+        pending: Vec::new(),
+        unterminated: false,
+    };
+    if let Err(e) = lx.run() {
+        return e.contains("unexpected EOF");
+    }
+    if lx.unterminated {
+        return true;
+    }
+    let mut p = Parser {
+        toks: lx.toks,
+        pos: 0,
+        heredocs: lx.heredocs,
+        depth: 0,
+    };
+    match p.list(&[]) {
+        Err(e) => e.contains("unexpected end of file"),
+        Ok(_) => false,
+    }
 }
 
 /// Parses a whole input (possibly several lines) into a list.
@@ -170,6 +205,7 @@ pub(crate) fn parse(src: &str) -> Result<List, String> {
         toks: Vec::new(),
         heredocs: Vec::new(),
         pending: Vec::new(),
+        unterminated: false,
     };
     lx.run()?;
     let mut p = Parser {
@@ -313,6 +349,7 @@ impl Lexer {
             let mut body = String::new();
             loop {
                 if self.pos >= self.chars.len() {
+                    self.unterminated = true;
                     break;
                 }
                 let start = self.pos;
@@ -690,6 +727,7 @@ fn brace_param(inner: &str, quoted: bool) -> Result<Part, String> {
         toks: Vec::new(),
         heredocs: Vec::new(),
         pending: Vec::new(),
+        unterminated: false,
     };
     let mut parts = Vec::new();
     while lx.pos < lx.chars.len() {
@@ -751,6 +789,7 @@ fn heredoc_parts(body: &str) -> Result<Word, String> {
         toks: Vec::new(),
         heredocs: Vec::new(),
         pending: Vec::new(),
+        unterminated: false,
     };
     let mut parts = Vec::new();
     let mut lit = String::new();
