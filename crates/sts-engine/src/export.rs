@@ -42,6 +42,12 @@ pub enum Item {
     Fault(Fault),
     /// Wait until every StatefulSet has rolled out.
     Settle,
+    /// Wait until a pod is Ready.
+    WaitReady(String),
+    /// Wait until a pod is gone.
+    WaitGone(String),
+    /// Wait until a StatefulSet's rollout is complete.
+    WaitRollout(String),
     /// Let time pass.
     Sleep(SimDuration),
     /// Narration or a check.
@@ -51,11 +57,114 @@ pub enum Item {
 /// How long each wait in the script may take before it gives up.
 pub const WAIT_TIMEOUT: &str = "300s";
 
-/// The replay script of a scenario: it runs the scenario (steps and task solutions, as
-/// `sts check` does) and exports what happened.
+/// The replay script of a scenario: its manifests, then its steps in order (task
+/// solutions included, as `sts check` runs them), each `wait` as the matching
+/// `kubectl wait` / `kubectl rollout status`.
 pub fn scenario_script(s: &Scenario) -> String {
-    let result = crate::scenario::run(s);
-    script(&s.title.en, &timeline_items(&result.timeline))
+    script(&s.title.en, &scenario_items(s))
+}
+
+/// The items of a scenario's steps.
+pub fn scenario_items(s: &Scenario) -> Vec<Item> {
+    // Fault steps are replayed from a run of the scenario: the k-th valid fault step is
+    // the k-th fault input (an invalid one is a failed step and no input).
+    let run = crate::scenario::run(s);
+    let mut faults = run
+        .timeline
+        .inputs()
+        .into_iter()
+        .filter_map(|(_, i)| match i {
+            Input::Fault(f) => Some(f.clone()),
+            _ => None,
+        });
+    let failed: Vec<usize> = run
+        .failures
+        .iter()
+        .filter(|(_, d)| d.starts_with("fault"))
+        .map(|(n, _)| *n)
+        .collect();
+    let mut items = Vec::new();
+    if !s.manifests.trim().is_empty() {
+        items.push(Item::Apply(s.manifests.clone()));
+    }
+    let mut in_session = false;
+    for (i, step) in s.steps.iter().enumerate() {
+        step_items(
+            step,
+            i + 1,
+            &failed,
+            &mut faults,
+            &mut in_session,
+            &mut items,
+        );
+    }
+    items
+}
+
+fn step_items(
+    step: &crate::scenario::Step,
+    n: usize,
+    failed: &[usize],
+    faults: &mut impl Iterator<Item = Fault>,
+    in_session: &mut bool,
+    items: &mut Vec<Item>,
+) {
+    use crate::scenario::{Step, Wait};
+    match step {
+        Step::Say(t) => items.push(Item::Comment(t.en.clone())),
+        Step::Wait(Wait::Word(w)) if w == "settled" => items.push(Item::Settle),
+        Step::Wait(Wait::Word(w)) => {
+            if let Some(d) = SimDuration::parse(w) {
+                items.push(Item::Sleep(d));
+            }
+        }
+        Step::Wait(Wait::Until(u)) => {
+            if let Some(p) = &u.ready {
+                items.push(Item::WaitReady(p.clone()));
+            } else if let Some(p) = &u.gone {
+                items.push(Item::WaitGone(p.clone()));
+            } else if let Some(s) = &u.rollout {
+                items.push(Item::WaitRollout(s.clone()));
+            }
+        }
+        Step::Kubectl(line) => {
+            let mark = if *in_session {
+                if is_exit(line) {
+                    *in_session = false;
+                    Mark::Closes
+                } else {
+                    Mark::Inside
+                }
+            } else {
+                outer_mark(line, 0, in_session)
+            };
+            items.push(Item::Command {
+                line: line.clone(),
+                mark,
+            });
+        }
+        Step::Apply(m) => items.push(Item::Apply(m.clone())),
+        Step::Fault(_) => {
+            if !failed.contains(&n) {
+                if let Some(f) = faults.next() {
+                    items.push(Item::Fault(f));
+                }
+            }
+        }
+        Step::Expect(_) => items.push(Item::Comment(format!(
+            "step {n}: the lesson checks the cluster's state here"
+        ))),
+        Step::Task(t) => {
+            items.push(Item::Comment(format!("task: {}", t.prompt.en)));
+            if let Some(h) = &t.hint {
+                items.push(Item::Comment(format!("hint: {}", h.en)));
+            }
+            for s in &t.solution {
+                step_items(s, n, failed, faults, in_session, items);
+            }
+            items.push(Item::Settle);
+        }
+    }
 }
 
 /// The replay script of a session so far (up to the timeline's cursor).
@@ -84,10 +193,10 @@ pub fn timeline_items(tl: &Timeline) -> Vec<Item> {
     // Clock advances have no trace record: they go in before anything recorded after
     // more steps than they saw.
     let clocks_before = |items: &mut Vec<Item>,
-                             next: &mut usize,
-                             step: Option<u64>,
-                             last_step: &mut u64,
-                             last_t: &mut u64| {
+                         next: &mut usize,
+                         step: Option<u64>,
+                         last_step: &mut u64,
+                         last_t: &mut u64| {
         while *next < inputs.len() {
             let Input::AdvanceClock(t) = inputs[*next].1 else {
                 break;
@@ -118,7 +227,9 @@ pub fn timeline_items(tl: &Timeline) -> Vec<Item> {
                 match input {
                     Input::Kubectl(line) => {
                         let mark = if in_session {
-                            if c.output.starts_with("command terminated with exit code 137") {
+                            if c.output
+                                .starts_with("command terminated with exit code 137")
+                            {
                                 // The pod went away under the session: this line ran
                                 // in the outer shell.
                                 in_session = false;
@@ -143,14 +254,30 @@ pub fn timeline_items(tl: &Timeline) -> Vec<Item> {
                 }
             }
             Record::Say(s) => {
-                clocks_before(&mut items, &mut next, Some(entry.step), &mut last_step, &mut last_t);
+                clocks_before(
+                    &mut items,
+                    &mut next,
+                    Some(entry.step),
+                    &mut last_step,
+                    &mut last_t,
+                );
                 wait(&mut items, entry.step, &mut last_step);
                 items.push(Item::Comment(s.en.clone()));
             }
             Record::Expect(e) => {
-                clocks_before(&mut items, &mut next, Some(entry.step), &mut last_step, &mut last_t);
+                clocks_before(
+                    &mut items,
+                    &mut next,
+                    Some(entry.step),
+                    &mut last_step,
+                    &mut last_t,
+                );
                 wait(&mut items, entry.step, &mut last_step);
-                let word = if e.ok { "check" } else { "check (failed in the playground)" };
+                let word = if e.ok {
+                    "check"
+                } else {
+                    "check (failed in the playground)"
+                };
                 items.push(Item::Comment(format!("{word}: {}", e.detail)));
             }
             _ => {}
@@ -177,7 +304,9 @@ fn outer_mark(line: &str, exit: i32, in_session: &mut bool) -> Mark {
 
 fn is_exit(line: &str) -> bool {
     let t = line.trim();
-    t == "exit" || t.strip_prefix("exit ").is_some_and(|n| n.trim().parse::<i32>().is_ok())
+    t == "exit"
+        || t.strip_prefix("exit ")
+            .is_some_and(|n| n.trim().parse::<i32>().is_ok())
 }
 
 /// For a line that opens an interactive pod shell, the non-interactive command that
@@ -259,22 +388,24 @@ pub fn script(title: &str, items: &[Item]) -> String {
     };
     for item in items {
         match item {
-            Item::Command { line, mark } => match mark {
-                Mark::Opens => {
-                    flush(&mut out, &mut session, false);
-                    out.push_str(&format!("# {} (an interactive shell: the lines typed in it follow as a script)\n", line.trim()));
-                    session = session_opener(line).map(|o| (o, Vec::new()));
+            Item::Command { line, mark } => {
+                match mark {
+                    Mark::Opens => {
+                        flush(&mut out, &mut session, false);
+                        out.push_str(&format!("# {} (an interactive shell: the lines typed in it follow as a script)\n", line.trim()));
+                        session = session_opener(line).map(|o| (o, Vec::new()));
+                    }
+                    Mark::Inside => match session.as_mut() {
+                        Some((_, lines)) => lines.push(line.trim_end().to_string()),
+                        None => out.push_str(&format!("{}\n", with_kubectl(line))),
+                    },
+                    Mark::Closes => flush(&mut out, &mut session, false),
+                    Mark::Outer => {
+                        flush(&mut out, &mut session, false);
+                        out.push_str(&format!("{}\n", with_kubectl(line)));
+                    }
                 }
-                Mark::Inside => match session.as_mut() {
-                    Some((_, lines)) => lines.push(line.trim_end().to_string()),
-                    None => out.push_str(&format!("{}\n", with_kubectl(line))),
-                },
-                Mark::Closes => flush(&mut out, &mut session, false),
-                Mark::Outer => {
-                    flush(&mut out, &mut session, false);
-                    out.push_str(&format!("{}\n", with_kubectl(line)));
-                }
-            },
+            }
             Item::Apply(m) => {
                 flush(&mut out, &mut session, true);
                 let body = if m.ends_with('\n') {
@@ -294,6 +425,27 @@ pub fn script(title: &str, items: &[Item]) -> String {
             Item::Settle => {
                 flush(&mut out, &mut session, true);
                 out.push_str("settle\n");
+            }
+            Item::WaitReady(p) => {
+                flush(&mut out, &mut session, true);
+                out.push_str(&format!(
+                    "kubectl wait --for=condition=Ready pod/{} --timeout={WAIT_TIMEOUT}\n",
+                    shell::quote(p)
+                ));
+            }
+            Item::WaitGone(p) => {
+                flush(&mut out, &mut session, true);
+                out.push_str(&format!(
+                    "kubectl wait --for=delete pod/{} --timeout={WAIT_TIMEOUT}\n",
+                    shell::quote(p)
+                ));
+            }
+            Item::WaitRollout(s) => {
+                flush(&mut out, &mut session, true);
+                out.push_str(&format!(
+                    "kubectl rollout status statefulset/{} --timeout={WAIT_TIMEOUT}\n",
+                    shell::quote(s)
+                ));
             }
             Item::Sleep(d) => {
                 flush(&mut out, &mut session, true);
@@ -319,7 +471,7 @@ const HEADER: &str = "#
 # Node names differ from the playground's (node-1, node-2...).
 #
 # Timing differs too: where the playground ran its simulation, this script waits with
-# `kubectl rollout status` (see settle below) or `sleep`, with timeouts.
+# `kubectl rollout status` (see settle below), `kubectl wait` or `sleep`, with timeouts.
 # Faults (a pod failing, a node going down, a readiness probe that never passes, an
 # image that cannot be pulled) have no kubectl equivalent: they appear as comments,
 # with a way to cause them by hand where there is one.

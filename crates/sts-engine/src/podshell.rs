@@ -340,21 +340,14 @@ fn run_in(
         io.code = code;
     }
     let ns = host.ctx.ns.clone();
-    if let Some(why) = &st.budget.stopped {
-        io.err(format!("{}: {why}\n", st.name));
-        if io.code == 0 {
-            io.code = 1;
-        }
-    }
-    let code = io.code;
+    let (mut text, code) = shell::terminal_text(&io, &st);
     if let Some(pod) = temporary {
-        let text = io.text();
         return temporary_end(text, code, &ns, pod);
     }
     if code != 0 {
-        io.err(format!("command terminated with exit code {code}\n"));
+        text.push_str(&format!("command terminated with exit code {code}\n"));
     }
-    shell::finish(io, &State::new("sh", Flavor::Bash))
+    shell::outcome(text, code)
 }
 
 /// What `kubectl run --rm` prints when its pod is done.
@@ -421,18 +414,20 @@ pub(crate) fn session_line(world: &mut World, line: &str) -> Option<Outcome> {
     let world = host.world;
     if let Some(code) = st.exit {
         world.shell.session = None;
-        if flavor == Flavor::Bash {
-            io.err("exit\n");
-        }
         io.code = code;
+        let (mut text, code) = shell::terminal_text(&io, &st);
+        if flavor == Flavor::Bash {
+            // Interactive bash says goodbye.
+            text.push_str("exit\n");
+        }
         if sess.temporary.is_some() {
             world.files.remove(&root);
-            return Some(temporary_end(io.text(), code, &sess.ns, &sess.pod));
+            return Some(temporary_end(text, code, &sess.ns, &sess.pod));
         }
         if code != 0 {
-            io.err(format!("command terminated with exit code {code}\n"));
+            text.push_str(&format!("command terminated with exit code {code}\n"));
         }
-        return Some(shell::finish(io, &st));
+        return Some(shell::outcome(text, code));
     }
     // Variables of the container's environment are not the session's own.
     let env: BTreeMap<String, String> = pod_env_of(world, &sess);
@@ -446,6 +441,16 @@ pub(crate) fn session_line(world: &mut World, line: &str) -> Option<Outcome> {
             .collect();
         s.exported = st.exported.clone();
         s.last = io.code;
+        let bytes: usize = s.vars.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if s.vars.len() > shell::MAX_VARS || bytes > shell::MAX_VAR_BYTES {
+            s.vars.clear();
+            io.err(format!(
+                "{}: the shell's variables are dropped: the playground keeps at most {} variables and {} KiB\n",
+                st.name,
+                shell::MAX_VARS,
+                shell::MAX_VAR_BYTES >> 10
+            ));
+        }
     }
     Some(shell::finish(io, &st))
 }
@@ -2653,8 +2658,22 @@ fn df_table(rows: &[(String, i128, i128, String)], human: bool) -> Io {
             at.clone(),
         ]);
     }
+    // GNU df's minimum widths (gnulib `df.c`, `field_data`): 14 for the source, 5 for
+    // human-readable sizes (9 for 1K blocks), 4 for Use%.
+    let min = if human {
+        [14, 5, 5, 5, 4, 0]
+    } else {
+        [14, 9, 9, 9, 4, 0]
+    };
     let widths: Vec<usize> = (0..6)
-        .map(|c| table.iter().map(|r| r[c].len()).max().unwrap_or(0))
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].len())
+                .max()
+                .unwrap_or(0)
+                .max(min[c])
+        })
         .collect();
     let mut out = String::new();
     for r in &table {

@@ -193,26 +193,42 @@ pub fn prompt(world: &World) -> String {
 
 /// The terminal text of a finished line as an [`Outcome`]: one trailing newline is
 /// dropped (kubectl answers carry none), limits that stopped the line are named.
-pub(crate) fn finish(mut io: Io, st: &State) -> Outcome {
-    if let Some(why) = &st.budget.stopped {
-        io.err(format!("{}: {why}\n", st.name));
-        if io.code == 0 {
-            io.code = 1;
-        }
-    }
+pub(crate) fn finish(io: Io, st: &State) -> Outcome {
+    let (text, code) = terminal_text(&io, st);
+    outcome(text, code)
+}
+
+/// What the terminal shows for a finished line and its status: the output, then the
+/// limit that stopped the line (or a note that the output was cut).
+pub(crate) fn terminal_text(io: &Io, st: &State) -> (String, i32) {
     let mut text = io.text();
-    if io.truncated {
+    let mut code = io.code;
+    if let Some(why) = &st.budget.stopped {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!("{}: {why}\n", st.name));
+        if code == 0 {
+            code = 1;
+        }
+    } else if io.truncated {
         text.push_str(&format!(
             "\n[output cut: more than {MAX_OUTPUT_BYTES} bytes, the playground's limit]\n"
         ));
     }
+    (text, code)
+}
+
+/// An [`Outcome`] from terminal text (one trailing newline dropped: kubectl answers
+/// carry none) and an exit status.
+pub(crate) fn outcome(mut text: String, code: i32) -> Outcome {
     if text.ends_with('\n') {
         text.pop();
     }
-    if io.code == 0 {
+    if code == 0 {
         Outcome::ok(text)
     } else {
-        with_exit(Outcome::err(text), io.code)
+        with_exit(Outcome::err(text), code)
     }
 }
 
@@ -718,6 +734,16 @@ fn done(st: &State) -> bool {
     st.stopped() || st.exit.is_some()
 }
 
+/// A loop whose output reached the limit stops (what it would print is cut anyway).
+fn stop_if_full(st: &mut State, io: &Io) -> bool {
+    if io.truncated && !st.stopped() {
+        st.budget.stopped = Some(format!(
+            "stopped: more than {MAX_OUTPUT_BYTES} bytes of output (the playground's limit)"
+        ));
+    }
+    io.truncated
+}
+
 pub(crate) fn exec_list(host: &mut dyn Host, st: &mut State, list: &List, stdin: &str) -> Io {
     let mut io = Io::default();
     for item in &list.items {
@@ -828,6 +854,9 @@ fn exec_command(host: &mut dyn Host, st: &mut State, cmd: &Command, stdin: &str)
                 st.vars.insert(var.clone(), v);
                 let r = exec_list(host, st, body, stdin);
                 io.append(r);
+                if stop_if_full(st, &io) {
+                    break;
+                }
             }
             io
         }
@@ -856,6 +885,9 @@ fn exec_command(host: &mut dyn Host, st: &mut State, cmd: &Command, stdin: &str)
                 let b = exec_list(host, st, body, stdin);
                 code = b.code;
                 io.append_streams(&b);
+                if stop_if_full(st, &io) {
+                    break;
+                }
                 if (host.generation(), &st.vars) == (before.0, &before.1) {
                     io.err(format!(
                         "{}: {word}: stopped after {} iteration(s): nothing changed, so the loop would never end \
