@@ -353,10 +353,7 @@ fn shell(args: &[String]) -> ExitCode {
     let mut lines = std::io::stdin().lines();
     loop {
         let mut text = String::new();
-        loop {
-            let Some(Ok(line)) = lines.next() else {
-                break;
-            };
+        while let Some(Ok(line)) = lines.next() {
             if text.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
                 continue;
             }

@@ -2867,8 +2867,9 @@ fn parse_url(url: &str) -> Result<(String, u16, String), String> {
     let (host, port) = match hostport.rsplit_once(':') {
         Some((h, p)) => (
             h.to_string(),
-            p.parse::<u16>()
-                .map_err(|_| format!("Port number was not a decimal number between 0 and 65535"))?,
+            p.parse::<u16>().map_err(|_| {
+                "Port number was not a decimal number between 0 and 65535".to_string()
+            })?,
         ),
         None => (hostport.to_string(), default_port),
     };

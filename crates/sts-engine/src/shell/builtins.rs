@@ -774,11 +774,12 @@ fn grep(host: &mut dyn Host, st: &State, name: &str, args: &[String], stdin: &st
         for (idx, h) in hits.iter().enumerate() {
             if *h {
                 show[idx] = 2;
-                for j in idx.saturating_sub(o.before)..idx {
-                    show[j] = show[j].max(1);
+                for s in &mut show[idx.saturating_sub(o.before)..idx] {
+                    *s = (*s).max(1);
                 }
-                for j in idx + 1..=(idx + o.after).min(lines.len().saturating_sub(1)) {
-                    show[j] = show[j].max(1);
+                let end = (idx + o.after).min(lines.len().saturating_sub(1));
+                for s in show.iter_mut().take(end + 1).skip(idx + 1) {
+                    *s = (*s).max(1);
                 }
             }
         }
@@ -885,7 +886,7 @@ fn wc_line(counts: [usize; 3], which: [bool; 3], bare: bool, name: &str) -> Stri
             }
         })
         .collect();
-    let mut line = cols.join(if name == "-" { " " } else { " " });
+    let mut line = cols.join(" ");
     if name != "-" {
         line.push(' ');
         line.push_str(name);

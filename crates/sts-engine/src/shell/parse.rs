@@ -243,14 +243,9 @@ impl Lexer {
         self.chars.get(self.pos).copied()
     }
     fn at(&self, s: &str) -> bool {
-        let mut i = self.pos;
-        for c in s.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        s.chars()
+            .enumerate()
+            .all(|(k, c)| self.chars.get(self.pos + k) == Some(&c))
     }
 
     fn run(&mut self) -> Result<(), String> {
@@ -315,7 +310,7 @@ impl Lexer {
         while matches!(self.peek(), Some(' ' | '\t')) {
             self.pos += 1;
         }
-        if self.peek().is_none_or(|c| is_meta(c)) {
+        if self.peek().is_none_or(is_meta) {
             return Err("syntax error near unexpected token `newline'".into());
         }
         let w = self.word()?;

@@ -331,11 +331,7 @@ impl Parser {
     fn group(&mut self) -> Result<Node, String> {
         let alts = self.alternation()?;
         if !self.at_close() {
-            return Err(if self.extended {
-                "Unmatched ( or \\(".into()
-            } else {
-                "Unmatched ( or \\(".into()
-            });
+            return Err("Unmatched ( or \\(".into());
         }
         self.pos += if self.extended { 1 } else { 2 };
         Ok(Node::Group(alts))
