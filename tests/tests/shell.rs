@@ -828,6 +828,56 @@ fn limits_stop_a_line_with_a_message() {
     assert_eq!(c.run(&huge).exit, 1);
 }
 
+#[test]
+fn hostile_lines_get_an_answer_not_a_panic() {
+    let mut c = Console::new("", WEB);
+    let deep_minus = format!("echo $(({}1))", "-".repeat(100_000));
+    let deep_default = format!("echo {}x{}", "${A:-".repeat(5_000), "}".repeat(5_000));
+    let long_test = format!("[ {} ] && echo yes", vec!["x -o"; 50_000].join(" ") + " x");
+    let many_bangs = format!("[ {} x ] && echo odd", vec!["!"; 50_001].join(" "));
+    let big_printf = format!("printf '{}' x", "%1000s".repeat(100_000));
+    let wide_tr = format!("echo a | tr '{}' b", "\\0-\\177".repeat(50_000));
+    let lines = [
+        deep_minus.as_str(),
+        deep_default.as_str(),
+        long_test.as_str(),
+        many_bangs.as_str(),
+        big_printf.as_str(),
+        wide_tr.as_str(),
+        "echo x | grep 'a**********'",
+        "echo x | grep -E '((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))'",
+        "seq 5 | tail -n -9223372036854775808",
+        "seq 5 | tail -n +-9223372036854775808",
+        "seq 5 | head -n -9223372036854775808",
+        "kubectl exec web-0 -- curl -s 'web-1.nginx/%é%'",
+        "kubectl exec web-0 -- ls -l /proc/../../..",
+        "kubectl exec web-0 -- sh -c 'cd /usr/share/nginx/html; rm -rf *; ls'",
+        "kubectl exec -it web-0 -- sh -c",
+        "kubectl exec -c",
+        "kubectl run -it --rm",
+        "kubectl run x --image= -it --rm",
+        "kubectl run 'Bad Name' --image=busybox -it --rm -- true",
+        "echo $((1/0)) $((9223372036854775807+1))",
+        "echo ${",
+        "echo \\",
+        "))))",
+        "for",
+        "if true; then",
+        "cat <<",
+        "echo $(",
+    ];
+    for line in lines {
+        let o = c.run(line);
+        // Every answer is bounded and ends a line; nothing hangs, nothing panics.
+        assert!(
+            o.output.len() <= shell::MAX_OUTPUT_BYTES + 300,
+            "{} bytes",
+            o.output.len()
+        );
+    }
+    assert_eq!(shell::prompt(c.tl.world()), "$ ");
+}
+
 // ----- determinism and replay -----
 
 #[test]
@@ -937,8 +987,21 @@ fn export_round_trips_a_session() {
         "{script}"
     );
     assert!(script.contains("minikube node stop"), "{script}");
-    // The script is valid shell for the playground's own parser too.
+    // The script is valid shell for the playground's own parser too, and replaying its
+    // commands here (settle: run until settled) leaves the same traces in the pods.
     assert!(!shell::incomplete(&script));
+    let mut replay = Console::new(
+        "",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: empty}\n",
+    );
+    for cmd in commands_of(&script) {
+        if cmd == "settle" || cmd.starts_with("sleep ") {
+            scenario::run_until_settled(&mut replay.tl);
+        } else {
+            replay.run(&cmd);
+        }
+    }
+    assert_eq!(replay.run("kubectl exec web-0 -- cat /tmp/x").output, "hi");
 }
 
 /// What the script of a scenario must run, in order: its manifests, then each step

@@ -341,7 +341,7 @@ fn session_opener(line: &str) -> Option<String> {
         }
         "run" => {
             let a = podshell::parse_run(args, ns).ok()?;
-            if !(a.rm || a.stdin || a.tty) {
+            if !a.rm {
                 return None;
             }
             if !a.command.is_empty() && !podshell::is_interactive_shell(&a.command) {

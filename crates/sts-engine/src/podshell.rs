@@ -797,8 +797,8 @@ pub(crate) fn kubectl_pod_command(
                 Ok(a) => a,
                 Err(e) => return Some(Outcome::err(e)),
             };
-            if !a.rm && !a.stdin && !a.tty {
-                // `kubectl run NAME --image=X` creates a lasting pod: that is kubectl's.
+            if !a.rm {
+                // Without --rm the pod outlives the command: creating it is kubectl's.
                 return None;
             }
             let input = (a.stdin && !stdin.is_empty()).then_some(stdin);
@@ -2891,7 +2891,7 @@ impl PodHost<'_> {
             host.to_string()
         } else {
             match lookup(self.world, &self.ctx.ns, host, true) {
-                Some(Answer::A(_, ips)) => ips[0].clone(),
+                Some(Answer::A(_, ips)) if !ips.is_empty() => ips[0].clone(),
                 _ => return Fetch::Resolve,
             }
         };
@@ -3172,7 +3172,7 @@ impl PodHost<'_> {
         let mut io = Io::default();
         if !quiet {
             let ip = match lookup(self.world, &self.ctx.ns, &host, true) {
-                Some(Answer::A(_, ips)) => ips[0].clone(),
+                Some(Answer::A(_, ips)) if !ips.is_empty() => ips[0].clone(),
                 _ => self.ctx.ip.clone().unwrap_or_else(|| "127.0.0.1".into()),
             };
             io.err(format!("Connecting to {host} ({ip}:{port})\n"));
@@ -3323,7 +3323,8 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
                 out.push(v);
                 i += 3;
                 continue;

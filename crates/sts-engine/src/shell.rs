@@ -1490,6 +1490,16 @@ impl Arith<'_> {
     }
 
     fn unary(&mut self) -> Result<i64, String> {
+        self.depth += 1;
+        if self.depth > 200 {
+            return Err("arithmetic expression nested too deeply".into());
+        }
+        let v = self.unary_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self) -> Result<i64, String> {
         let Some(t) = self.toks.get(self.pos).cloned() else {
             return Err("arithmetic syntax error: operand expected".into());
         };

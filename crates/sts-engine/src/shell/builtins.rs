@@ -206,6 +206,9 @@ fn printf(args: &[String]) -> Io {
     let mut io = Io::default();
     // The format is reused while arguments remain (at least once).
     for _round in 0..MAX_SEQ {
+        if out.len() > crate::shell::MAX_OUTPUT_BYTES {
+            break;
+        }
         let consumed_before = rest.len();
         let mut chars = fmt.chars().peekable();
         while let Some(c) = chars.next() {
@@ -217,6 +220,7 @@ fn printf(args: &[String]) -> Io {
                     }
                     out.push_str(&unescape(&esc).0);
                 }
+                '%' if out.len() > crate::shell::MAX_OUTPUT_BYTES => break,
                 '%' => {
                     let mut spec = String::new();
                     while let Some(&n) = chars.peek() {
@@ -406,24 +410,40 @@ fn test_cmd(host: &mut dyn Host, st: &State, args: &[String], close: Option<&str
 }
 
 fn eval_test(host: &mut dyn Host, a: &[&str]) -> Result<bool, String> {
-    // `-a`/`-o` and `&&`/`||` (in [[ ]]) split the expression, `-o` binding loosest.
-    for op in ["-o", "||"] {
-        if let Some(i) = a.iter().position(|x| *x == op) {
-            if i > 0 && i + 1 < a.len() {
-                return Ok(eval_test(host, &a[..i])? || eval_test(host, &a[i + 1..])?);
+    // `-o` (or `||` in [[ ]]) binds loosest, then `-a` (`&&`); an operator at either
+    // end is an operand. Iterative, so a long expression cannot exhaust the stack.
+    let split = |a: &[&str], ops: [&str; 2]| -> Vec<(usize, usize)> {
+        let mut parts = Vec::new();
+        let mut start = 0;
+        for (i, x) in a.iter().enumerate() {
+            if ops.contains(x) && i > start && i + 1 < a.len() {
+                parts.push((start, i));
+                start = i + 1;
             }
         }
-    }
-    for op in ["-a", "&&"] {
-        if let Some(i) = a.iter().position(|x| *x == op) {
-            if i > 0 && i + 1 < a.len() {
-                return Ok(eval_test(host, &a[..i])? && eval_test(host, &a[i + 1..])?);
-            }
+        parts.push((start, a.len()));
+        parts
+    };
+    let mut any = false;
+    for (s, e) in split(a, ["-o", "||"]) {
+        let mut all = true;
+        for (s2, e2) in split(&a[s..e], ["-a", "&&"]) {
+            all &= eval_primary(host, &a[s..e][s2..e2])?;
         }
+        any |= all;
     }
-    match a {
+    Ok(any)
+}
+
+fn eval_primary(host: &mut dyn Host, a: &[&str]) -> Result<bool, String> {
+    let bangs = a.iter().take_while(|x| **x == "!").count();
+    let (negate, a) = if bangs > 0 && bangs < a.len() {
+        (bangs % 2 == 1, &a[bangs..])
+    } else {
+        (false, a)
+    };
+    let v = match a {
         [] => Ok(false),
-        ["!", rest @ ..] => Ok(!eval_test(host, rest)?),
         [x] => Ok(!x.is_empty()),
         [op, x] => match *op {
             "-z" => Ok(x.is_empty()),
@@ -456,7 +476,8 @@ fn eval_test(host: &mut dyn Host, a: &[&str]) -> Result<bool, String> {
             }
         }
         _ => Err("too many arguments".into()),
-    }
+    };
+    v.map(|b| b != negate)
 }
 
 // ----- exit, export -----
@@ -895,6 +916,9 @@ fn wc_line(counts: [usize; 3], which: [bool; 3], bare: bool, name: &str) -> Stri
     line
 }
 
+/// The most characters a `tr` set expands to (the rest is ignored).
+const MAX_TR_SET: usize = 1 << 16;
+
 /// Expands a `tr` set: escapes, ranges and `[:class:]`.
 fn tr_set(s: &str) -> Vec<char> {
     let raw: Vec<char> = s.chars().collect();
@@ -939,6 +963,9 @@ fn tr_set(s: &str) -> Vec<char> {
         if raw.get(i + 1) == Some(&'-') && i + 2 < raw.len() {
             let hi = raw[i + 2];
             if hi >= c && (hi as u32 - c as u32) < 65_536 {
+                if chars.len() > MAX_TR_SET {
+                    break;
+                }
                 chars.extend((c..=hi).collect::<Vec<char>>());
                 i += 3;
                 continue;
@@ -1233,9 +1260,9 @@ fn head_tail(host: &mut dyn Host, st: &State, head: bool, args: &[String], stdin
                 (0, (len + n).max(0))
             }
         } else if from_start {
-            ((n - 1).clamp(0, len), len)
+            (n.saturating_sub(1).clamp(0, len), len)
         } else {
-            ((len - n.abs()).max(0), len)
+            (len.saturating_sub(n.saturating_abs()).max(0), len)
         };
         for l in &lines[start as usize..end as usize] {
             out.push_str(l);

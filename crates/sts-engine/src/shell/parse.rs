@@ -162,6 +162,8 @@ struct Lexer {
     pending: Vec<PendingHereDoc>,
     /// A here-document ran to the end of the input without its delimiter line.
     unterminated: bool,
+    /// How deep `${NAME:-...}` defaults nest here.
+    depth: usize,
 }
 
 /// True if `src` needs more lines: an open quote, `do` without `done`, a trailing `|`,
@@ -178,6 +180,7 @@ pub(crate) fn incomplete(src: &str) -> bool {
         heredocs: Vec::new(),
         pending: Vec::new(),
         unterminated: false,
+        depth: 0,
     };
     if let Err(e) = lx.run() {
         return e.contains("unexpected EOF");
@@ -206,6 +209,7 @@ pub(crate) fn parse(src: &str) -> Result<List, String> {
         heredocs: Vec::new(),
         pending: Vec::new(),
         unterminated: false,
+        depth: 0,
     };
     lx.run()?;
     let mut p = Parser {
@@ -584,7 +588,7 @@ impl Lexer {
                 }
                 let inner: String = self.chars[start..self.pos].iter().collect();
                 self.pos += 1;
-                Ok(Some(brace_param(&inner, quoted)?))
+                Ok(Some(brace_param(&inner, quoted, self.depth + 1)?))
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 self.pos += 1;
@@ -681,7 +685,12 @@ impl Lexer {
 }
 
 /// `${...}` contents: `NAME`, `#NAME`, `NAME:-word`, `NAME-word`.
-fn brace_param(inner: &str, quoted: bool) -> Result<Part, String> {
+fn brace_param(inner: &str, quoted: bool, depth: usize) -> Result<Part, String> {
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "${{...}} defaults nest more than {MAX_NESTING} levels deep (the playground's limit)"
+        ));
+    }
     if let Some(name) = inner.strip_prefix('#') {
         if valid_name(name) {
             return Ok(Part::Length {
@@ -723,6 +732,7 @@ fn brace_param(inner: &str, quoted: bool) -> Result<Part, String> {
         heredocs: Vec::new(),
         pending: Vec::new(),
         unterminated: false,
+        depth,
     };
     let mut parts = Vec::new();
     while lx.pos < lx.chars.len() {
@@ -785,6 +795,7 @@ fn heredoc_parts(body: &str) -> Result<Word, String> {
         heredocs: Vec::new(),
         pending: Vec::new(),
         unterminated: false,
+        depth: 0,
     };
     let mut parts = Vec::new();
     let mut lit = String::new();

@@ -58,6 +58,8 @@ enum Node {
 
 /// The most instructions one pattern may compile to (`x{1000}{1000}` is refused).
 const MAX_PROGRAM: usize = 20_000;
+/// The most repetition operators one atom may carry (`a****`).
+const MAX_STACKED_REPEATS: usize = 8;
 /// The most repetitions a `{n,m}` may name.
 const MAX_REPEAT: u32 = 1000;
 
@@ -338,7 +340,7 @@ impl Parser {
     }
 
     fn postfix(&mut self, mut atom: Node) -> Result<Node, String> {
-        loop {
+        for _ in 0..=MAX_STACKED_REPEATS {
             let (min, max) = match (self.peek(), self.peek2()) {
                 (Some('*'), _) => {
                     self.pos += 1;
@@ -379,6 +381,7 @@ impl Parser {
                 max,
             };
         }
+        Err("too many repetition operators in a row".into())
     }
 
     /// `n}`, `n,}`, `n,m}` (or with `\}` in basic mode), after the opening brace.
