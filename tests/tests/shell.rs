@@ -729,6 +729,7 @@ fn outer_shell_forms() {
         "echo abc | tr a-z A-Z",
         "printf '%s=%d\\n' a 1 b 2",
         "scale statefulset web --replicas=3",
+        "kubectl get pod web-0 # a comment is not an argument",
         "kubectl get pod web-9 | grep web; echo \"grep said $?\"",
         "if kubectl get pod web-0 > /dev/null; then echo found; fi",
         "kubectl get pods > pods.txt",

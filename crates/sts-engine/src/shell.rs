@@ -142,7 +142,12 @@ pub fn run(world: &mut World, line: &str) -> Outcome {
         }
     };
     if let Some(argv) = plain_kubectl(&list) {
-        let o = kubectl_outcome(world, &argv, Some(line.trim()), "");
+        // kubectl sees the line as typed when its own splitting agrees (a trailing
+        // `# comment` does not, for instance).
+        let words = crate::kubectl::split_words(line.trim()).ok();
+        let as_typed =
+            words.as_deref() == Some(argv.as_slice()) || words.as_deref() == Some(&argv[1..]);
+        let o = kubectl_outcome(world, &argv, as_typed.then(|| line.trim()), "");
         world.shell.last = o.exit;
         return o;
     }
