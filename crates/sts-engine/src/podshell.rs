@@ -1501,16 +1501,14 @@ impl View<'_> {
 
     /// True if `abs` is a mount point or leads to one (always a directory).
     fn mount_dir(&self, abs: &str) -> bool {
+        let below = if abs == "/" {
+            "/".to_string()
+        } else {
+            format!("{abs}/")
+        };
         self.ctx.mounts.iter().any(|m| {
-            !matches!(m.source, Source::File(_))
-                && (m.path == abs
-                    || (abs == "/" && m.path != "/")
-                    || m.path.starts_with(&format!("{abs}/")))
-        }) || self
-            .ctx
-            .mounts
-            .iter()
-            .any(|m| m.path.starts_with(&format!("{abs}/")))
+            (m.path == abs && !matches!(m.source, Source::File(_))) || m.path.starts_with(&below)
+        })
     }
 
     fn stat(&self, abs: &str) -> Option<Entry> {
@@ -2306,15 +2304,16 @@ impl PodHost<'_> {
                 err(&mut io, &FsError::IsDir);
                 continue;
             }
-            // Mounts at or below the path: their contents go, the mount points stay busy.
-            let mounts: Vec<Mount> = self
+            // Mounts at or below the path: their contents go, the mount points stay
+            // (busy), and so do the directories leading to them.
+            let mut mounts: Vec<Mount> = self
                 .ctx
                 .mounts
                 .iter()
                 .filter(|m| m.path == abs || m.path.starts_with(&format!("{abs}/")))
                 .cloned()
                 .collect();
-            let mut busy = false;
+            mounts.sort_by(|a, b| a.path.cmp(&b.path));
             for m in &mounts {
                 if let Source::Store { key, owner, .. } = &m.source {
                     if !m.read_only {
@@ -2328,28 +2327,16 @@ impl PodHost<'_> {
                         }
                     }
                 }
-                if m.path == abs {
-                    busy = true;
-                }
+                let shown = format!("{}{}", p.trim_end_matches('/'), &m.path[abs.len()..]);
+                io.err(match self.ctx.flavor {
+                    Flavor::Busybox => {
+                        format!("rm: can't remove '{shown}': {}\n", FsError::Busy.text())
+                    }
+                    _ => format!("rm: cannot remove '{shown}': {}\n", FsError::Busy.text()),
+                });
+                io.code = 1;
             }
-            for m in &mounts {
-                let shown = if m.path == abs {
-                    p.clone()
-                } else {
-                    format!("{}{}", p.trim_end_matches('/'), &m.path[abs.len()..])
-                };
-                if matches!(m.source, Source::File(_)) || m.read_only || m.path != abs {
-                    io.err(match self.ctx.flavor {
-                        Flavor::Busybox => {
-                            format!("rm: can't remove '{shown}': {}\n", FsError::Busy.text())
-                        }
-                        _ => format!("rm: cannot remove '{shown}': {}\n", FsError::Busy.text()),
-                    });
-                    io.code = 1;
-                }
-            }
-            if busy {
-                err(&mut io, &FsError::Busy);
+            if mounts.iter().any(|m| m.path == abs) {
                 continue;
             }
             if !mounts.is_empty() {
