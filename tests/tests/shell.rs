@@ -614,6 +614,9 @@ fn pod_shell_commands_and_errors() {
         "kubectl exec web-0",
         "kubectl exec web-0 ls",
         "kubectl exec sts/web -- hostname",
+        "kubectl exec web-0 -- cat /etc/resolv.conf",
+        "kubectl exec web-0 -- rm /etc/hosts",
+        "kubectl exec web-0 -- sh -c 'echo x > /usr/share/nginx/html/x; rm -rf /usr/share/nginx; ls -A /usr/share/nginx/html'",
     ]);
     // A pod that is not running yet (the kubelet has not started its container).
     c.run_unsettled("kubectl delete pod web-2");
