@@ -364,6 +364,7 @@ fn tutorial_002_curl_and_partition_lines() {
     c.run("kubectl get po -l app=nginx-sts");
     c.run("kubectl get sts web -o yaml | grep -A 3 \"updateStrategy\"");
     c.run("kubectl get po -o yaml |grep image:");
+    c.run("kubectl get sts web -o yaml | grep -A 1 \"updateStrategy\"");
     let o = c.run("for i in 0 1 2 3; do   echo \"web-$i\"; kubectl get po web-$i -o jsonpath='{.spec.containers[*].image}';echo \"\"; done");
     let lines: Vec<&str> = o.output.lines().collect();
     assert_eq!(lines.first(), Some(&"web-0"), "{}", o.output);
@@ -434,6 +435,7 @@ EOF",
         "cat <<EOF | grep seq\n          for i in \\$(seq 0 \\$((${STATEFULSET_NAME}-1))); do\nEOF",
     );
     assert_eq!(o.output, "          for i in $(seq 0 $((web-1))); do");
+    c.run("kubectl wait --for=condition=complete job/${STATEFULSET_NAME}-restore -n $NAMESPACE --timeout=300s");
     let o = c.run("kubectl scale statefulset $STATEFULSET_NAME -n $NAMESPACE --replicas=3");
     assert_eq!(o.output, "statefulset.apps/web scaled");
     c.run("echo \"数据恢复完成！\"");
