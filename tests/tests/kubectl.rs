@@ -147,6 +147,7 @@ fn tutorial_command_lines() {
     s.run("kubectl get svc");
     s.run("kubectl get po -l app=nginx-sts");
     s.run("kubectl exec -it web-0 -- sh");
+    s.run("exit"); // the interactive pod shell stays open until exit
     s.note("001: a pipe into grep");
     s.run("kubectl get pod | grep web");
     s.note("002: scale up and down");
@@ -496,6 +497,7 @@ fn get_watch_prints_rows_as_the_cluster_changes() {
     s.run("kubectl apply -f dnsutils.yaml");
     s.settle();
     s.run("kubectl exec -it dnsutils -- /bin/sh");
+    s.run("exit"); // the interactive pod shell stays open until exit
     s.note("-o name and a watch of one object");
     s.run("kubectl get pod web-1 -w -o name");
     let from = s.tl.world().trace.len();

@@ -4,6 +4,8 @@
 //! sts run FILE [--output text|json] [--seed N] [--literal]
 //! sts check FILE... [--literal]
 //! sts validate FILE
+//! sts shell FILE [--steps] [--no-settle] [--echo] [--seed N]
+//! sts export FILE
 //! ```
 //! Exit codes: 0 success, 1 a check failed or the input is invalid, 2 usage errors.
 
@@ -12,11 +14,23 @@ use std::process::ExitCode;
 
 use sts_engine::controller::Implementation;
 use sts_engine::scenario::{self, Scenario};
+use sts_engine::timeline::{Input, Timeline};
 
 const USAGE: &str = "usage:
   sts run FILE [--output text|json] [--seed N] [--literal]   play a scenario and print its trace
   sts check FILE... [--literal]                               run every expect and task; exit 1 on the first failure
-  sts validate FILE                                          check a scenario or a manifest stream";
+  sts validate FILE                                          check a scenario or a manifest stream
+  sts shell FILE [--steps] [--no-settle] [--echo] [--seed N]  a prompt on the scenario's cluster (see below)
+  sts export FILE                                            print a bash script replaying the scenario on kind/minikube
+
+sts shell builds the scenario's cluster and applies its manifests (its steps run only with
+--steps), then reads command lines from stdin, one per line (a line starting with # is a
+comment; an unfinished line, e.g. a here-document or an open quote, continues on the next),
+and runs each like the web console does: kubectl commands, pipes to grep/wc/sort/..., for
+loops, kubectl exec into pods. After the manifests and after each line it runs the
+simulation until the cluster settles (--no-settle: never; virtual time then stands still,
+as `sleep` inside a line does). --echo prints each prompt and line before its output.
+The exit status is the last command's.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +43,8 @@ fn main() -> ExitCode {
         "run" => run(rest),
         "check" => check(rest),
         "validate" => validate(rest),
+        "shell" => shell(rest),
+        "export" => export(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -267,4 +283,126 @@ fn validate(args: &[String]) -> ExitCode {
         println!("{file}: valid");
         ExitCode::SUCCESS
     }
+}
+
+fn shell(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let (mut steps, mut settle, mut echo) = (false, true, false);
+    let mut seed = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--steps" => steps = true,
+            "--no-settle" => settle = false,
+            "--echo" => echo = true,
+            "--seed" => {
+                i += 1;
+                match args.get(i).and_then(|v| v.parse::<u64>().ok()) {
+                    Some(v) => seed = Some(v),
+                    None => {
+                        eprintln!("error: --seed takes a number\n{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            f if f.starts_with('-') => {
+                eprintln!("error: unknown option {f}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            f => {
+                if file.replace(f.to_string()).is_some() {
+                    eprintln!("error: shell takes exactly one FILE\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        i += 1;
+    }
+    let Some(file) = file else {
+        eprintln!("error: shell takes exactly one FILE\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let mut s = match load(&file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(seed) = seed {
+        s.seed = seed;
+    }
+    let mut tl = Timeline::new(scenario::build_world(&s));
+    if !s.manifests.trim().is_empty() {
+        let o = tl.input(Input::Apply(s.manifests.clone()));
+        if o.exit != 0 {
+            eprintln!("{}", o.output);
+        }
+    }
+    if steps {
+        let (mut failures, mut last) = (Vec::new(), None);
+        for (n, step) in s.steps.iter().enumerate() {
+            scenario::run_step(&mut tl, step, n + 1, &mut failures, &mut last, true);
+        }
+    }
+    if settle {
+        scenario::run_until_settled(&mut tl);
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut exit = 0;
+    let mut lines = std::io::stdin().lines();
+    loop {
+        let mut text = String::new();
+        while let Some(Ok(line)) = lines.next() {
+            if text.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&line);
+            if !sts_engine::shell::incomplete(&text)
+                || text.len() > sts_engine::shell::MAX_INPUT_BYTES
+            {
+                break;
+            }
+        }
+        if text.is_empty() {
+            break;
+        }
+        if echo {
+            let prompt = sts_engine::shell::prompt(tl.world());
+            let shown = text.replace('\n', "\n> ");
+            if writeln!(out, "{prompt}{shown}").is_err() {
+                return ExitCode::SUCCESS;
+            }
+        }
+        let o = tl.input(Input::Kubectl(text));
+        exit = o.exit;
+        if !o.output.is_empty() && writeln!(out, "{}", o.output).is_err() {
+            return ExitCode::SUCCESS;
+        }
+        if settle {
+            scenario::run_until_settled(&mut tl);
+        }
+    }
+    let _ = out.flush();
+    ExitCode::from(u8::try_from(exit.clamp(0, 255)).unwrap_or(1))
+}
+
+fn export(args: &[String]) -> ExitCode {
+    let [file] = args else {
+        eprintln!("error: export takes exactly one FILE\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    print!("{}", sts_engine::export::scenario_script(&s));
+    ExitCode::SUCCESS
 }

@@ -103,7 +103,9 @@ impl World {
             exit: 0,
         }));
         let mut outcome = match input {
-            Input::Kubectl(line) => crate::kubectl::run(self, line),
+            // A typed line goes through the playground's shell (pipes, loops, pod
+            // shells), which calls kubectl for each kubectl command.
+            Input::Kubectl(line) => crate::shell::run(self, line),
             Input::KubectlStdin { line, stdin } => {
                 crate::kubectl::run_with_stdin(self, line, Some(stdin))
             }
@@ -366,6 +368,19 @@ impl Timeline {
             }
         }
         None
+    }
+
+    /// The inputs applied before the cursor, each with its index in the history (the
+    /// entries between two inputs are simulation steps): what an export replays.
+    pub fn inputs(&self) -> Vec<(usize, &Input)> {
+        self.history[..self.position]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e {
+                Entry::Input(input) => Some((i, input)),
+                Entry::Step => None,
+            })
+            .collect()
     }
 
     /// Goes back one entry.

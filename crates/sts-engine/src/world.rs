@@ -281,6 +281,12 @@ pub struct World {
     pub next_watch_id: u64,
     /// A blocking command in progress (`kubectl wait`, `rollout status`).
     pub(crate) pending_wait: Option<crate::kubectl::PendingWait>,
+    /// Files written inside pods, per PersistentVolume, emptyDir and container
+    /// (`podshell`): PV files outlive the pod, the others go with it.
+    pub pod_files: crate::podshell::Files,
+    /// What the playground's shell remembers between command lines: variables, `$?`,
+    /// and the pod shell a `kubectl exec -it POD -- sh` left open.
+    pub shell: crate::shell::Memory,
 }
 
 /// How a placed pod is counted by the scheduler's aggregates.
@@ -341,6 +347,8 @@ impl World {
             watch: None,
             next_watch_id: 0,
             pending_wait: None,
+            pod_files: crate::podshell::Files::default(),
+            shell: crate::shell::Memory::default(),
         }
     }
 

@@ -27,18 +27,18 @@ mod mutate;
 pub mod output;
 mod resources;
 mod selector;
-mod shell;
 pub mod wait;
 pub mod watch;
+mod words;
 
 use crate::api::{Outcome, DEFAULT_NS};
 use crate::world::World;
 use args::{flag, val, Args, Flag};
 
 pub use mutate::{merge_patch, rollout_status, EDIT_HEADER};
-pub use shell::split_words;
 pub use wait::{PendingWait, WaitRequest};
 pub use watch::Watch;
+pub use words::split_words;
 
 /// Where a piece of output went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,20 +99,6 @@ impl Out {
         self.edit = self.edit.take().or(other.edit);
         self.watch = self.watch.take().or(other.watch);
     }
-    /// Everything written to stdout.
-    pub fn stdout(&self) -> String {
-        self.segs
-            .iter()
-            .filter(|(s, _)| *s == Stream::Stdout)
-            .map(|(_, t)| t.as_str())
-            .collect()
-    }
-    /// Removes and returns stdout (it flows into the next command of a pipe).
-    pub fn take_stdout(&mut self) -> String {
-        let out = self.stdout();
-        self.segs.retain(|(s, _)| *s == Stream::Stderr);
-        out
-    }
     /// What a terminal shows.
     pub fn term(&self) -> String {
         self.segs.iter().map(|(_, t)| t.as_str()).collect()
@@ -128,7 +114,7 @@ impl Out {
 }
 
 /// What the playground's kubectl supports, for error messages.
-pub const SUPPORTED: &str = "get, describe, apply -f, create -f, delete, scale, set image, patch, label, rollout status|history|undo|restart, edit, wait, exec, version, api-resources (and pipes into grep, wc, head, tail, sort, uniq, tr)";
+pub const SUPPORTED: &str = "get, describe, apply -f, create -f, delete, scale, set image, patch, label, rollout status|history|undo|restart, edit, wait, exec, run, version, api-resources (and the shell around them: pipes into grep, wc, head, tail, sort, uniq, tr, cut, awk; for loops; here-documents)";
 
 /// kubectl 1.32's top-level commands (cobra suggests among these).
 const KUBECTL_COMMANDS: &[&str] = &[
@@ -232,11 +218,26 @@ pub fn run_with_stdin(world: &mut World, line: &str, stdin: Option<&str>) -> Out
     if line.is_empty() {
         return Outcome::ok("");
     }
-    let mut out = shell::run_script(world, line, stdin);
+    match split_words(line) {
+        Ok(argv) => run_argv(world, &argv, stdin, true),
+        Err(e) => Outcome::err(e),
+    }
+}
+
+/// Runs one kubectl command given as words (with or without the leading `kubectl`).
+/// `single` says whether it is the whole command line: blocking commands (`wait`,
+/// `rollout status`, `get -w`) run only then, not inside a pipe, list or loop of the
+/// playground's shell ([`crate::shell`]).
+pub fn run_argv(world: &mut World, argv: &[String], stdin: Option<&str>, single: bool) -> Outcome {
+    let args = match argv.first().map(String::as_str) {
+        Some("kubectl") => &argv[1..],
+        _ => argv,
+    };
+    let mut out = kubectl_main(world, args, stdin, single);
     if let Some(mut w) = out.watch.take() {
         world.next_watch_id += 1;
         w.id = world.next_watch_id;
-        w.command = line.to_string();
+        w.command = crate::shell::quote_argv(argv);
         world.watch = Some(w);
     }
     let term = out.term();
@@ -249,8 +250,6 @@ pub fn run_with_stdin(world: &mut World, line: &str, stdin: Option<&str>) -> Out
     }
 }
 
-/// Saves an object edited in the playground's editor, answering like the end of
-/// `kubectl edit` (`… edited`, or `Edit cancelled, no changes made.`).
 pub fn apply_edited(world: &mut World, text: &str) -> Outcome {
     let out = mutate::apply_edited(world, text);
     let term = out.term();
