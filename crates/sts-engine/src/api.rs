@@ -667,6 +667,32 @@ mod tests {
     }
 
     #[test]
+    fn a_released_pod_keeps_its_name_and_the_new_create_fails_with_already_exists() {
+        let mut w = world();
+        crate::bench::settle(&mut w);
+        let out = crate::kubectl::run(&mut w, "kubectl label pod web-1 app=other --overwrite");
+        assert_eq!(out.exit, 0, "{}", out.output);
+        for _ in 0..200 {
+            if w.step().is_none() {
+                break;
+            }
+        }
+        // E-3: the released pod is not replaced; the controller's create is refused.
+        let pod = &w.pods[&(DEFAULT_NS.to_string(), "web-1".to_string())];
+        assert_eq!(
+            pod.metadata.labels.get("app").map(String::as_str),
+            Some("other")
+        );
+        assert!(pod.metadata.controller_ref().is_none());
+        assert!(
+            w.events.iter().any(|e| e.reason == "FailedCreate"
+                && e.message.contains("pods \"web-1\" already exists")),
+            "{:?}",
+            w.events.iter().map(|e| &e.message).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn replica_counts_beyond_the_playground_cap_are_refused_and_change_nothing() {
         let mut w = world();
         let before = w

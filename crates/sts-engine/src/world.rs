@@ -1112,6 +1112,9 @@ impl World {
             let index = &self.index[key];
             let pods_map = &self.pods;
             let pod_ns = key.0.clone();
+            let exists_ns = key.0.clone();
+            let pod_exists =
+                move |name: &str| pods_map.contains_key(&(exists_ns.clone(), name.to_string()));
             let pod_by_name = move |name: &str| pods_map.get(&(pod_ns.clone(), name.to_string()));
             let pods: Vec<&Pod> = match self.config.controller {
                 Implementation::Literal => self
@@ -1128,6 +1131,7 @@ impl World {
                 pods,
                 revisions,
                 revision_exists: &exists,
+                pod_exists: &pod_exists,
                 claims: &claims,
                 digest: &digest,
                 now: self.now,

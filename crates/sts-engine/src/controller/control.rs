@@ -521,7 +521,14 @@ impl Sync<'_, '_, '_> {
                 self.pod_event("create", &pod_name, Some(&err));
                 return Slot::Error(blocker::create_failed(&pod_name, &err));
             }
-            let created = crate::validation::validate_new_pod(&new_pod);
+            // E-3: a pod of this name that is not the set's (released by a relabel, or
+            // owned by someone else) makes the create fail with AlreadyExists; the
+            // controller retries and the set waits.
+            let created = if (input.pod_exists)(&pod_name) {
+                Err(format!("pods \"{pod_name}\" already exists"))
+            } else {
+                crate::validation::validate_new_pod(&new_pod)
+            };
             // Claims created in this sync are not visible to it (T-6), so only claims
             // that existed before get their ownerRefs fixed here.
             fix_claim_refs(

@@ -54,6 +54,9 @@ pub struct SyncInput<'a> {
     pub revisions: Vec<&'a ControllerRevision>,
     /// Every ControllerRevision name in the namespace, for collision checks (R-4c).
     pub revision_exists: &'a dyn Fn(&str) -> Option<&'a ControllerRevision>,
+    /// Whether any pod of this name exists in the set's namespace (claimed or not): the
+    /// API server refuses to create a second one (E-3, `AlreadyExists`).
+    pub pod_exists: &'a dyn Fn(&str) -> bool,
     /// The claims in the set's namespace.
     pub claims: &'a dyn ClaimLookup,
     /// The digest of `set.spec.template`.
