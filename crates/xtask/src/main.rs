@@ -7,8 +7,8 @@
 //!                                       render every scenario into target/site/ and serve it
 //! cargo xtask bench [--sizes 1000,2000] [--timeout SECS]
 //!                                       the rollout scaling benchmark
-//! cargo xtask fuzz [--time SECS | --runs N]
-//!                                       fuzz the manifest path (installs cargo-fuzz)
+//! cargo xtask fuzz [--target T|all] [--time SECS | --runs N]
+//!                                       fuzz manifests and command lines (installs cargo-fuzz)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -31,8 +31,9 @@ commands:
   bench [--sizes A,B,..] [--timeout SECS]
                                 rollout scaling benchmark (default sizes 1000,2000,4000,8000,16000;
                                 fails if doubling N costs more than 2.2x)
-  fuzz [--time SECS | --runs N] fuzz bytes -> manifests -> apply -> simulation (default 60s;
-                                --runs uses a fixed seed); installs cargo-fuzz if missing";
+  fuzz [--target manifest_pipeline|command_line|all] [--time SECS | --runs N]
+                                fuzz pasted manifests and console command lines (default: both,
+                                60s each; --runs uses a fixed seed); installs cargo-fuzz if missing";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

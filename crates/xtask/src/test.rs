@@ -85,11 +85,15 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
+/// Both fuzz targets, a fixed number of inputs from a fixed seed (the same inputs on
+/// every run): pasted manifests, then console command lines.
 fn fuzz_smoke() -> Outcome {
-    match crate::fuzz::fuzz(&crate::fuzz::Budget::Runs(20_000)) {
-        Ok(()) => Outcome::Passed,
-        Err(e) => Outcome::Failed(e),
+    for (target, runs) in [("manifest_pipeline", 20_000), ("command_line", 3_000)] {
+        if let Err(e) = crate::fuzz::fuzz(target, &crate::fuzz::Budget::Runs(runs)) {
+            return Outcome::Failed(e);
+        }
     }
+    Outcome::Passed
 }
 
 /// Runs a command with inherited output; passes when it exits 0.
