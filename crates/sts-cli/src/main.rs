@@ -270,8 +270,16 @@ fn validate(args: &[String]) -> ExitCode {
         diagnostics = sts_engine::diagnose::diagnose(&text);
         prefix = format!("{file}:");
     }
+    // kubectl names the file it read (`error when creating "web.yaml"`); the engine's
+    // messages say STDIN, as for text pasted into the editor.
+    let source = if looks_like_scenario {
+        "STDIN".to_string()
+    } else {
+        file.to_string()
+    };
     for d in &diagnostics {
-        println!("{prefix}{}", d.render());
+        let line = d.render().replace("\"STDIN\"", &format!("{source:?}"));
+        println!("{prefix}{line}");
     }
     let errors = diagnostics
         .iter()
