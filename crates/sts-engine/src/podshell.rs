@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::{Outcome, DEFAULT_NS};
 use crate::cluster::dns::CLUSTER_DOMAIN;
+use crate::kubectl::args::{flag, opt, val, Args, Flag};
 use crate::shell::{self, Flavor, Host, Io, State};
 use crate::time::SimTime;
 use crate::world::{Key, World};
@@ -558,211 +559,87 @@ pub(crate) fn verb_of(argv: &[String]) -> Option<(Option<String>, &str, &[String
     None
 }
 
-/// Short flags of `kubectl exec`/`run` that take a value.
-fn takes_value(flag: char, run: bool) -> bool {
-    matches!(flag, 'c' | 'n') || (run && flag == 'l')
-}
+/// `kubectl exec`'s flags (`pkg/cmd/exec/exec.go`).
+const EXEC_FLAGS: &[Flag] = &[
+    val("container", Some('c')),
+    flag("stdin", Some('i')),
+    flag("tty", Some('t')),
+    flag("quiet", Some('q')),
+    val("pod-running-timeout", None),
+    val("filename", Some('f')),
+];
 
-/// Parses the arguments after `exec`.
+/// `kubectl run`'s flags that matter here, and the ones accepted and ignored
+/// (`pkg/cmd/run/run.go`).
+const RUN_FLAGS: &[Flag] = &[
+    val("image", None),
+    opt("rm", "true"),
+    flag("stdin", Some('i')),
+    flag("tty", Some('t')),
+    flag("quiet", Some('q')),
+    val("restart", None),
+    val("env", None),
+    val("labels", Some('l')),
+    val("port", None),
+    val("overrides", None),
+    val("image-pull-policy", None),
+    val("serviceaccount", None),
+    val("annotations", None),
+    val("pod-running-timeout", None),
+    opt("attach", "true"),
+    opt("command", "true"),
+    opt("expose", "true"),
+    opt("privileged", "true"),
+    val("dry-run", None),
+];
+
+/// Parses the arguments after `exec` with the kubectl layer's flag parser.
 pub(crate) fn parse_exec(args: &[String], ns: Option<String>) -> Result<ExecArgs, String> {
-    let mut out = ExecArgs {
-        ns: ns.unwrap_or_else(|| DEFAULT_NS.to_string()),
-        pod: String::new(),
-        container: None,
-        command: Vec::new(),
-        stdin: false,
-        tty: false,
-    };
-    let mut positional = Vec::new();
-    let mut dash = false;
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a == "--" {
-            dash = true;
-            out.command = args[i..].to_vec();
-            break;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (k, v) = match long.split_once('=') {
-                Some((k, v)) => (k, Some(v.to_string())),
-                None => (long, None),
-            };
-            let value = |i: &mut usize| {
-                v.clone().or_else(|| {
-                    let x = args.get(*i).cloned();
-                    *i += 1;
-                    x
-                })
-            };
-            match k {
-                "stdin" => out.stdin = v.as_deref() != Some("false"),
-                "tty" => out.tty = v.as_deref() != Some("false"),
-                "quiet" => {}
-                "container" => out.container = value(&mut i),
-                "namespace" => out.ns = value(&mut i).unwrap_or_default(),
-                "pod-running-timeout" | "request-timeout" => {
-                    value(&mut i);
-                }
-                other => {
-                    return Err(format!(
-                        "error: unknown flag: --{other}\nSee 'kubectl exec --help' for usage."
-                    ))
-                }
-            }
-            continue;
-        }
-        if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
-            let chars: Vec<char> = flags.chars().collect();
-            let mut k = 0;
-            while k < chars.len() {
-                let f = chars[k];
-                k += 1;
-                match f {
-                    'i' => out.stdin = true,
-                    't' => out.tty = true,
-                    'q' => {}
-                    f if takes_value(f, false) => {
-                        let rest: String = chars[k..].iter().collect();
-                        k = chars.len();
-                        let v = if rest.is_empty() {
-                            let v = args.get(i).cloned().unwrap_or_default();
-                            i += 1;
-                            v
-                        } else {
-                            rest.trim_start_matches('=').to_string()
-                        };
-                        if f == 'c' {
-                            out.container = Some(v);
-                        } else {
-                            out.ns = v;
-                        }
-                    }
-                    other => {
-                        return Err(format!(
-                            "error: unknown shorthand flag: '{other}' in -{flags}\nSee 'kubectl exec --help' for usage."
-                        ))
-                    }
-                }
-            }
-            continue;
-        }
-        positional.push(a.clone());
-    }
-    let Some(target) = positional.first() else {
+    let a = Args::parse(args, EXEC_FLAGS, "exec")?;
+    let dash = a.after_dash.is_some();
+    let Some(target) = a.pos.first() else {
         return Err("error: pod, type/name or --filename must be specified".into());
     };
-    if positional.len() > 1 && !dash {
+    if a.pos.len() > 1 && !dash {
         return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into());
     }
-    out.pod = match target.split_once('/') {
-        Some(("pod" | "pods" | "po", name)) => name.to_string(),
-        Some((kind, name)) => format!("{kind}/{name}"),
-        None => target.clone(),
-    };
-    Ok(out)
+    Ok(ExecArgs {
+        ns: a
+            .get("namespace")
+            .map(String::from)
+            .or(ns)
+            .unwrap_or_else(|| DEFAULT_NS.to_string()),
+        pod: match target.split_once('/') {
+            Some(("pod" | "pods" | "po", name)) => name.to_string(),
+            Some((kind, name)) => format!("{kind}/{name}"),
+            None => target.clone(),
+        },
+        container: a.get("container").map(String::from),
+        command: a.after_dash.clone().unwrap_or_default(),
+        stdin: a.on("stdin"),
+        tty: a.on("tty"),
+    })
 }
 
-/// Parses the arguments after `run`.
+/// Parses the arguments after `run` with the kubectl layer's flag parser.
 pub(crate) fn parse_run(args: &[String], ns: Option<String>) -> Result<RunArgs, String> {
-    let mut out = RunArgs {
-        ns: ns.unwrap_or_else(|| DEFAULT_NS.to_string()),
-        name: String::new(),
-        image: String::new(),
-        rm: false,
-        stdin: false,
-        tty: false,
-        command: Vec::new(),
-    };
-    let mut positional = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a == "--" {
-            out.command = args[i..].to_vec();
-            break;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (k, v) = match long.split_once('=') {
-                Some((k, v)) => (k, Some(v.to_string())),
-                None => (long, None),
-            };
-            let flag_with_value = matches!(
-                k,
-                "image"
-                    | "restart"
-                    | "namespace"
-                    | "env"
-                    | "labels"
-                    | "port"
-                    | "overrides"
-                    | "image-pull-policy"
-                    | "serviceaccount"
-                    | "annotations"
-                    | "pod-running-timeout"
-            );
-            let value = if flag_with_value {
-                v.clone().or_else(|| {
-                    let x = args.get(i).cloned();
-                    i += 1;
-                    x
-                })
-            } else {
-                v.clone()
-            };
-            match k {
-                "image" => out.image = value.unwrap_or_default(),
-                "namespace" => out.ns = value.unwrap_or_default(),
-                "rm" => out.rm = value.as_deref() != Some("false"),
-                "stdin" => out.stdin = value.as_deref() != Some("false"),
-                "tty" => out.tty = value.as_deref() != Some("false"),
-                _ => {}
-            }
-            continue;
-        }
-        if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
-            let chars: Vec<char> = flags.chars().collect();
-            let mut k = 0;
-            while k < chars.len() {
-                let f = chars[k];
-                k += 1;
-                match f {
-                    'i' => out.stdin = true,
-                    't' => out.tty = true,
-                    'q' => {}
-                    f if takes_value(f, true) => {
-                        let rest: String = chars[k..].iter().collect();
-                        k = chars.len();
-                        let v = if rest.is_empty() {
-                            let v = args.get(i).cloned().unwrap_or_default();
-                            i += 1;
-                            v
-                        } else {
-                            rest.trim_start_matches('=').to_string()
-                        };
-                        if f == 'n' {
-                            out.ns = v;
-                        }
-                    }
-                    other => {
-                        return Err(format!(
-                            "error: unknown shorthand flag: '{other}' in -{flags}\nSee 'kubectl run --help' for usage."
-                        ))
-                    }
-                }
-            }
-            continue;
-        }
-        positional.push(a.clone());
-    }
-    let mut positional = positional.into_iter();
-    out.name = positional.next().unwrap_or_default();
+    let a = Args::parse(args, RUN_FLAGS, "run")?;
+    let mut positional = a.pos.iter().cloned();
+    let name = positional.next().unwrap_or_default();
     let extra: Vec<String> = positional.collect();
-    if out.command.is_empty() {
-        out.command = extra;
-    }
+    let out = RunArgs {
+        ns: a
+            .get("namespace")
+            .map(String::from)
+            .or(ns)
+            .unwrap_or_else(|| DEFAULT_NS.to_string()),
+        name,
+        image: a.get("image").unwrap_or_default().to_string(),
+        rm: a.on("rm"),
+        stdin: a.on("stdin"),
+        tty: a.on("tty"),
+        command: a.after_dash.clone().unwrap_or(extra),
+    };
     if out.name.is_empty() {
         return Err("error: NAME is required for run".into());
     }

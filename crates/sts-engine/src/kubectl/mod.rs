@@ -19,7 +19,7 @@
 //! suggestions) plus a line naming what the playground supports. Nothing here panics on
 //! user input.
 
-mod args;
+pub(crate) mod args;
 pub mod describe;
 mod get;
 pub mod jsonpath;
@@ -261,14 +261,6 @@ pub fn apply_edited(world: &mut World, text: &str) -> Outcome {
     }
 }
 
-const EXEC_FLAGS: &[Flag] = &[
-    val("container", Some('c')),
-    flag("stdin", Some('i')),
-    flag("tty", Some('t')),
-    flag("quiet", Some('q')),
-    val("pod-running-timeout", None),
-];
-
 const NO_FLAGS: &[Flag] = &[val("output", Some('o')), flag("client", None)];
 
 /// One kubectl invocation (`argv` without `kubectl`). `single`: it is the whole command
@@ -417,9 +409,20 @@ fn dispatch(
             }
             Ok(o)
         }
-        "exec" => {
-            let (a, ns) = parse(rest, EXEC_FLAGS, "exec")?;
-            exec(world, &a, &ns)
+        // The pod shell parses `exec` and `run` itself (sessions, `-i` input).
+        "exec" | "run" => {
+            let mut argv = vec![cmd.to_string()];
+            argv.extend(rest.iter().cloned());
+            match crate::podshell::kubectl_pod_command(world, &argv, stdin.unwrap_or("")) {
+                Some(o) => {
+                    let mut out = Out::default();
+                    out.outcome(o);
+                    Ok(out)
+                }
+                None => Err(format!(
+                    "error: `kubectl {cmd}` is supported by this playground only as kubectl run NAME --image=IMAGE --rm -it --restart=Never -- COMMAND"
+                )),
+            }
         }
         "version" => {
             let _ = parse(rest, NO_FLAGS, "version")?;
@@ -463,67 +466,6 @@ fn dispatch(
     }
 }
 
-/// `kubectl exec POD [-c C] [-it] -- CMD ARGS…`.
-fn exec(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
-    let Some(target) = a.pos.first() else {
-        return Err("error: pod, type/name or --filename must be specified\nSee 'kubectl exec -h' for help and examples".into());
-    };
-    let pod = match target.split_once('/') {
-        None => target.clone(),
-        Some((t, n)) => match resources::Res::lookup(t) {
-            Some(resources::Res::Pod) => n.to_string(),
-            Some(resources::Res::StatefulSet) => {
-                // `AttachablePodForObject`: a pod the set selects (the lowest ordinal).
-                let key = (ns.to_string(), n.to_string());
-                let set = world
-                    .sets
-                    .get(&key)
-                    .ok_or_else(|| get::not_found(resources::Res::StatefulSet, n))?;
-                let pods = world.pods_of(&key);
-                let first = pods
-                    .iter()
-                    .filter(|p| set.selects(&p.metadata.labels))
-                    .min_by_key(|p| crate::controller::identity::parse_ordinal(n, &p.metadata.name))
-                    .map(|p| p.metadata.name.clone());
-                first.ok_or_else(|| {
-                    format!("error: cannot exec into statefulset.apps/{n}: it has no pods")
-                })?
-            }
-            Some(r) => {
-                return Err(format!(
-                    "error: cannot attach to {}: selector for {} not implemented",
-                    r.info().kind,
-                    r.info().kind
-                ))
-            }
-            None => return Err(get::unknown_type(t)),
-        },
-    };
-    let argv = match &a.after_dash {
-        Some(cmd) if !cmd.is_empty() => cmd.clone(),
-        _ if a.pos.len() > 1 => {
-            return Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples".into())
-        }
-        _ => {
-            return Err("error: you must specify at least one command for the container\nSee 'kubectl exec -h' for help and examples".into())
-        }
-    };
-    let o = crate::podshell::exec(world, ns, &pod, a.get("container"), &argv);
-    let mut out = Out::default();
-    if o.exit == 0 {
-        out.print(&o.output);
-        if !o.output.is_empty() && !o.output.ends_with('\n') {
-            out.print("\n");
-        }
-    } else {
-        out.eprint(&o.output);
-        if !o.output.ends_with('\n') {
-            out.eprint("\n");
-        }
-        out.exit = o.exit;
-    }
-    Ok(out)
-}
 
 #[cfg(test)]
 mod tests {
