@@ -466,7 +466,6 @@ fn dispatch(
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
