@@ -464,22 +464,37 @@ impl Lexer {
 
     /// The inside of "...", after the opening quote, through the closing one.
     fn double_quoted(&mut self) -> Result<Vec<Part>, String> {
+        self.quoted_parts(Some('"'))
+    }
+
+    /// Text with double-quote rules: `$`-expansions and backquotes are active, a
+    /// backslash escapes only `$`, `` ` ``, `\`, a newline and (inside "...") `"`. With
+    /// `until`, stops after that closing character (an error if it never comes);
+    /// without, reads to the end (a here-document body).
+    fn quoted_parts(&mut self, until: Option<char>) -> Result<Vec<Part>, String> {
         let mut parts = Vec::new();
         let mut lit = String::new();
         loop {
             let Some(c) = self.peek() else {
-                return Err("unexpected EOF while looking for matching `\"'".into());
+                if until.is_some() {
+                    return Err("unexpected EOF while looking for matching `\"'".into());
+                }
+                break;
             };
             match c {
-                '"' => {
+                c if Some(c) == until => {
                     self.pos += 1;
                     break;
                 }
                 '\\' => {
                     self.pos += 1;
                     match self.peek() {
-                        Some(e @ ('$' | '`' | '"' | '\\')) => {
+                        Some(e @ ('$' | '`' | '\\')) => {
                             lit.push(e);
+                            self.pos += 1;
+                        }
+                        Some('"') if until == Some('"') => {
+                            lit.push('"');
                             self.pos += 1;
                         }
                         Some('\n') => self.pos += 1,
@@ -797,52 +812,10 @@ fn heredoc_parts(body: &str) -> Result<Word, String> {
         unterminated: false,
         depth: 0,
     };
-    let mut parts = Vec::new();
-    let mut lit = String::new();
-    while let Some(c) = lx.peek() {
-        match c {
-            '\\' => {
-                lx.pos += 1;
-                match lx.peek() {
-                    Some(e @ ('$' | '`' | '\\')) => {
-                        lit.push(e);
-                        lx.pos += 1;
-                    }
-                    Some('\n') => lx.pos += 1,
-                    _ => lit.push('\\'),
-                }
-            }
-            '$' => {
-                if let Some(p) = lx.dollar(true)? {
-                    if !lit.is_empty() {
-                        parts.push(Part::Lit {
-                            text: std::mem::take(&mut lit),
-                            quoted: true,
-                        });
-                    }
-                    parts.push(p);
-                } else {
-                    lit.push('$');
-                }
-            }
-            '`' => {
-                if !lit.is_empty() {
-                    parts.push(Part::Lit {
-                        text: std::mem::take(&mut lit),
-                        quoted: true,
-                    });
-                }
-                parts.push(lx.backquote(true)?);
-            }
-            _ => {
-                lit.push(c);
-                lx.pos += 1;
-            }
-        }
-    }
-    if !lit.is_empty() || parts.is_empty() {
+    let mut parts = lx.quoted_parts(None)?;
+    if parts.is_empty() {
         parts.push(Part::Lit {
-            text: lit,
+            text: String::new(),
             quoted: true,
         });
     }
