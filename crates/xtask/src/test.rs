@@ -34,7 +34,7 @@ pub fn run(args: &[String]) -> Result {
         ),
         ("cargo fmt --check", fmt),
         (
-            "fuzz the manifest path (fixed seed, 20,000 runs)",
+            "fuzz manifests (20,000 inputs) and command lines (3,000), fixed seed",
             fuzz_smoke,
         ),
     ];
