@@ -56,11 +56,94 @@ impl Outcome {
 pub const MAX_REPLICAS: i64 = 20_000;
 
 /// The playground's refusal of a replica count above [`MAX_REPLICAS`].
-fn too_many_replicas(name: &str, n: i64) -> Outcome {
-    Outcome::err(format!(
+fn too_many_replicas(name: &str, n: i64) -> ApplyError {
+    ApplyError::Printed(format!(
         "error: StatefulSet \"{name}\": {n} replicas is more than this playground simulates \
          (at most {MAX_REPLICAS} per StatefulSet, so that every pod can still be stepped through)"
     ))
+}
+
+/// Why applying one object failed, kept structured so that kubectl's two printed forms
+/// (the error alone, or among several) come from the same facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyError {
+    /// The API server's `Invalid` (validation) error.
+    Invalid {
+        kind: String,
+        name: String,
+        errors: Vec<crate::validation::FieldError>,
+        /// A create (kubectl prints `error when creating`), not an update.
+        creating: bool,
+    },
+    /// Anything else, already in kubectl's words for a lone error.
+    Printed(String),
+}
+
+impl ApplyError {
+    /// As kubectl prints it when it is the only error (V-14 for `Invalid`).
+    pub fn alone(&self) -> String {
+        match self {
+            ApplyError::Invalid {
+                kind, name, errors, ..
+            } => validation::format_invalid(kind, name, errors),
+            ApplyError::Printed(s) => s.clone(),
+        }
+    }
+
+    /// As kubectl's `MultipleErrors` prints it among several (`StandardErrorMessage`):
+    /// `Error from server (Invalid): error when creating "SOURCE": StatefulSet.apps "web"
+    /// is invalid: [a, b]` (`NewInvalid`'s message); client errors lose `error: `. An
+    /// invalid update keeps its lone form: kubectl would quote its merge patch there
+    /// (ARCHITECTURE.md, latitude).
+    pub fn among_several(&self, source: &str) -> String {
+        match self {
+            ApplyError::Invalid {
+                kind,
+                name,
+                errors,
+                creating: true,
+            } => {
+                let qualified = match resource_ref(kind, "").split_once('/') {
+                    Some((r, _)) if r.contains('.') => {
+                        format!("{kind}.{}", r.split_once('.').map_or("", |(_, g)| g))
+                    }
+                    _ => kind.clone(),
+                };
+                format!(
+                    "Error from server (Invalid): error when creating {source:?}: {}",
+                    validation::api_invalid_message(&qualified, name, errors)
+                )
+            }
+            other => {
+                let alone = other.alone();
+                match alone.strip_prefix("error: ") {
+                    Some(rest) => rest.to_string(),
+                    None => alone,
+                }
+            }
+        }
+    }
+}
+
+impl From<ApplyError> for Outcome {
+    fn from(e: ApplyError) -> Outcome {
+        Outcome::err(e.alone())
+    }
+}
+
+/// An `Invalid` error of a create or update.
+fn invalid(
+    kind: &str,
+    name: &str,
+    errors: Vec<crate::validation::FieldError>,
+    creating: bool,
+) -> ApplyError {
+    ApplyError::Invalid {
+        kind: kind.to_string(),
+        name: name.to_string(),
+        errors,
+        creating,
+    }
 }
 
 /// What one `kubectl apply -f` printed: applied objects on stdout, errors on stderr
@@ -129,48 +212,6 @@ pub fn missing_name_message(obj: &Object, source: &str) -> String {
     )
 }
 
-/// An apply error as kubectl's `MultipleErrors` prints it among several
-/// (`StandardErrorMessage`): API errors keep their `Error from server (Reason):` form, with
-/// the message `NewInvalid` built (`StatefulSet.apps "web" is invalid: [a, b]`); client
-/// errors lose their `error: ` prefix. An invalid update keeps its single form (kubectl
-/// would quote its merge patch there; see ARCHITECTURE.md).
-fn multi_error_form(single: &str, creating: bool) -> String {
-    if let Some(rest) = single.strip_prefix("error: ") {
-        return rest.to_string();
-    }
-    let Some(rest) = single.strip_prefix("The ") else {
-        return single.to_string();
-    };
-    let Some((head, causes)) = rest.split_once(" is invalid: ") else {
-        return single.to_string();
-    };
-    let Some((kind, name)) = head.split_once(' ') else {
-        return single.to_string();
-    };
-    if !creating {
-        return single.to_string();
-    }
-    let qualified = match resource_ref(kind, "").split_once('/') {
-        Some((r, _)) if r.contains('.') => {
-            let group = r.split_once('.').map_or("", |(_, g)| g);
-            format!("{kind}.{group}")
-        }
-        _ => kind.to_string(),
-    };
-    let list: Vec<&str> = causes
-        .split("\n* ")
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
-    let causes = match list.as_slice() {
-        [one] => (*one).to_string(),
-        many => format!("[{}]", many.join(", ")),
-    };
-    format!(
-        "Error from server (Invalid): error when creating \"STDIN\": {qualified} {name} is invalid: {causes}"
-    )
-}
-
 /// `<resource>.<group>/<name>` as kubectl prints it (K-1).
 pub fn resource_ref(kind: &str, name: &str) -> String {
     let r = match kind {
@@ -216,13 +257,6 @@ impl World {
         // come last: first those of reading the stream (`GetObjects`: syntax, client-side
         // validation, unknown kinds), then those of applying each object, in stream order
         // (server-side decoding errors happen at apply time too).
-        let named = |msg: String| {
-            if source == "STDIN" {
-                msg
-            } else {
-                msg.replace("\"STDIN\"", &format!("{source:?}"))
-            }
-        };
         let mut applied = Vec::new();
         let mut read_errs: Vec<(String, String)> = Vec::new();
         let mut apply_errs: Vec<(usize, String, String)> = Vec::new();
@@ -235,13 +269,9 @@ impl World {
             }
         }
         for d in docs {
-            let creating = !self.object_exists(&d.object);
-            let o = self.apply_object(d.object);
-            if o.exit == 0 {
-                applied.push(o.output);
-            } else {
-                let multi = multi_error_form(&o.output, creating);
-                apply_errs.push((d.line, named(o.output), named(multi)));
+            match self.try_apply(d.object, source) {
+                Ok(line) => applied.push(line),
+                Err(e) => apply_errs.push((d.line, e.alone(), e.among_several(source))),
             }
         }
         apply_errs.sort_by_key(|(line, _, _)| *line);
@@ -290,8 +320,17 @@ impl World {
                 .contains_key(&("Namespace".to_string(), String::new(), ns.to_string()))
     }
 
-    /// Creates or updates one object.
-    pub fn apply_object(&mut self, mut obj: Object) -> Outcome {
+    /// Creates or updates one object (`kubectl apply -f -` of it).
+    pub fn apply_object(&mut self, obj: Object) -> Outcome {
+        match self.try_apply(obj, "STDIN") {
+            Ok(line) => Outcome::ok(line),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Creates or updates one object read from `source`: the line kubectl prints
+    /// (`statefulset.apps/web created`), or why not.
+    pub fn try_apply(&mut self, mut obj: Object, source: &str) -> Result<String, ApplyError> {
         let namespaced = is_namespaced(obj.kind());
         if namespaced && obj.meta().namespace.is_empty() {
             obj.meta_mut().namespace = DEFAULT_NS.into();
@@ -301,19 +340,23 @@ impl World {
         if name.is_empty() {
             // kubectl apply first GETs the live object; a request for an empty name fails
             // on the client (`apply.go` `applyOneObject`, client-go `Request.Name`).
-            return Outcome::err(format!("error: {}", missing_name_message(&obj, "STDIN")));
+            return Err(ApplyError::Printed(format!(
+                "error: {}",
+                missing_name_message(&obj, source)
+            )));
         }
         let errs = validation::validate_object(&obj);
         if !errs.is_empty() && !matches!(obj, Object::StatefulSet(_)) {
-            return Outcome::err(validation::format_invalid(&kind, &name, &errs));
+            let creating = !self.object_exists(&obj);
+            return Err(invalid(&kind, &name, errs, creating));
         }
         let ns = obj.meta().namespace.clone();
         if namespaced && !self.namespace_exists(&ns) && !self.object_exists(&obj) {
             // The NamespaceLifecycle admission plugin refuses creates in a namespace that
             // does not exist.
-            return Outcome::err(format!(
-                "Error from server (NotFound): error when creating \"STDIN\": namespaces {ns:?} not found"
-            ));
+            return Err(ApplyError::Printed(format!(
+                "Error from server (NotFound): error when creating {source:?}: namespaces {ns:?} not found"
+            )));
         }
         let verb = match obj {
             Object::StatefulSet(s) => return self.apply_set(s),
@@ -386,15 +429,15 @@ impl World {
             Object::Pod(mut pod) => {
                 let key = (pod.metadata.namespace.clone(), name.clone());
                 if self.pods.contains_key(&key) {
-                    return Outcome::err(format!(
+                    return Err(ApplyError::Printed(format!(
                         "The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
-                    ));
+                    )));
                 }
                 validation::default_pod_spec(&mut pod.spec);
                 pod.status = PodStatus::default();
                 let errs = validation::pod_errors(&pod);
                 if !errs.is_empty() {
-                    return Outcome::err(validation::format_invalid("Pod", &name, &errs));
+                    return Err(invalid("Pod", &name, errs, true));
                 }
                 self.create_pod(pod);
                 "created"
@@ -426,10 +469,10 @@ impl World {
                 }
             }
         };
-        Outcome::ok(format!("{} {verb}", resource_ref(&kind, &name)))
+        Ok(format!("{} {verb}", resource_ref(&kind, &name)))
     }
 
-    fn apply_set(&mut self, mut set: StatefulSet) -> Outcome {
+    fn apply_set(&mut self, mut set: StatefulSet) -> Result<String, ApplyError> {
         let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
         let gate = self.config.gates.max_unavailable_stateful_set;
         let old = self.sets.get(&key).cloned();
@@ -437,23 +480,19 @@ impl World {
         validation::default_statefulset(&mut set, gate, old.as_ref());
         let n = i64::from(set.replicas());
         if n > MAX_REPLICAS {
-            return too_many_replicas(&set.metadata.name, n);
+            return Err(too_many_replicas(&set.metadata.name, n));
         }
         match old {
             None => {
                 let errs = validation::validate_statefulset_create(&set);
                 if !errs.is_empty() {
-                    return Outcome::err(validation::format_invalid(
-                        "StatefulSet",
-                        &set.metadata.name,
-                        &errs,
-                    ));
+                    return Err(invalid("StatefulSet", &set.metadata.name, errs, true));
                 }
                 let name = set.metadata.name.clone();
                 self.stamp_new(&mut set.metadata);
                 set.metadata.generation = 1; // F-1
                 self.store_set(set, true);
-                Outcome::ok(format!("statefulset.apps/{name} created"))
+                Ok(format!("statefulset.apps/{name} created"))
             }
             Some(old) => self.update_set(old, set, "configured", "unchanged"),
         }
@@ -466,27 +505,27 @@ impl World {
         mut new: StatefulSet,
         verb: &str,
         unchanged: &str,
-    ) -> Outcome {
+    ) -> Result<String, ApplyError> {
         let name = old.metadata.name.clone();
         let n = i64::from(new.replicas());
         if n > MAX_REPLICAS {
-            return too_many_replicas(&name, n);
+            return Err(too_many_replicas(&name, n));
         }
         if old.metadata.terminating() {
-            return Outcome::err(format!(
+            return Err(ApplyError::Printed(format!(
                 "Error from server (Conflict): Operation cannot be fulfilled on statefulsets.apps \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
-            ));
+            )));
         }
         let errs = validation::validate_statefulset_update(&old, &new);
         if !errs.is_empty() {
-            return Outcome::err(validation::format_invalid("StatefulSet", &name, &errs));
+            return Err(invalid("StatefulSet", &name, errs, false));
         }
         let spec_changed = new.spec != old.spec;
         if !spec_changed
             && new.metadata.labels == old.metadata.labels
             && new.metadata.annotations == old.metadata.annotations
         {
-            return Outcome::ok(format!("statefulset.apps/{name} {unchanged}"));
+            return Ok(format!("statefulset.apps/{name} {unchanged}"));
         }
         new.metadata.uid = old.metadata.uid.clone();
         new.metadata.creation = old.metadata.creation;
@@ -494,7 +533,7 @@ impl World {
         new.metadata.generation = old.metadata.generation + i64::from(spec_changed); // F-2
         new.status = old.status.clone();
         self.store_set(new, false);
-        Outcome::ok(format!("statefulset.apps/{name} {verb}"))
+        Ok(format!("statefulset.apps/{name} {verb}"))
     }
 
     /// Runs `f` on a copy of the stored set and stores it as an update.
@@ -518,7 +557,10 @@ impl World {
         }
         let gate = self.config.gates.max_unavailable_stateful_set;
         validation::default_statefulset(&mut new, gate, Some(&old));
-        self.update_set(old, new, verb, unchanged)
+        match self.update_set(old, new, verb, unchanged) {
+            Ok(line) => Outcome::ok(line),
+            Err(e) => e.into(),
+        }
     }
 
     /// `kubectl scale statefulset NAME --replicas=N`.
