@@ -869,6 +869,19 @@ fn describe_pod(world: &World, p: &Pod, show_events: bool) -> String {
     finish(w, events)
 }
 
+/// `Status:` of a claim or volume: its phase, or how long it has been terminating.
+fn status_line(w: &mut W, world: &World, m: &ObjectMeta, phase: &str) {
+    if m.terminating() {
+        let at = m.deletion.unwrap_or(m.creation);
+        w.w(
+            0,
+            &format!("Status:\tTerminating (lasts {})\n", get::age(world.now, at)),
+        );
+    } else {
+        w.w(0, &format!("Status:\t{phase}\n"));
+    }
+}
+
 fn describe_claim(world: &World, c: &PersistentVolumeClaim, show_events: bool) -> String {
     let mut w = W::default();
     let m = &c.metadata;
@@ -881,15 +894,7 @@ fn describe_claim(world: &World, c: &PersistentVolumeClaim, show_events: bool) -
             c.spec.storage_class_name.clone().unwrap_or_default()
         ),
     );
-    if m.terminating() {
-        let at = m.deletion.unwrap_or(m.creation);
-        w.w(
-            0,
-            &format!("Status:\tTerminating (lasts {})\n", get::age(world.now, at)),
-        );
-    } else {
-        w.w(0, &format!("Status:\t{}\n", c.status.phase));
-    }
+    status_line(&mut w, world, m, &c.status.phase);
     let volume = c.spec.volume_name.clone().unwrap_or_default();
     w.w(0, &format!("Volume:\t{volume}\n"));
     w.labels("", "Labels", &m.labels);
@@ -1100,15 +1105,7 @@ fn describe_volume(world: &World, pv: &PersistentVolume, show_events: bool) -> S
             pv.spec.storage_class_name.clone().unwrap_or_default()
         ),
     );
-    if m.terminating() {
-        let at = m.deletion.unwrap_or(m.creation);
-        w.w(
-            0,
-            &format!("Status:\tTerminating (lasts {})\n", get::age(world.now, at)),
-        );
-    } else {
-        w.w(0, &format!("Status:\t{}\n", pv.status.phase));
-    }
+    status_line(&mut w, world, m, &pv.status.phase);
     let claim = pv
         .spec
         .claim_ref
