@@ -1,0 +1,6 @@
+//! # sts-web
+//!
+//! The StatefulSet Playground page: a Yew (client-side rendered) app that links
+//! `sts-engine` directly, so every frame reads the simulated world without serialising it.
+
+pub mod i18n;
