@@ -392,6 +392,55 @@ impl Timeline {
 }
 
 impl Timeline {
+    /// The whole history as data, in order: `None` for a simulation step, `Some` for an
+    /// input. With the starting world this is everything needed to rebuild the timeline
+    /// ([`Timeline::from_entries`]): what a saved session or a share link stores.
+    pub fn entries(&self) -> Vec<Option<&Input>> {
+        self.history
+            .iter()
+            .map(|e| match e {
+                Entry::Step => None,
+                Entry::Input(i) => Some(i),
+            })
+            .collect()
+    }
+
+    /// Rebuilds a timeline from its starting world and [`Timeline::entries`], then moves
+    /// the cursor to `position`. Entries are replayed exactly as recorded (a blocking
+    /// command's steps are entries of their own, so they are not run twice). Returns
+    /// the timeline and how many entries were replayed: fewer than given when a step
+    /// entry finds nothing left to do (a stored history that does not belong to this
+    /// world), in which case the rest is dropped.
+    pub fn from_entries(
+        world: World,
+        entries: &[Option<Input>],
+        position: usize,
+    ) -> (Timeline, usize) {
+        let mut tl = Timeline::new(world);
+        let mut replayed = 0;
+        for e in entries {
+            match e {
+                None => {
+                    if tl.world.step().is_none() {
+                        break;
+                    }
+                    tl.history.push(Entry::Step);
+                }
+                Some(i) => {
+                    tl.world.apply_input(i);
+                    tl.history.push(Entry::Input(i.clone()));
+                }
+            }
+            tl.position += 1;
+            tl.checkpoint();
+            replayed += 1;
+        }
+        tl.seek(position);
+        (tl, replayed)
+    }
+}
+
+impl Timeline {
     /// The world, for appending non-replayable trace records (narration, check
     /// results). These are not part of the history: going back drops them.
     pub fn world_mut_for_records(&mut self) -> &mut World {
@@ -469,6 +518,36 @@ mod tests {
             1,
             "the fork continued from the edited past"
         );
+    }
+
+    #[test]
+    fn a_timeline_rebuilt_from_its_entries_is_the_same_timeline() {
+        let mut tl = timeline();
+        for _ in 0..20 {
+            tl.step();
+        }
+        tl.input(Input::Kubectl("kubectl scale sts web --replicas=5".into()));
+        tl.input(Input::Kubectl(
+            "kubectl rollout status sts/web --timeout=30s".into(),
+        ));
+        for _ in 0..10 {
+            tl.step();
+        }
+        tl.seek(25);
+        let entries: Vec<Option<Input>> = tl.entries().into_iter().map(|e| e.cloned()).collect();
+        let base = timeline();
+        let (rebuilt, n) = Timeline::from_entries(base.world().clone(), &entries, 25);
+        assert_eq!(n, entries.len());
+        assert_eq!(rebuilt.len(), tl.len());
+        assert_eq!(rebuilt.position(), 25);
+        assert_eq!(fingerprint(rebuilt.world()), fingerprint(tl.world()));
+        assert_eq!(rebuilt.world().pods, tl.world().pods);
+        // A history that does not fit the world (more steps than it has work) is cut.
+        let mut too_long = entries.clone();
+        too_long.extend(std::iter::repeat_n(None, 100_000));
+        let (cut, n) = Timeline::from_entries(base.world().clone(), &too_long, usize::MAX);
+        assert!(n < too_long.len());
+        assert_eq!(cut.position(), n);
     }
 
     #[test]
