@@ -1,0 +1,601 @@
+//! The playground's state as plain Rust (no DOM): the loaded scenario, its timeline, the
+//! editor's text, the console's history and the lesson's progress, with every action a
+//! user can take. The Yew app only renders a `Session` and sends it actions, so all of
+//! this is tested natively.
+
+use sts_engine::api::Outcome;
+use sts_engine::diagnose::Diagnostic;
+use sts_engine::scenario::{self, Scenario, Settle, Step};
+use sts_engine::timeline::{Fault, Input, Timeline};
+use sts_engine::trace::Record;
+use sts_engine::world::World;
+
+include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+
+/// The scenario a first visit opens.
+pub const DEFAULT_SCENARIO: &str = "ordered-creation";
+
+/// Steps one "run until settled" click may take before it hands control back (the page
+/// must stay responsive; clicking again continues).
+pub const SETTLE_STEP_LIMIT: usize = 200_000;
+
+/// Console lines kept for the up-arrow history.
+pub const HISTORY_LIMIT: usize = 200;
+
+/// A built-in scenario's picker entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CatalogEntry {
+    pub id: &'static str,
+    pub title: scenario::Text,
+    pub summary: Option<scenario::Text>,
+    /// True if the scenario has narration or tasks (a lesson).
+    pub lesson: bool,
+}
+
+/// The picker's list: every built-in scenario that parses, sorted by id.
+pub fn catalog() -> Vec<CatalogEntry> {
+    SCENARIOS
+        .iter()
+        .filter_map(|(id, text)| {
+            let s = scenario::parse(text).ok()?;
+            Some(CatalogEntry {
+                id,
+                title: s.title.clone(),
+                summary: s.summary.clone(),
+                lesson: s
+                    .steps
+                    .iter()
+                    .any(|st| matches!(st, Step::Say(_) | Step::Task(_))),
+            })
+        })
+        .collect()
+}
+
+/// The text of a built-in scenario.
+pub fn scenario_source(id: &str) -> Option<&'static str> {
+    SCENARIOS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+}
+
+/// What the last timeline-changing action did that the user should be told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// An input at an earlier position dropped this many later entries.
+    Forked { at: usize, dropped: usize },
+    /// "Run until settled" stopped at its step limit.
+    SettleLimit { steps: usize },
+    /// Playback or settling reached a world with nothing left to do.
+    Settled,
+    /// The cluster only has retry loops left (crash loop, image pull back-off…).
+    Stuck,
+}
+
+/// The lesson's progress through the scenario's steps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lesson {
+    /// Index of the next step to run.
+    pub next: usize,
+    /// Tasks solved (by the learner or by "show solution"), by step index.
+    pub solved: Vec<usize>,
+    /// Tasks whose solution was revealed.
+    pub revealed: Vec<usize>,
+    /// Tasks whose hint was shown.
+    pub hinted: Vec<usize>,
+}
+
+/// Everything the page shows and changes.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The scenario id (a built-in file stem, or `custom`).
+    pub id: String,
+    pub scenario: Scenario,
+    /// The world at position 0 (scenario cluster + manifests applied).
+    base: World,
+    pub tl: Timeline,
+    /// The editor's text.
+    pub manifest: String,
+    /// The text last applied (the scenario's manifests at first): the diff's left side.
+    pub applied: String,
+    /// A `kubectl edit` buffer in the editor: saving applies it as the edit.
+    pub editing: Option<String>,
+    /// The last Apply's answer.
+    pub apply_result: Option<(String, i32)>,
+    /// Command lines typed into the console, oldest first (bounded).
+    pub typed: Vec<String>,
+    pub lesson: Lesson,
+    pub notice: Option<Notice>,
+    last_settle: Option<Settle>,
+}
+
+impl Session {
+    /// Opens a built-in scenario.
+    pub fn open(id: &str) -> Result<Session, String> {
+        let text = scenario_source(id).ok_or_else(|| format!("no built-in scenario {id:?}"))?;
+        let s = scenario::parse(text).map_err(|e| e.to_string())?;
+        Ok(Session::from_scenario(id, s, None))
+    }
+
+    /// Starts a session on a parsed scenario, optionally with another seed.
+    pub fn from_scenario(id: &str, mut s: Scenario, seed: Option<u64>) -> Session {
+        if let Some(seed) = seed {
+            s.seed = seed;
+        }
+        let mut w = scenario::build_world(&s);
+        w.apply_manifests(&s.manifests);
+        let base = w.clone();
+        Session {
+            id: id.to_string(),
+            manifest: s.manifests.clone(),
+            applied: s.manifests.clone(),
+            base,
+            tl: Timeline::new(w),
+            scenario: s,
+            editing: None,
+            apply_result: None,
+            typed: Vec::new(),
+            lesson: Lesson::default(),
+            notice: None,
+            last_settle: None,
+        }
+    }
+
+    /// The world at the cursor.
+    pub fn world(&self) -> &World {
+        self.tl.world()
+    }
+
+    /// The world at position 0 (for saving and restoring).
+    pub fn base(&self) -> &World {
+        &self.base
+    }
+
+    /// Rebuilds the timeline from recorded entries (a saved session or a link).
+    /// Returns how many entries were replayed.
+    pub fn replay(&mut self, entries: &[Option<Input>], position: usize) -> usize {
+        let (tl, n) = Timeline::from_entries(self.base.clone(), entries, position);
+        self.tl = tl;
+        n
+    }
+
+    fn before_input(&mut self) {
+        self.notice = if self.tl.in_past() {
+            Some(Notice::Forked {
+                at: self.tl.position(),
+                dropped: self.tl.len() - self.tl.position(),
+            })
+        } else {
+            None
+        };
+    }
+
+    /// One event. Returns false if nothing was pending.
+    pub fn step(&mut self) -> bool {
+        self.notice = None;
+        let stepped = self.tl.step().is_some();
+        if !stepped {
+            self.notice = Some(Notice::Settled);
+        }
+        stepped
+    }
+
+    /// Steps until the controller issues API writes.
+    pub fn step_action(&mut self) -> bool {
+        self.notice = None;
+        let acted = self.tl.step_to_controller_action().is_some();
+        if !acted {
+            self.notice = Some(self.rest_notice());
+        }
+        acted
+    }
+
+    fn rest_notice(&self) -> Notice {
+        if self.world().idle() {
+            Notice::Settled
+        } else {
+            Notice::Stuck
+        }
+    }
+
+    /// Goes back one entry.
+    pub fn back(&mut self) {
+        self.notice = None;
+        self.tl.back();
+    }
+
+    /// Moves the cursor (clamped).
+    pub fn seek(&mut self, position: usize) {
+        self.notice = None;
+        self.tl.seek(position);
+    }
+
+    /// Runs until nothing but retry loops is pending, at most [`SETTLE_STEP_LIMIT`]
+    /// steps. Returns the steps taken.
+    pub fn settle(&mut self) -> usize {
+        self.notice = None;
+        let mut n = 0;
+        while n < SETTLE_STEP_LIMIT && !self.world().quiet() {
+            if self.tl.step().is_none() {
+                break;
+            }
+            n += 1;
+        }
+        self.notice = Some(if self.world().quiet() {
+            self.rest_notice()
+        } else {
+            Notice::SettleLimit { steps: n }
+        });
+        self.last_settle = Some(if self.world().quiet() {
+            Settle::Settled
+        } else {
+            Settle::Limit
+        });
+        n
+    }
+
+    /// Runs a console line (the playground's shell: kubectl, pipes, pod shells).
+    pub fn run_command(&mut self, line: &str) -> Outcome {
+        let line = line.trim_end_matches(['\n', '\r']);
+        if !line.trim().is_empty() && self.typed.last().map(String::as_str) != Some(line) {
+            self.typed.push(line.to_string());
+            if self.typed.len() > HISTORY_LIMIT {
+                self.typed.remove(0);
+            }
+        }
+        self.before_input();
+        let out = self.tl.input(Input::Kubectl(line.to_string()));
+        if let Some(buffer) = &out.edit {
+            self.editing = Some(buffer.clone());
+            self.manifest = buffer.clone();
+        }
+        out
+    }
+
+    /// Ctrl-C in the console.
+    pub fn interrupt(&mut self) {
+        if self.world().watch.is_some() {
+            self.before_input();
+            self.tl.input(Input::Interrupt);
+        }
+    }
+
+    /// Applies the editor's text (or saves a `kubectl edit` buffer).
+    pub fn apply(&mut self) -> Outcome {
+        self.before_input();
+        let text = self.manifest.clone();
+        let out = if self.editing.take().is_some() {
+            self.tl.input(Input::Edit(text.clone()))
+        } else {
+            self.tl.input(Input::Apply(text.clone()))
+        };
+        if out.exit == 0 {
+            self.applied = text;
+        }
+        self.apply_result = Some((out.output.clone(), out.exit));
+        out
+    }
+
+    /// Puts the scenario's manifests back in the editor (nothing is applied).
+    pub fn reset_manifest(&mut self) {
+        self.editing = None;
+        self.manifest = self.scenario.manifests.clone();
+    }
+
+    /// Injects a fault.
+    pub fn fault(&mut self, f: Fault) -> Outcome {
+        self.before_input();
+        self.tl.input(Input::Fault(f))
+    }
+
+    /// The editor's problems, checked against the live cluster (update rules apply to
+    /// objects that exist).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.world().diagnose(&self.manifest)
+    }
+
+    /// The commands run so far at the cursor, oldest first: the console's transcript.
+    /// Going back in time takes later commands back too.
+    pub fn transcript(&self, limit: usize) -> Vec<(String, String, i32)> {
+        let mut out: Vec<(String, String, i32)> = self
+            .world()
+            .trace
+            .iter()
+            .rev()
+            .filter_map(|e| match &e.record {
+                Record::Command(c) if !c.command.starts_with("fault:") => {
+                    Some((c.command.clone(), c.output.clone(), c.exit))
+                }
+                _ => None,
+            })
+            .take(limit)
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// Positions of the inputs (markers on the scrubber): `(position, label, is_fault)`.
+    pub fn markers(&self) -> Vec<(usize, String, bool)> {
+        self.tl
+            .entries()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let input = (*e)?;
+                let (label, fault) = match input {
+                    Input::Kubectl(l) | Input::KubectlStdin { line: l, .. } => (l.clone(), false),
+                    Input::Apply(_) => ("kubectl apply -f -".to_string(), false),
+                    Input::Edit(_) => ("kubectl edit".to_string(), false),
+                    Input::Fault(f) => (f.describe(), true),
+                    Input::File { .. } | Input::Interrupt | Input::AdvanceClock(_) => return None,
+                };
+                Some((i, label, fault))
+            })
+            .collect()
+    }
+
+    // ---- lessons -------------------------------------------------------------------
+
+    /// The step the lesson shows now: the last narration or task reached, if any.
+    pub fn lesson_current(&self) -> Option<(usize, &Step)> {
+        self.scenario.steps[..self.lesson.next.min(self.scenario.steps.len())]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| matches!(s, Step::Say(_) | Step::Task(_)))
+    }
+
+    /// Narration and tasks in the scenario (the lesson's length).
+    pub fn lesson_beats(&self) -> usize {
+        self.scenario
+            .steps
+            .iter()
+            .filter(|s| matches!(s, Step::Say(_) | Step::Task(_)))
+            .count()
+    }
+
+    /// Narration and tasks reached so far.
+    pub fn lesson_reached(&self) -> usize {
+        self.scenario.steps[..self.lesson.next.min(self.scenario.steps.len())]
+            .iter()
+            .filter(|s| matches!(s, Step::Say(_) | Step::Task(_)))
+            .count()
+    }
+
+    /// True when the current task (if the lesson stands at one) holds in the live state.
+    pub fn task_done(&self) -> Option<bool> {
+        let (i, step) = self.lesson_current()?;
+        let Step::Task(t) = step else { return None };
+        if self.lesson.solved.contains(&i) {
+            return Some(true);
+        }
+        Some(scenario::check(&t.until, self.world(), self.last_settle.as_ref()).is_empty())
+    }
+
+    /// True if the lesson can go on (not at the end, and not at an unsolved task).
+    pub fn lesson_can_advance(&self) -> bool {
+        self.lesson.next < self.scenario.steps.len() && self.task_done() != Some(false)
+    }
+
+    /// Runs the scenario's steps up to and including the next narration or task:
+    /// commands, waits, faults and checks in between run as the scenario says.
+    pub fn lesson_next(&mut self) {
+        if !self.lesson_can_advance() {
+            return;
+        }
+        if let Some((i, Step::Task(_))) = self.lesson_current() {
+            if !self.lesson.solved.contains(&i) {
+                self.lesson.solved.push(i);
+            }
+        }
+        self.before_input();
+        let notice = self.notice.clone();
+        let mut failures = Vec::new();
+        while self.lesson.next < self.scenario.steps.len() {
+            let i = self.lesson.next;
+            let step = self.scenario.steps[i].clone();
+            self.lesson.next += 1;
+            match &step {
+                Step::Task(_) => break,
+                Step::Say(_) => {
+                    scenario::run_step(
+                        &mut self.tl,
+                        &step,
+                        i + 1,
+                        &mut failures,
+                        &mut self.last_settle,
+                        false,
+                    );
+                    break;
+                }
+                _ => scenario::run_step(
+                    &mut self.tl,
+                    &step,
+                    i + 1,
+                    &mut failures,
+                    &mut self.last_settle,
+                    false,
+                ),
+            }
+        }
+        self.notice = notice;
+    }
+
+    /// Marks the hint of the current task as shown.
+    pub fn lesson_hint(&mut self) {
+        if let Some((i, Step::Task(_))) = self.lesson_current() {
+            if !self.lesson.hinted.contains(&i) {
+                self.lesson.hinted.push(i);
+            }
+        }
+    }
+
+    /// Runs the current task's solution and settles.
+    pub fn lesson_solve(&mut self) {
+        let Some((i, Step::Task(t))) = self.lesson_current() else {
+            return;
+        };
+        let solution = t.solution.clone();
+        if !self.lesson.revealed.contains(&i) {
+            self.lesson.revealed.push(i);
+        }
+        self.before_input();
+        let mut failures = Vec::new();
+        for s in &solution {
+            scenario::run_step(
+                &mut self.tl,
+                s,
+                i + 1,
+                &mut failures,
+                &mut self.last_settle,
+                true,
+            );
+        }
+        self.settle();
+    }
+
+    /// Starts the lesson over (the scenario's initial state).
+    pub fn lesson_restart(&mut self) {
+        let typed = std::mem::take(&mut self.typed);
+        *self = Session::from_scenario(&self.id.clone(), self.scenario.clone(), None);
+        self.typed = typed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod_names(s: &Session) -> Vec<String> {
+        s.world().pods.keys().map(|(_, n)| n.clone()).collect()
+    }
+
+    #[test]
+    fn every_built_in_scenario_is_in_the_catalog_and_opens() {
+        let c = catalog();
+        assert_eq!(
+            c.len(),
+            SCENARIOS.len(),
+            "a built-in scenario fails to parse"
+        );
+        assert!(c.len() >= 10);
+        for e in &c {
+            let s = Session::open(e.id).expect("opens");
+            assert_eq!(s.tl.position(), 0);
+            assert!(!e.title.en.is_empty() && !e.title.zh.is_empty(), "{}", e.id);
+        }
+        assert!(Session::open(DEFAULT_SCENARIO).is_ok());
+        assert!(Session::open("nope").is_err());
+    }
+
+    #[test]
+    fn stepping_creates_pods_in_order_and_back_undoes_it() {
+        let mut s = Session::open("ordered-creation").expect("opens");
+        let mut saw_web0_alone = false;
+        for _ in 0..400 {
+            s.step();
+            let names = pod_names(&s);
+            if names == ["web-0"] {
+                saw_web0_alone = true;
+            }
+            if names.iter().any(|n| n == "web-1") {
+                break;
+            }
+        }
+        assert!(
+            saw_web0_alone,
+            "web-0 exists alone before web-1 (OrderedReady)"
+        );
+        let at = s.tl.position();
+        let pods = pod_names(&s);
+        for _ in 0..5 {
+            s.step();
+        }
+        for _ in 0..5 {
+            s.back();
+        }
+        assert_eq!(s.tl.position(), at);
+        assert_eq!(pod_names(&s), pods);
+    }
+
+    #[test]
+    fn a_command_in_the_past_forks_and_says_so() {
+        let mut s = Session::open("ordered-creation").expect("opens");
+        s.settle();
+        let end = s.tl.len();
+        s.seek(end / 2);
+        let out = s.run_command("kubectl get sts");
+        assert_eq!(out.exit, 0);
+        assert_eq!(
+            s.notice,
+            Some(Notice::Forked {
+                at: end / 2,
+                dropped: end - end / 2
+            })
+        );
+        assert_eq!(s.typed, ["kubectl get sts"]);
+        assert!(s
+            .transcript(10)
+            .iter()
+            .any(|(c, _, _)| c == "kubectl get sts"));
+        // Going back before the command takes it out of the transcript.
+        s.back();
+        assert!(!s
+            .transcript(10)
+            .iter()
+            .any(|(c, _, _)| c == "kubectl get sts"));
+    }
+
+    #[test]
+    fn apply_reports_configured_and_a_typo_is_diagnosed_without_changing_anything() {
+        let mut s = Session::open("ordered-creation").expect("opens");
+        s.settle();
+        s.manifest = s.manifest.replacen("replicas:", "replica:", 1);
+        let d = s.diagnostics();
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("unknown field \"spec.replica\"")),
+            "{d:?}"
+        );
+        let before = s.world().sets.clone();
+        let out = s.apply();
+        assert_ne!(out.exit, 0);
+        assert_eq!(s.world().sets, before, "a refused apply changes nothing");
+        s.reset_manifest();
+        s.manifest = s.manifest.replacen("replicas: 3", "replicas: 5", 1);
+        let out = s.apply();
+        assert!(
+            out.output.contains("statefulset.apps/web configured"),
+            "{}",
+            out.output
+        );
+        s.settle();
+        assert_eq!(s.world().pods.len(), 5);
+    }
+
+    #[test]
+    fn the_partition_canary_lesson_runs_to_its_end() {
+        let mut s = Session::open("partition-canary").expect("opens");
+        let mut guard = 0;
+        while s.lesson.next < s.scenario.steps.len() && guard < 100 {
+            if s.task_done() == Some(false) {
+                s.lesson_solve();
+            }
+            s.lesson_next();
+            guard += 1;
+        }
+        assert_eq!(s.lesson.next, s.scenario.steps.len());
+        assert_eq!(s.lesson_reached(), s.lesson_beats());
+    }
+
+    #[test]
+    fn kubectl_edit_opens_the_buffer_in_the_editor_and_apply_saves_it() {
+        let mut s = Session::open("ordered-creation").expect("opens");
+        s.settle();
+        let out = s.run_command("kubectl edit sts web");
+        assert!(out.edit.is_some());
+        assert!(s.editing.is_some());
+        s.manifest = s.manifest.replacen("replicas: 3", "replicas: 2", 1);
+        let out = s.apply();
+        assert_eq!(out.exit, 0, "{}", out.output);
+        assert!(out.output.contains("edited"), "{}", out.output);
+        assert!(s.editing.is_none());
+    }
+}
