@@ -5,3 +5,4 @@
 
 pub mod i18n;
 pub mod session;
+pub mod share;

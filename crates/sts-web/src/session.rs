@@ -103,6 +103,8 @@ pub struct Session {
     pub typed: Vec<String>,
     pub lesson: Lesson,
     pub notice: Option<Notice>,
+    /// The seed given instead of the scenario's (URL `seed=`), if any.
+    pub seed: Option<u64>,
     last_settle: Option<Settle>,
 }
 
@@ -134,6 +136,7 @@ impl Session {
             typed: Vec::new(),
             lesson: Lesson::default(),
             notice: None,
+            seed,
             last_settle: None,
         }
     }
@@ -454,7 +457,8 @@ impl Session {
     /// Starts the lesson over (the scenario's initial state).
     pub fn lesson_restart(&mut self) {
         let typed = std::mem::take(&mut self.typed);
-        *self = Session::from_scenario(&self.id.clone(), self.scenario.clone(), None);
+        let (id, scenario, seed) = (self.id.clone(), self.scenario.clone(), self.seed);
+        *self = Session::from_scenario(&id, scenario, seed);
         self.typed = typed;
     }
 }
