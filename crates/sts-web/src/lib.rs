@@ -4,5 +4,6 @@
 //! `sts-engine` directly, so every frame reads the simulated world without serialising it.
 
 pub mod i18n;
+pub mod panels;
 pub mod session;
 pub mod share;
