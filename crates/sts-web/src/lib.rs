@@ -4,6 +4,8 @@
 //! `sts-engine` directly, so every frame reads the simulated world without serialising it.
 
 pub mod i18n;
+pub mod lesson;
 pub mod panels;
 pub mod session;
 pub mod share;
+pub mod timebar;
