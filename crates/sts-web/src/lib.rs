@@ -4,3 +4,4 @@
 //! `sts-engine` directly, so every frame reads the simulated world without serialising it.
 
 pub mod i18n;
+pub mod picture;
