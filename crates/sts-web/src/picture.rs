@@ -530,9 +530,9 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
     let start = set.start_ordinal();
     let replicas = set.replicas().max(0);
     let end = start.saturating_add(replicas);
-    let mut ordinals: BTreeMap<i32, (Option<(&Key, &Pod)>, Vec<ClaimCard>)> = BTreeMap::new();
+    let mut ordinals: BTreeMap<i32, Option<(&Key, &Pod)>> = BTreeMap::new();
     for o in start..end {
-        ordinals.insert(o, (None, Vec::new()));
+        ordinals.insert(o, None);
     }
     let mut owned = Vec::new();
     for (k, p) in world.pods.range((ns.clone(), String::new())..) {
@@ -550,7 +550,7 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
         // is drawn with the pods without a set.
         if let Some(o) = parse_ordinal(name, &p.metadata.name) {
             owned.push(k);
-            ordinals.entry(o).or_default().0 = Some((k, p));
+            ordinals.insert(o, Some((k, p)));
         }
     }
     let templates: Vec<String> = set
@@ -576,7 +576,7 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
     }
     let entries: Vec<Entry> = ordinals
         .into_iter()
-        .map(|(o, (pod, _))| {
+        .map(|(o, pod)| {
             let claims = templates
                 .iter()
                 .map(|t| {

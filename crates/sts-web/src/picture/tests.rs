@@ -83,14 +83,14 @@ fn web(p: &Picture) -> &SetView {
         .expect("set web is drawn")
 }
 
-fn slot<'a>(set: &'a SetView, ordinal: i32) -> &'a Slot {
+fn slot(set: &SetView, ordinal: i32) -> &Slot {
     set.slots
         .iter()
         .find(|s| s.first == Some(ordinal))
         .unwrap_or_else(|| panic!("slot {ordinal} is drawn"))
 }
 
-fn card<'a>(set: &'a SetView, ordinal: i32) -> Option<&'a PodCard> {
+fn card(set: &SetView, ordinal: i32) -> Option<&PodCard> {
     slot(set, ordinal).pod.as_ref()
 }
 
