@@ -3,9 +3,13 @@
 //! The StatefulSet Playground page: a Yew (client-side rendered) app that links
 //! `sts-engine` directly, so every frame reads the simulated world without serialising it.
 
+pub mod app;
+pub mod components;
 pub mod i18n;
 pub mod lesson;
 pub mod panels;
+pub mod picture;
 pub mod session;
 pub mod share;
+pub mod start;
 pub mod timebar;

@@ -992,6 +992,12 @@ impl World {
         true
     }
 
+    /// True while the "readiness never passes" fault is set on this pod (what the UI's
+    /// fault toggle shows; read-only).
+    pub fn readiness_fault(&self, key: &Key) -> bool {
+        self.runtime.get(key).is_some_and(|r| r.never_ready)
+    }
+
     /// Fault: a node goes down (`up == false`) or comes back.
     pub fn set_node_up(&mut self, name: &str, up: bool) -> bool {
         let Some(node) = self.nodes.get_mut(name) else {

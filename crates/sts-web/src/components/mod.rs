@@ -1,0 +1,3 @@
+//! The page's Yew components.
+
+pub mod cluster;
