@@ -139,8 +139,54 @@ impl Derived {
     }
 }
 
+/// Callbacks made once, so that a child's props compare equal from one frame to the
+/// next and unchanged children (e.g. 1,000 pod cards) are not re-rendered.
+struct Callbacks {
+    step: Callback<()>,
+    action: Callback<()>,
+    back: Callback<()>,
+    play: Callback<()>,
+    settle: Callback<()>,
+    speed: Callback<u32>,
+    seek: Callback<usize>,
+    fault: Callback<Fault>,
+    run: Callback<String>,
+    interrupt: Callback<()>,
+    edit: Callback<String>,
+    apply: Callback<()>,
+    lesson_next: Callback<()>,
+    lesson_hint: Callback<()>,
+    lesson_solve: Callback<()>,
+    lesson_restart: Callback<()>,
+}
+
+impl Callbacks {
+    fn new(link: &yew::html::Scope<App>) -> Callbacks {
+        let unit = |m: fn() -> Msg| link.callback(move |_: ()| m());
+        Callbacks {
+            step: unit(|| Msg::Step),
+            action: unit(|| Msg::Action),
+            back: unit(|| Msg::Back),
+            play: unit(|| Msg::Play),
+            settle: unit(|| Msg::Settle),
+            speed: link.callback(Msg::Speed),
+            seek: link.callback(Msg::Seek),
+            fault: link.callback(Msg::Fault),
+            run: link.callback(Msg::Run),
+            interrupt: unit(|| Msg::Interrupt),
+            edit: link.callback(Msg::Edit),
+            apply: unit(|| Msg::Apply),
+            lesson_next: unit(|| Msg::LessonNext),
+            lesson_hint: unit(|| Msg::LessonHint),
+            lesson_solve: unit(|| Msg::LessonSolve),
+            lesson_restart: unit(|| Msg::LessonRestart),
+        }
+    }
+}
+
 pub struct App {
     s: Session,
+    cb: Callbacks,
     lang: Lang,
     catalog: Rc<Vec<CatalogEntry>>,
     speed: u32,
@@ -378,6 +424,7 @@ impl Component for App {
         let d = Derived::of(&s);
         let mut app = App {
             s,
+            cb: Callbacks::new(ctx.link()),
             lang,
             catalog: Rc::new(session::catalog()),
             speed: 20,
@@ -552,7 +599,7 @@ impl Component for App {
         let link = ctx.link();
         let s = &self.s;
         let readonly = false;
-        let cb = |m: fn() -> Msg| link.callback(move |_: ()| m());
+        let cb = &self.cb;
         let on_open = link.callback(|e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             Msg::Open(sel.value())
@@ -614,9 +661,9 @@ impl Component for App {
                     time={AttrValue::from(s.world().now.to_string())}
                     playing={self.play.is_some()} speed={self.speed} markers={self.d.markers.clone()}
                     idle={s.world().idle()} readonly={readonly}
-                    on_step={cb(|| Msg::Step)} on_action={cb(|| Msg::Action)} on_back={cb(|| Msg::Back)}
-                    on_play={cb(|| Msg::Play)} on_settle={cb(|| Msg::Settle)}
-                    on_speed={link.callback(Msg::Speed)} on_seek={link.callback(Msg::Seek)} />
+                    on_step={cb.step.clone()} on_action={cb.action.clone()} on_back={cb.back.clone()}
+                    on_play={cb.play.clone()} on_settle={cb.settle.clone()}
+                    on_speed={cb.speed.clone()} on_seek={cb.seek.clone()} />
                 if in_past {
                     <p id="fork-notice" role="status">{ l.pick_owned(
                         format!("You are looking at the past (position {} of {}). Stepping replays what was recorded; a command, an apply or a fault here forks the timeline and drops the {} later entries.",
@@ -630,19 +677,19 @@ impl Component for App {
                 <div class="columns">
                     <div class="col-main">
                         <Cluster picture={self.d.picture.clone()} lang={l}
-                            on_fault={link.callback(Msg::Fault)} readonly={readonly} />
+                            on_fault={cb.fault.clone()} readonly={readonly} />
                         <StatusBlock sets={self.d.sets.clone()} lang={l} />
                     </div>
                     <div class="col-side">
                         if has_lesson {
                             <LessonPanel view={self.d.lesson.clone()} lang={l} readonly={readonly}
-                                on_next={cb(|| Msg::LessonNext)} on_hint={cb(|| Msg::LessonHint)}
-                                on_solve={cb(|| Msg::LessonSolve)} on_restart={cb(|| Msg::LessonRestart)} />
+                                on_next={cb.lesson_next.clone()} on_hint={cb.lesson_hint.clone()}
+                                on_solve={cb.lesson_solve.clone()} on_restart={cb.lesson_restart.clone()} />
                         }
                         <section class="console-panel" aria-labelledby="console-title">
                             <h2 id="console-title">{ l.pick("Console", "控制台") }</h2>
                             <Console entries={self.d.transcript.clone()} completions={self.d.completions.clone()}
-                                lang={l} on_run={link.callback(Msg::Run)} on_interrupt={cb(|| Msg::Interrupt)}
+                                lang={l} on_run={cb.run.clone()} on_interrupt={cb.interrupt.clone()}
                                 prompt={self.d.prompt.clone()} readonly={readonly} />
                         </section>
                         <section class="editor-panel" aria-labelledby="editor-title">
@@ -651,7 +698,7 @@ impl Component for App {
                                 else { l.pick("Manifest", "清单") }
                             }</h2>
                             <Editor text={AttrValue::from(s.manifest.clone())} diagnostics={self.d.diagnostics.clone()}
-                                lang={l} on_change={link.callback(Msg::Edit)} on_submit={cb(|| Msg::Apply)}
+                                lang={l} on_change={cb.edit.clone()} on_submit={cb.apply.clone()}
                                 readonly={readonly} label={AttrValue::from(l.pick("Manifest (YAML)", "清单（YAML）"))} />
                             <div class="editor-buttons">
                                 <button id="apply" class="primary" onclick={link.callback(|_| Msg::Apply)}
