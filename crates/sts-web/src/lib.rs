@@ -3,4 +3,7 @@
 //! The StatefulSet Playground page: a Yew (client-side rendered) app that links
 //! `sts-engine` directly, so every frame reads the simulated world without serialising it.
 
+pub mod components;
+pub mod diff;
+pub mod highlight;
 pub mod i18n;

@@ -1,0 +1,5 @@
+//! The page's Yew components.
+
+pub mod console;
+pub mod diffview;
+pub mod editor;
