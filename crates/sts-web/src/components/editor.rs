@@ -243,7 +243,8 @@ fn gutter_line(props: &GutterProps) -> Html {
         Some(Severity::Warning) => "gutter-line has-warning",
         None => "gutter-line",
     };
-    html! { <span class={class} title={props.title.clone()}>{ props.number }{"\n"}</span> }
+    // A block per line (see `.gutter-line` in editor.css): no newline text needed.
+    html! { <span class={class} title={props.title.clone()}>{ props.number }</span> }
 }
 
 /// The manifest editor (see the module documentation).
