@@ -279,6 +279,10 @@ async fn the_diff_counts_added_and_removed_lines() {
         summary.text_content().as_deref(),
         Some("Changes to apply (+2 −1)")
     );
+    // The lines appear when the preview is opened.
+    assert!(root.query_selector("#diff .diff-line").unwrap().is_none());
+    summary.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
     assert_eq!(
         root.query_selector_all("#diff .diff-line.added")
             .unwrap()

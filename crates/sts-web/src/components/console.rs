@@ -324,7 +324,11 @@ pub fn complete(line: &str, caret: usize, c: &Completions) -> Completion {
     let previous: Vec<&str> = cmd[..word_start].split_whitespace().collect();
 
     let (pool, prefix_len): (Vec<String>, usize) = candidates(&previous, word, c);
-    let matching: Vec<String> = pool.into_iter().filter(|p| p.starts_with(word)).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let matching: Vec<String> = pool
+        .into_iter()
+        .filter(|p| p.starts_with(word) && seen.insert(p.clone()))
+        .collect();
     let replacement = match matching.as_slice() {
         [] => None,
         [one] => {
@@ -538,16 +542,31 @@ pub struct ConsoleProps {
     pub readonly: bool,
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct EntryProps {
-    entry: ConsoleEntry,
+    entries: Rc<Vec<ConsoleEntry>>,
+    index: usize,
     prompt: AttrValue,
     lang: Lang,
 }
 
+/// Compares the one entry shown, not the whole list (nor a clone of the entry): a long
+/// session re-renders only the entries that changed.
+impl PartialEq for EntryProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+            && self.prompt == other.prompt
+            && self.lang == other.lang
+            && (Rc::ptr_eq(&self.entries, &other.entries)
+                || self.entries.get(self.index) == other.entries.get(other.index))
+    }
+}
+
 #[function_component(EntryView)]
 fn entry_view(props: &EntryProps) -> Html {
-    let e = &props.entry;
+    let Some(e) = props.entries.get(props.index) else {
+        return Html::default();
+    };
     let failed = e.exit != 0;
     html! {
         <div class={classes!("console-entry", failed.then_some("failed"))}>
@@ -588,15 +607,33 @@ pub fn console(props: &ConsoleProps) -> Html {
     let history = use_mut_ref(HistoryPos::default);
     let escaped = use_mut_ref(|| false);
 
-    // Keep the newest output in view.
+    // Keep the newest output in view: always after a new command, and while output
+    // grows (a watch) as long as the reader has not scrolled up.
+    let at_bottom = use_mut_ref(|| true);
     {
         let output_ref = output_ref.clone();
-        use_effect_with((props.entries.len(), *shown_from), move |_| {
-            if let Some(el) = output_ref.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
+        let at_bottom = at_bottom.clone();
+        let count = props.entries.len();
+        let last_len = props.entries.last().map_or(0, |e| e.output.len());
+        let last_count = use_mut_ref(|| 0usize);
+        use_effect_with((count, last_len, *shown_from), move |_| {
+            let new_command = std::mem::replace(&mut *last_count.borrow_mut(), count) != count;
+            if new_command || *at_bottom.borrow() {
+                if let Some(el) = output_ref.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
             }
         });
     }
+    let onscroll = {
+        let at_bottom = at_bottom.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                *at_bottom.borrow_mut() =
+                    el.scroll_top() + el.client_height() >= el.scroll_height() - 4;
+            }
+        })
+    };
 
     let oninput = {
         let line = line.clone();
@@ -725,7 +762,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         })
     };
 
-    let shown = props.entries.iter().enumerate().skip(*shown_from);
+    let shown = (*shown_from).min(props.entries.len())..props.entries.len();
     let focus_input = {
         let input_ref = input_ref.clone();
         Callback::from(move |_: MouseEvent| {
@@ -749,9 +786,10 @@ pub fn console(props: &ConsoleProps) -> Html {
         <div class="console">
             <div id="console-output" role="log" aria-live="polite"
                  aria-label={lang.pick("kubectl output", "kubectl 输出")}
-                 ref={output_ref} onclick={focus_input}>
-                { for shown.map(|(i, e)| html! {
-                    <EntryView key={i} entry={e.clone()} prompt={props.prompt.clone()} {lang} />
+                 ref={output_ref} onclick={focus_input} {onscroll}>
+                { for shown.map(|i| html! {
+                    <EntryView key={i} entries={props.entries.clone()} index={i}
+                               prompt={props.prompt.clone()} {lang} />
                 }) }
             </div>
             <div class="console-line">

@@ -24,6 +24,17 @@ pub fn diff_view(props: &DiffViewProps) -> Html {
     let lines = use_memo((props.old.clone(), props.new.clone()), |(old, new)| {
         diff::diff(old, new)
     });
+    // The hunks are rendered only while the preview is open: typing in a long manifest
+    // then costs one diff and two counts, not thousands of DOM nodes.
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(d) = e.target_dyn_into::<web_sys::HtmlDetailsElement>() {
+                open.set(d.open());
+            }
+        })
+    };
     let (added, removed) = diff::counts(&lines);
     if added + removed == 0 {
         return html! {
@@ -40,13 +51,20 @@ pub fn diff_view(props: &DiffViewProps) -> Html {
         format!("{added} lines added, {removed} lines removed"),
         format!("新增 {added} 行，删除 {removed} 行"),
     );
-    let hunks = diff::changed_hunks(&lines);
-    html! {
-        <details id="diff">
-            <summary aria-label={label.clone()} title={label}>{ summary }</summary>
+    let body = if *open {
+        let hunks = diff::changed_hunks(&lines);
+        html! {
             <div class="diff-body">
                 { for hunks.iter().enumerate().map(|(i, h)| hunk_html(i, h, lang)) }
             </div>
+        }
+    } else {
+        Html::default()
+    };
+    html! {
+        <details id="diff" open={*open} {ontoggle}>
+            <summary aria-label={label.clone()} title={label}>{ summary }</summary>
+            { body }
         </details>
     }
 }
