@@ -74,6 +74,16 @@ pub struct AppProps {
     pub lang: Option<Lang>,
 }
 
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            scenario: None,
+            persist: true,
+            lang: None,
+        }
+    }
+}
+
 /// Everything the panels show, computed once per change.
 struct Derived {
     picture: Rc<Picture>,
@@ -212,7 +222,12 @@ fn query(name: &str) -> Option<String> {
         .split('&')
         .filter_map(|kv| kv.split_once('='))
         .find(|(k, _)| *k == name)
-        .map(|(_, v)| js_sys::decode_uri_component(v).ok().map(String::from).unwrap_or_default())
+        .map(|(_, v)| {
+            js_sys::decode_uri_component(v)
+                .ok()
+                .map(String::from)
+                .unwrap_or_default()
+        })
 }
 
 /// The fragment's `s=` value.
@@ -244,8 +259,11 @@ fn initial_lang(props: &AppProps) -> Lang {
         .unwrap_or_default()
 }
 
+/// A message in (English, Chinese).
+type Bilingual = (String, String);
+
 /// Restores a session from an encoded text; the error to show if it fails.
-fn restore_text(text: &str) -> Result<(Session, Option<(String, String)>), (String, String)> {
+fn restore_text(text: &str) -> Result<(Session, Option<Bilingual>), Bilingual> {
     let saved = share::decode(text).map_err(|e| e.message())?;
     let (s, warning) = share::restore(&saved).map_err(|e| e.message())?;
     Ok((s, warning.map(|w| w.message())))
@@ -571,7 +589,7 @@ impl Component for App {
                     "?" => Msg::Help(!self.help),
                     _ => Msg::Help(false),
                 };
-                return self.update(ctx, msg);
+                return <Self as Component>::update(self, ctx, msg);
             }
             Msg::HashChanged => {
                 let Some(text) = fragment_state() else {
@@ -728,7 +746,11 @@ impl Component for App {
 fn help_overlay(l: Lang, link: &yew::html::Scope<App>) -> Html {
     let keys: [(&str, &str, &str); 7] = [
         ("s", "Step: one event", "单步：一个事件"),
-        ("a", "Run to the controller's next action", "运行到控制器的下一次操作"),
+        (
+            "a",
+            "Run to the controller's next action",
+            "运行到控制器的下一次操作",
+        ),
         ("b", "Step back", "后退一步"),
         ("p", "Play / pause", "播放 / 暂停"),
         ("r", "Run until settled", "运行至稳定"),

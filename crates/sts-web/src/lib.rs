@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod components;
+pub mod diff;
+pub mod highlight;
 pub mod i18n;
 pub mod lesson;
 pub mod panels;

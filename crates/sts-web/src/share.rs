@@ -48,11 +48,14 @@ pub struct Saved {
     pub position: usize,
     /// Lesson progress: next step, solved, revealed, hinted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lesson: Option<(usize, Vec<usize>, Vec<usize>, Vec<usize>)>,
+    pub lesson: Option<SavedLesson>,
     /// Console history (the up-arrow list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub typed: Vec<String>,
 }
+
+/// Lesson progress: next step, solved, revealed and hinted tasks.
+pub type SavedLesson = (usize, Vec<usize>, Vec<usize>, Vec<usize>);
 
 /// One history item: a run of steps or an input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -57,7 +57,10 @@ fn pods(root: &Element) -> Vec<String> {
 #[wasm_bindgen_test]
 async fn stepping_shows_ordered_creation_and_back_restores_it() {
     let root = mount("ordered-creation").await;
-    assert!(root.query_selector("#playground[data-ready=\"true\"]").unwrap().is_some());
+    assert!(root
+        .query_selector("#playground[data-ready=\"true\"]")
+        .unwrap()
+        .is_some());
     assert!(pods(&root).is_empty(), "nothing before the first step");
     let mut first_seen = None;
     for i in 0..300 {
@@ -85,7 +88,10 @@ async fn stepping_shows_ordered_creation_and_back_restores_it() {
     }
     assert_eq!(text(&root, "#clock"), clock);
     assert_eq!(pods(&root), before);
-    assert!(root.query_selector("#fork-notice").unwrap().is_some(), "in the past");
+    assert!(
+        root.query_selector("#fork-notice").unwrap().is_some(),
+        "in the past"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -98,10 +104,18 @@ async fn the_why_banner_and_settling() {
             break;
         }
     }
-    assert!(text(&root, "#why").contains("not created yet"), "{}", text(&root, "#why"));
+    assert!(
+        text(&root, "#why").contains("not created yet"),
+        "{}",
+        text(&root, "#why")
+    );
     click(&root, "#settle");
     settle().await;
-    assert!(text(&root, "#why").contains("Settled"), "{}", text(&root, "#why"));
+    assert!(
+        text(&root, "#why").contains("Settled"),
+        "{}",
+        text(&root, "#why")
+    );
     assert_eq!(pods(&root).len(), 3);
 }
 
@@ -111,9 +125,17 @@ async fn the_language_switch_translates_the_controls() {
     assert!(text(&root, "#step").contains("Step"));
     click(&root, "#lang");
     settle().await;
-    assert!(text(&root, "#step").contains("单步"), "{}", text(&root, "#step"));
+    assert!(
+        text(&root, "#step").contains("单步"),
+        "{}",
+        text(&root, "#step")
+    );
     assert_eq!(
-        root.query_selector("#playground").unwrap().unwrap().get_attribute("lang").as_deref(),
+        root.query_selector("#playground")
+            .unwrap()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
         Some("zh-CN")
     );
 }
@@ -124,8 +146,12 @@ async fn the_console_runs_kubectl_and_a_bad_command_changes_nothing() {
     click(&root, "#settle");
     settle().await;
     let doc = web_sys::window().unwrap().document().unwrap();
-    let input: web_sys::HtmlInputElement =
-        root.query_selector("#console-input").unwrap().unwrap().dyn_into().unwrap();
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#console-input")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     for line in ["kubectl get pods", "kubectl scale sts web --replicas=-1"] {
         input.set_value(line);
         input
@@ -134,7 +160,8 @@ async fn the_console_runs_kubectl_and_a_bad_command_changes_nothing() {
         let init = web_sys::KeyboardEventInit::new();
         init.set_key("Enter");
         init.set_bubbles(true);
-        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
         input.dispatch_event(&ev).unwrap();
         settle().await;
     }
