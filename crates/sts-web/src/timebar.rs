@@ -96,11 +96,11 @@ pub fn Timebar(p: &TimebarProps) -> Html {
             <div class="buttons" role="toolbar" aria-label={l.pick("Time controls", "时间控制")}>
                 <button id="back" onclick={click(&p.on_back)} disabled={p.position == 0}
                     title={l.pick("Step back (b)", "后退一步（b）")}>
-                    <span aria-hidden="true">{ "⏮ " }</span>{ l.pick("Back", "后退") }
+                    <span aria-hidden="true">{ "◀ " }</span>{ l.pick("Back", "后退") }
                 </button>
                 <button id="step" onclick={click(&p.on_step)} disabled={p.idle && !in_past}
                     title={l.pick("One event (s)", "前进一个事件（s）")}>
-                    { l.pick("Step", "单步") }<span aria-hidden="true">{ " ⏭" }</span>
+                    { l.pick("Step", "单步") }<span aria-hidden="true">{ " ▸" }</span>
                 </button>
                 <button id="step-action" onclick={click(&p.on_action)} disabled={p.idle && !in_past}
                     title={l.pick("Run to the controller's next action (a)", "运行到控制器的下一次操作（a）")}>
@@ -108,7 +108,7 @@ pub fn Timebar(p: &TimebarProps) -> Html {
                 </button>
                 <button id="play" onclick={click(&p.on_play)} aria-pressed={if p.playing { "true" } else { "false" }}
                     title={l.pick("Play or pause (p)", "播放或暂停（p）")}>
-                    { if p.playing { l.pick("⏸ Pause", "⏸ 暂停") } else { l.pick("▶ Play", "▶ 播放") } }
+                    { if p.playing { l.pick("❚❚ Pause", "❚❚ 暂停") } else { l.pick("▶ Play", "▶ 播放") } }
                 </button>
                 <button id="settle" onclick={click(&p.on_settle)} disabled={p.idle}
                     title={l.pick("Run until nothing changes any more (r)", "运行直到不再变化（r）")}>
