@@ -504,9 +504,11 @@ pub fn size(args: &[String]) -> Result {
     let mut c = Command::new("twiggy");
     c.args(["top", "-n", "30"]).arg(&wasm);
     run(c, "twiggy top").map_err(Failure::Failed)?;
-    println!("\n==> twiggy dominators -d 2 -r 40 (what each item keeps alive)");
+    // Depth 4: Yew calls components through the function table, so the first two levels
+    // are only `table[0]` and `elem[0]`; the app and engine entry points come below them.
+    println!("\n==> twiggy dominators -d 4 -r 40 (what each item keeps alive)");
     let mut c = Command::new("twiggy");
-    c.args(["dominators", "-d", "2", "-r", "40"]).arg(&wasm);
+    c.args(["dominators", "-d", "4", "-r", "40"]).arg(&wasm);
     run(c, "twiggy dominators").map_err(Failure::Failed)
 }
 
