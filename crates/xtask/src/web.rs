@@ -27,21 +27,6 @@ pub const BUDGET_GZ: u64 = 150 * 1024;
 pub const WASM_PACK_VERSION: &str = "0.15.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The WebAssembly features rustc enables by default for wasm32-unknown-unknown (LLVM's
-/// `generic` CPU since Rust 1.82). wasm-opt normally reads them from the module's
-/// `target_features` section, but `strip = true` removes that section, and without the
-/// list wasm-opt rejects the module ("memory.copy operations require bulk memory").
-/// Naming exactly these keeps wasm-opt from emitting anything the input did not use.
-pub const WASM_FEATURES: [&str; 8] = [
-    "--enable-bulk-memory",
-    "--enable-bulk-memory-opt",
-    "--enable-call-indirect-overlong",
-    "--enable-multivalue",
-    "--enable-mutable-globals",
-    "--enable-nontrapping-float-to-int",
-    "--enable-reference-types",
-    "--enable-sign-ext",
-];
 
 type Res<T = ()> = std::result::Result<T, String>;
 
@@ -257,10 +242,10 @@ pub fn ensure_test_tools() -> Res {
 /// How the site's wasm is built.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Flavour {
-    /// What ships: stripped, `wasm-opt -Oz`.
+    /// What ships: `wasm-opt -Oz`, which drops the function names.
     Shipped,
-    /// For size profiling: function names kept (`strip = false`, `wasm-opt -Oz -g`), built
-    /// in its own target directory so the shipped build's cache stays valid.
+    /// For size profiling: function names kept (`strip = false`, `wasm-opt -Oz -g`). The web
+    /// profile does not strip (see the root Cargo.toml), so this reuses the shipped build.
     Named,
 }
 
@@ -282,7 +267,6 @@ fn target_dir() -> PathBuf {
 /// Assumes [`ensure_build_tools`] ran.
 pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
     let root = workspace_root();
-    let mut target = target_dir();
     let mut c = cargo();
     c.args([
         "build",
@@ -294,22 +278,17 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
         "web",
     ]);
     if flavour == Flavour::Named {
-        target = out.join("cargo-target");
-        c.env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_PROFILE_WEB_STRIP", "false");
+        // The profile's own setting today; kept explicit so names survive a change there.
+        c.env("CARGO_PROFILE_WEB_STRIP", "false");
     }
     println!("building: cargo build -p sts-web --target {WASM} --profile web");
     run(c, "cargo build -p sts-web")?;
-    let wasm = target.join(WASM).join("web").join("sts_web.wasm");
+    let wasm = target_dir().join(WASM).join("web").join("sts_web.wasm");
 
-    // A fresh site each time (nothing stale is served), keeping only the size build's
-    // cargo cache.
+    // A fresh site each time: nothing stale is served.
     if let Ok(entries) = std::fs::read_dir(out) {
         for e in entries.flatten() {
             let p = e.path();
-            if e.file_name() == "cargo-target" {
-                continue;
-            }
             let removed = if p.is_dir() {
                 std::fs::remove_dir_all(&p)
             } else {
@@ -332,7 +311,7 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
 
     let bg = pkg.join("sts_web_bg.wasm");
     let mut c = Command::new(wasm_opt());
-    c.env("PATH", node_path()).arg("-Oz").args(WASM_FEATURES);
+    c.env("PATH", node_path()).arg("-Oz");
     if flavour == Flavour::Named {
         c.arg("-g");
     }
@@ -347,7 +326,12 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
     copy_dir(&root.join("web"), &out.join("web"))?;
 
     let report = SizeReport::measure(out)?;
-    let text = report.table();
+    let mut text = report.table();
+    if flavour == Flavour::Named {
+        text = format!(
+            "(a copy with function names kept, for twiggy: larger than what ships)\n{text}"
+        );
+    }
     std::fs::write(out.join("size-report.txt"), &text)
         .map_err(|e| format!("writing the size report: {e}"))?;
     print!("{text}");
@@ -500,6 +484,16 @@ pub fn size(args: &[String]) -> Result {
         );
         return Ok(());
     }
+    match Command::new("twiggy")
+        .args(["top", "-n", "1000000", "-f", "csv"])
+        .arg(&wasm)
+        .output()
+    {
+        Ok(o) if o.status.success() => {
+            print!("{}", by_crate(&String::from_utf8_lossy(&o.stdout)));
+        }
+        _ => println!("(twiggy top -f csv failed: no per-crate summary)"),
+    }
     println!("\n==> twiggy top -n 30 (the largest items, by their own size)");
     let mut c = Command::new("twiggy");
     c.args(["top", "-n", "30"]).arg(&wasm);
@@ -510,6 +504,89 @@ pub fn size(args: &[String]) -> Result {
     let mut c = Command::new("twiggy");
     c.args(["dominators", "-d", "4", "-r", "40"]).arg(&wasm);
     run(c, "twiggy dominators").map_err(Failure::Failed)
+}
+
+/// The crate an item of `twiggy top` belongs to: the first path segment of its name
+/// (`<yew::html::X as Y>::f` is yew's, `<T as core::fmt::Debug>::fmt` core's); `None` for
+/// data segments, tables and the like.
+pub fn crate_of(item: &str) -> Option<&str> {
+    let mut name = item;
+    loop {
+        let trimmed = name
+            .trim_start_matches(['<', '&', '*', '('])
+            .trim_start_matches("impl ")
+            .trim_start_matches("dyn ")
+            .trim_start_matches("mut ")
+            .trim_start_matches("const ");
+        if trimmed == name {
+            break;
+        }
+        name = trimmed;
+    }
+    let (mut first, _) = name.split_once("::")?;
+    // `<T as core::fmt::Display>::fmt`: a generic self type; the trait's crate owns it.
+    if let Some((_, tr)) = first.rsplit_once(" as ") {
+        first = tr.trim_start_matches(['<', '&']);
+    }
+    let ok = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ok.then_some(first)
+}
+
+/// Shallow bytes per crate from `twiggy top -f csv` (the name section left out: it is not
+/// shipped), the largest first.
+pub fn by_crate(csv: &str) -> String {
+    let mut sizes: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for line in csv.lines().skip(1) {
+        // Name,ShallowSize,...: the name is quoted ("" inside) when it holds a comma or quote.
+        let (name, rest) = if let Some(q) = line.strip_prefix('"') {
+            let mut end = None;
+            let b = q.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'"' {
+                    if b.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    end = Some(i);
+                    break;
+                }
+                i += 1;
+            }
+            let Some(end) = end else { continue };
+            (
+                q[..end].replace("\"\"", "\""),
+                q[end + 1..].trim_start_matches(','),
+            )
+        } else {
+            match line.split_once(',') {
+                Some((n, r)) => (n.to_string(), r),
+                None => continue,
+            }
+        };
+        let Some(bytes) = rest.split(',').next().and_then(|v| v.parse::<u64>().ok()) else {
+            continue;
+        };
+        if name.contains("function names") || name.starts_with('Σ') || name.starts_with("...") {
+            continue;
+        }
+        let key = crate_of(&name)
+            .unwrap_or("(data, tables, glue)")
+            .to_string();
+        *sizes.entry(key).or_default() += bytes;
+    }
+    let total: u64 = sizes.values().sum();
+    let mut rows: Vec<_> = sizes.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = String::from("\n==> bytes per crate (shallow, before gzip; names excluded)\n");
+    for (name, bytes) in rows.iter().take(20) {
+        out += &format!(
+            "{:>10.1} KiB  {:>5.1}%  {name}\n",
+            *bytes as f64 / 1024.0,
+            *bytes as f64 * 100.0 / total.max(1) as f64
+        );
+    }
+    out
 }
 
 #[cfg(test)]
@@ -577,6 +654,36 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert!(over
             .table()
             .contains("OVER BUDGET: 151.0 KiB gzipped is 1.0 KiB over"));
+    }
+
+    #[test]
+    fn items_are_grouped_by_crate() {
+        assert_eq!(
+            crate_of("sts_engine::timeline::Timeline::step::heb287"),
+            Some("sts_engine")
+        );
+        assert_eq!(
+            crate_of("<yew::html::X<C> as yew::html::Y>::view::h03"),
+            Some("yew")
+        );
+        assert_eq!(crate_of("<&T as core::fmt::Display>::fmt"), Some("core"));
+        assert_eq!(crate_of("data segment \".rodata\""), None);
+        let csv = "Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent
+\"\"\"function names\"\" subsection\",473336,18.7,,
+sts_engine::timeline::Timeline::step::h1,300,2.4,,
+\"<yew::A as yew::B<C, D>>::f::h2\",100,1.0,,
+sts_engine::kubectl::run_argv::h3,200,2.0,,
+\"data segment \"\".rodata\"\"\",400,1.4,,
+";
+        let table = by_crate(csv);
+        let lines: Vec<&str> = table.lines().skip(2).collect();
+        assert_eq!(lines.len(), 3, "{table}");
+        assert!(
+            lines[0].ends_with("sts_engine") && lines[0].contains("50.0%"),
+            "{table}"
+        );
+        assert!(lines[1].ends_with("(data, tables, glue)"), "{table}");
+        assert!(lines[2].ends_with("yew"), "{table}");
     }
 
     #[test]
