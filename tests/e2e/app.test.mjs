@@ -1,6 +1,9 @@
 // End-to-end tests of the web app in Chromium (playwright-core driving Debian's chromium):
-// what a user does and sees, through the app's stable DOM contract (ids and data-
-// attributes listed in the README's web app section). Run by `cargo xtask test`, or by hand:
+// what a user does and sees, through the app's stable DOM contract (`#playground[data-ready]`,
+// `#scenario`, `#editor`, `#diagnostics li.diag.error`, `.err-mark`, `#apply`, `#apply-output`,
+// `#step`, `#back`, `#settle`, `#clock`, `#fork-notice`, `.pod[data-pod][data-ready]
+// [data-revision]`, `.partition-line[data-partition]`, `#why`, `#sts-status`, `#console-input`,
+// `#console-output`, `#lang`, `#app-error`). Run by `cargo xtask test`, or by hand:
 //   SITE=target/site SCREENSHOTS=target/e2e-screenshots node --test tests/e2e/
 // Every test gets a fresh browser context (no shared storage) and fails on any page error
 // or console error. Screenshots of each key state go to SCREENSHOTS.
