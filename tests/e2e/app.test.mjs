@@ -63,6 +63,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // A test that failed early never reached assertNoErrors: show what the page said.
+  if (errors.length > 0) console.log(`errors seen by the page:\n  ${errors.join('\n  ')}`);
   await context?.close();
 });
 
