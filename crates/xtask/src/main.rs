@@ -4,7 +4,8 @@
 //! cargo xtask test                      every test and check (the README's test command)
 //! cargo xtask ci                        what CI runs after installing toolchain components
 //! cargo xtask serve [--port 8080] [--no-serve]
-//!                                       render every scenario into target/site/ and serve it
+//!                                       build the web app into target/site/ and serve it
+//! cargo xtask size                      the web app's wasm with names kept, through twiggy
 //! cargo xtask bench [--sizes 1000,2000] [--timeout SECS]
 //!                                       the rollout scaling benchmark
 //! cargo xtask fuzz [--target T|all] [--time SECS | --runs N]
@@ -17,17 +18,23 @@ use std::process::{Command, ExitCode};
 mod bench;
 mod fuzz;
 mod server;
-mod site;
 mod test;
+mod web;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test                          cargo test, wasm build, dependency hygiene, scenario checks,
-                                clippy (-D warnings) and rustfmt; exits non-zero on any failure
+                                clippy (-D warnings), rustfmt, fuzzing, then the web app: its
+                                wasm tests in headless Chromium (cargo test and wasm-pack), the
+                                site build with its size report and the Playwright end-to-end
+                                tests; exits non-zero on any failure
   ci                            what CI runs after installs (= test)
-  serve [--port N] [--no-serve] render scenarios/ into target/site/ and serve it on 127.0.0.1
+  serve [--port N] [--no-serve] build the web app into target/site/ (cargo, wasm-bindgen,
+                                wasm-opt -Oz; prints the size report) and serve it on 127.0.0.1
                                 (default port 8080; --no-serve only builds the site)
+  size                          build the app's wasm with names kept into target/size/ and show
+                                twiggy's top items and dominators (if twiggy is installed)
   bench [--sizes A,B,..] [--timeout SECS]
                                 rollout scaling benchmark (default sizes 1000,2000,4000,8000,16000;
                                 fails if doubling N costs more than 2.2x)
@@ -45,6 +52,7 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "test" | "ci" => test::run(rest),
         "serve" => serve(rest),
+        "size" => web::size(rest),
         "bench" => bench::run(rest),
         "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
@@ -97,16 +105,11 @@ fn serve(args: &[String]) -> Result {
         }
         i += 1;
     }
-    let root = workspace_root();
-    let out = root.join("target").join("site");
-    let summary = site::build(&root.join("scenarios"), &root.join("web"), &out)
+    let out = workspace_root().join("target").join("site");
+    web::ensure_build_tools().map_err(Failure::Failed)?;
+    web::build_site(&out, web::Flavour::Shipped)
         .map_err(|e| Failure::Failed(format!("building the site: {e}")))?;
-    println!(
-        "site: {} scenario page(s) written to {} ({} with failing checks)",
-        summary.scenarios,
-        out.display(),
-        summary.failing
-    );
+    println!("site: the web app written to {}", out.display());
     if no_serve {
         return Ok(());
     }

@@ -1,10 +1,18 @@
-//! A tiny static file server for `target/site/`: loopback only, GET and HEAD only,
+//! A tiny static file server for `target/site/` (the web app): loopback only, GET and HEAD only,
 //! no directory listings, path traversal rejected. Good enough for local preview.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
+
+/// The Content-Security-Policy of every response: only this origin's own files.
+/// `'wasm-unsafe-eval'` lets the page compile its WebAssembly (without it Chromium refuses
+/// `WebAssembly.instantiate`); `style-src 'unsafe-inline'` allows `style` attributes that
+/// the app sets on elements and the `<noscript>` style of index.html. Scripts stay
+/// file-only: the page's loader is `web/boot.js`, not an inline script. The end-to-end
+/// tests' server (`tests/e2e/server.mjs`) sends the same header.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
 pub fn serve(root: &Path, port: u16) -> io::Result<()> {
     let root = root.canonicalize()?;
@@ -51,7 +59,7 @@ fn handle(mut stream: TcpStream, root: &Path) -> io::Result<()> {
     let mut out = Vec::new();
     write!(
         out,
-        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'self'; img-src 'self' data:\r\nCache-Control: no-cache\r\nConnection: close\r\n",
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: {CSP}\r\nCache-Control: no-cache\r\nConnection: close\r\n",
         response.status,
         response.content_type,
         response.body.len()
@@ -216,5 +224,36 @@ mod tests {
             "400 Bad Request"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// What the web app's files need: wasm must be `application/wasm` for
+    /// `WebAssembly.instantiateStreaming`, module scripts a JavaScript type.
+    #[test]
+    fn the_app_files_have_their_types() {
+        for (file, ty) in [
+            ("pkg/sts_web_bg.wasm", "application/wasm"),
+            ("pkg/sts_web.js", "text/javascript; charset=utf-8"),
+            ("web/boot.js", "text/javascript; charset=utf-8"),
+            ("web/app.css", "text/css; charset=utf-8"),
+            ("index.html", "text/html; charset=utf-8"),
+            ("size-report.txt", "text/plain; charset=utf-8"),
+            ("a.json", "application/json"),
+            ("scenario.yaml", "text/plain; charset=utf-8"),
+        ] {
+            assert_eq!(content_type(Path::new(file)), ty, "{file}");
+        }
+    }
+
+    /// The end-to-end tests run the app under the same policy as `cargo xtask serve`.
+    #[test]
+    fn the_e2e_server_sends_the_same_policy() {
+        let js = std::fs::read_to_string(
+            crate::workspace_root()
+                .join("tests")
+                .join("e2e")
+                .join("server.mjs"),
+        )
+        .unwrap();
+        assert!(js.contains(CSP), "tests/e2e/server.mjs must send {CSP:?}");
     }
 }

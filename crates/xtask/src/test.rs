@@ -1,12 +1,14 @@
 //! `cargo xtask test` (and `ci`): every stage runs, even after a failure, so one run
 //! shows everything that is wrong; the exit status is non-zero if any stage failed.
+//! The `web:` stages install missing tools first (see `web.rs`), once per run.
 
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::Instant;
 
+use crate::web::{self, WASM};
 use crate::{cargo, scenario_files, workspace_root, Failure, Result};
-
-const WASM: &str = "wasm32-unknown-unknown";
 
 /// A stage: its name and what runs it.
 type Stage = (&'static str, fn() -> Outcome);
@@ -23,7 +25,7 @@ pub fn run(args: &[String]) -> Result {
             "test takes no arguments (got {a:?})"
         )));
     }
-    let stages: [Stage; 7] = [
+    let stages: [Stage; 11] = [
         ("cargo test --workspace", tests),
         ("wasm32 build of sts-engine", wasm),
         ("no getrandom in sts-engine's dependencies", no_getrandom),
@@ -37,9 +39,17 @@ pub fn run(args: &[String]) -> Result {
             "fuzz manifests (20,000 inputs) and command lines (3,000), fixed seed",
             fuzz_smoke,
         ),
+        (
+            "web: wasm-bindgen-test in headless Chromium",
+            web_wasm_tests,
+        ),
+        ("web: wasm-pack test --headless --chrome", web_wasm_pack),
+        ("web: build site", web_site),
+        ("web: end-to-end (Playwright, Chromium)", web_e2e),
     ];
     let all = Instant::now();
     let (mut passed, mut failed, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+    let mut summary = Vec::new();
     for (name, stage) in stages {
         println!("\n==> {name}");
         let started = Instant::now();
@@ -48,17 +58,24 @@ pub fn run(args: &[String]) -> Result {
         match outcome {
             Outcome::Passed => {
                 println!("==> ok: {name} ({secs:.1}s)");
+                summary.push(format!("ok       {name} ({secs:.1}s)"));
                 passed.push(name);
             }
             Outcome::Failed(why) => {
                 println!("==> FAILED: {name} ({secs:.1}s): {why}");
+                summary.push(format!("FAILED   {name} ({secs:.1}s)"));
                 failed.push(name);
             }
             Outcome::Skipped(why) => {
                 println!("==> skipped: {name}: {why}");
+                summary.push(format!("skipped  {name}"));
                 skipped.push(name);
             }
         }
+    }
+    println!("\nstages:");
+    for line in &summary {
+        println!("  {line}");
     }
     println!();
     for name in &failed {
@@ -117,25 +134,8 @@ fn tests() -> Outcome {
 }
 
 fn wasm() -> Outcome {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output();
-    match installed {
-        Ok(o) if o.status.success() => {
-            if !String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l.trim() == WASM)
-            {
-                println!("installing the {WASM} target: rustup target add {WASM}");
-                let mut add = Command::new("rustup");
-                add.args(["target", "add", WASM]);
-                if let Outcome::Failed(why) = status(add) {
-                    return Outcome::Failed(format!("rustup target add {WASM}: {why}"));
-                }
-            }
-        }
-        // No rustup (e.g. a distribution toolchain): try the build; it explains what is missing.
-        _ => println!("rustup not found; assuming the {WASM} standard library is installed"),
+    if let Err(why) = web::ensure_wasm_target() {
+        return Outcome::Failed(why);
     }
     let mut c = cargo();
     c.args(["build", "-p", "sts-engine", "--target", WASM]);
@@ -236,4 +236,88 @@ fn fmt() -> Outcome {
         }
         other => other,
     }
+}
+
+/// The web stages' tools, installed at most once per run; every web stage fails with the
+/// same reason when they cannot be.
+fn web_tools() -> std::result::Result<(), String> {
+    static TOOLS: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    TOOLS
+        .get_or_init(|| {
+            web::ensure_test_tools().map_err(|e| format!("the web test tools are missing: {e}"))
+        })
+        .clone()
+}
+
+/// `cargo test --target wasm32-unknown-unknown`: the runner (.cargo/config.toml) is
+/// wasm-bindgen-test-runner; `run_in_browser` suites go to headless Chromium.
+fn web_wasm_tests() -> Outcome {
+    if let Err(e) = web_tools() {
+        return Outcome::Failed(e);
+    }
+    let mut c = cargo();
+    c.env("CHROMEDRIVER", web::CHROMEDRIVER)
+        .args(["test", "-p", "sts-web", "--target", WASM]);
+    status(c)
+}
+
+/// The same suites through wasm-pack, as a user of the crate would run them;
+/// `--mode no-install` makes it use the wasm-bindgen on PATH instead of downloading one.
+fn web_wasm_pack() -> Outcome {
+    if let Err(e) = web_tools() {
+        return Outcome::Failed(e);
+    }
+    let mut c = Command::new("wasm-pack");
+    c.current_dir(workspace_root().join("crates").join("sts-web"))
+        .env("PATH", web::node_path())
+        .env("CHROMEDRIVER", web::CHROMEDRIVER)
+        .args(["test", "--headless", "--chrome", "--mode", "no-install"]);
+    status(c)
+}
+
+fn site_dir() -> PathBuf {
+    workspace_root().join("target").join("site")
+}
+
+/// The shipped site, as `cargo xtask serve` builds it; prints the size table.
+fn web_site() -> Outcome {
+    if let Err(e) = web_tools() {
+        return Outcome::Failed(e);
+    }
+    match web::build_site(&site_dir(), web::Flavour::Shipped) {
+        Ok(_) => Outcome::Passed,
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// `node --test tests/e2e/` against the built site, in Debian's Chromium.
+fn web_e2e() -> Outcome {
+    if let Err(e) = web_tools() {
+        return Outcome::Failed(e);
+    }
+    let site = site_dir();
+    if !site.join("pkg").join("sts_web_bg.wasm").is_file() {
+        return Outcome::Failed(format!(
+            "no site in {} (see the build stage)",
+            site.display()
+        ));
+    }
+    let shots = workspace_root().join("target").join("e2e-screenshots");
+    if shots.is_dir() {
+        if let Err(e) = std::fs::remove_dir_all(&shots) {
+            return Outcome::Failed(format!("clearing {}: {e}", shots.display()));
+        }
+    }
+    if let Err(e) = std::fs::create_dir_all(&shots) {
+        return Outcome::Failed(format!("creating {}: {e}", shots.display()));
+    }
+    println!("screenshots: {}", shots.display());
+    let mut c = Command::new("node");
+    c.current_dir(workspace_root())
+        .env("SITE", &site)
+        .env("SCREENSHOTS", &shots)
+        .args(["--test", "tests/e2e/"]);
+    let outcome = status(c);
+    println!("screenshots: {}", shots.display());
+    outcome
 }
