@@ -6,7 +6,8 @@ use wasm_bindgen::prelude::*;
 /// hook and mounts the app into `#app`, if the page has one (tests mount their own).
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(panic_hook));
+    // Through Yew, so that its renderer does not replace the hook with its default one.
+    yew::set_custom_panic_hook(Box::new(panic_hook));
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"))

@@ -197,6 +197,9 @@ pub fn ensure_build_tools() -> Res {
 }
 
 /// Whether this process runs as root (reads /proc; false when unknown).
+/// A file of Debian's fonts-noto-cjk.
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
         s.lines()
@@ -210,8 +213,12 @@ fn is_root() -> bool {
 /// wasm-bindgen-test and Playwright) and wasm-pack.
 pub fn ensure_test_tools() -> Res {
     ensure_build_tools()?;
-    let apt = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver";
-    if !Path::new(CHROMIUM).is_file() || !Path::new(CHROMEDRIVER).is_file() {
+    // fonts-noto-cjk: without a CJK font, the Chinese UI's screenshots show empty boxes.
+    let apt = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk";
+    if !Path::new(CHROMIUM).is_file()
+        || !Path::new(CHROMEDRIVER).is_file()
+        || !Path::new(CJK_FONT).is_file()
+    {
         let has_apt = Command::new("apt-get").arg("--version").output().is_ok();
         if !(is_root() && has_apt) {
             return Err(format!(
@@ -220,7 +227,7 @@ pub fn ensure_test_tools() -> Res {
         }
         let mut c = Command::new("sh");
         c.args(["-c", apt]);
-        install(c, "apt-get install chromium chromium-driver")?;
+        install(c, "apt-get install chromium chromium-driver fonts-noto-cjk")?;
     }
     if version_of("wasm-pack").is_none() {
         let mut c = cargo();
