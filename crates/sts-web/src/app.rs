@@ -630,22 +630,17 @@ impl Component for App {
             }
         });
         let in_past = s.tl.in_past();
-        let notice = s.notice.as_ref().map(|n| match n {
-            Notice::Forked { at, dropped } => l.pick_owned(
+        // Settled and stuck are what the why banner says already; these add to it.
+        let notice = s.notice.as_ref().and_then(|n| match n {
+            Notice::Forked { at, dropped } => Some(l.pick_owned(
                 format!("The timeline forked at position {at}: the {dropped} later entries were dropped."),
                 format!("时间线已在位置 {at} 分叉：之后的 {dropped} 个条目已丢弃。"),
-            ),
-            Notice::SettleLimit { steps } => l.pick_owned(
+            )),
+            Notice::SettleLimit { steps } => Some(l.pick_owned(
                 format!("Stopped after {steps} events so the page stays responsive; press again to continue."),
                 format!("为保持页面响应，已在 {steps} 个事件后暂停；再按一次继续。"),
-            ),
-            Notice::Settled => l.pick("Settled: nothing left to do.", "已稳定：没有待处理的工作。").to_string(),
-            Notice::Stuck => l
-                .pick(
-                    "Only retry loops are left: the cluster will not change by itself.",
-                    "只剩下重试循环：集群不会再自行变化。",
-                )
-                .to_string(),
+            )),
+            Notice::Settled | Notice::Stuck => None,
         });
         let has_lesson = self.d.lesson.beats > 0;
         let apply_label = if s.editing.is_some() {
