@@ -1,0 +1,66 @@
+// How long a Step click takes to reach the screen with 1,000 pods on it: the product's
+// "a step click paints within one frame (16 ms)" figure. A benchmark, not a test: it
+// prints numbers and asserts nothing about time.
+//
+//   cargo xtask serve --no-serve          # builds target/site
+//   node tests/bench/step-paint.mjs [--replicas 1000] [--clicks 60]
+//
+// Each sample: click #step inside the page, then wait for the next animation frame and
+// one task after it (the frame has been produced by then); the time from the click to
+// that point, in ms, from the page's own performance.now().
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../e2e/server.mjs';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const replicas = arg('replicas', 1000);
+const clicks = arg('clicks', 60);
+const site = path.resolve(process.env.SITE ?? 'target/site');
+
+const { url: base, close } = await startServer(site);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage'],
+});
+try {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await page.goto(`${base}?scenario=parallel`);
+  await page.waitForSelector('#playground[data-ready="true"]');
+  const run = async (line) => {
+    await page.fill('#console-input', line);
+    await page.press('#console-input', 'Enter');
+  };
+  await run(`kubectl scale sts web --replicas=${replicas}`);
+  const t0 = Date.now();
+  await page.click('#settle');
+  await page.waitForFunction(() => !document.querySelector('#notice'), null, { timeout: 600000 });
+  const settleMs = Date.now() - t0;
+  await run('kubectl set image sts/web nginx=nginx:1.22');
+  const pods = await page.$$eval('.pod', (l) => l.length);
+  const times = await page.evaluate(async (n) => {
+    const out = [];
+    const step = document.querySelector('#step');
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      step.click();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      out.push(performance.now() - t);
+    }
+    return out;
+  }, clicks);
+  const sorted = [...times].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
+  const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+  console.log(`replicas ${replicas}: settled in ${settleMs} ms (wall clock, build + run);`
+    + ` ${pods} pod cards, ${domNodes} DOM elements`);
+  console.log(`step click → next frame over ${clicks} clicks during a rolling update:`
+    + ` median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+} finally {
+  await browser.close();
+  close();
+}
