@@ -38,7 +38,7 @@ try {
   await run(`kubectl scale sts web --replicas=${replicas}`);
   const t0 = Date.now();
   await page.click('#settle');
-  await page.waitForFunction(() => !document.querySelector('#notice'), null, { timeout: 600000 });
+  await page.waitForSelector('#why.settled, #why.stuck', { timeout: 600000 });
   const settleMs = Date.now() - t0;
   await run('kubectl set image sts/web nginx=nginx:1.22');
   const pods = await page.$$eval('.pod', (l) => l.length);

@@ -862,61 +862,106 @@ enum Level {
     Coarse,
 }
 
-fn group_key(e: &Entry, level: Level) -> String {
-    let claims: Vec<&str> = e.claims.iter().map(|c| c.status.as_str()).collect();
-    let Some((_, p)) = e.pod else {
-        return match level {
-            Level::Coarse => "-".into(),
-            _ => format!("-|{}", claims.join(",")),
-        };
+/// The facts of one entry that decide whether it groups with its neighbour, computed
+/// once per entry (the grouping runs up to three times over 10,000 entries).
+#[derive(PartialEq)]
+struct GroupFacts<'a> {
+    pod: bool,
+    status: String,
+    ready: String,
+    running_and_ready: bool,
+    terminating: bool,
+    rev: &'a str,
+    node: &'a str,
+}
+
+fn group_facts<'a>(e: &Entry<'a>) -> GroupFacts<'a> {
+    match e.pod {
+        Some((_, p)) => GroupFacts {
+            pod: true,
+            status: printers::pod_status(p),
+            ready: printers::pod_ready(p),
+            running_and_ready: p.running_and_ready(),
+            terminating: p.metadata.terminating(),
+            rev: p.revision().unwrap_or(""),
+            node: p.node().unwrap_or(""),
+        },
+        None => GroupFacts {
+            pod: false,
+            status: String::new(),
+            ready: String::new(),
+            running_and_ready: false,
+            terminating: false,
+            rev: "",
+            node: "",
+        },
+    }
+}
+
+/// True if two entries fall in one group at `level`.
+fn same_group(a: (&Entry, &GroupFacts), b: (&Entry, &GroupFacts), level: Level) -> bool {
+    let (ea, fa) = a;
+    let (eb, fb) = b;
+    let claims_equal = || {
+        ea.claims.len() == eb.claims.len()
+            && ea
+                .claims
+                .iter()
+                .zip(&eb.claims)
+                .all(|(x, y)| x.status == y.status)
     };
-    let rev = p.revision().unwrap_or("");
+    if fa.pod != fb.pod {
+        return false;
+    }
+    if !fa.pod {
+        return level == Level::Coarse || claims_equal();
+    }
     match level {
-        Level::Fine => format!(
-            "{}|{}|{}|{}|{}|{}",
-            printers::pod_status(p),
-            printers::pod_ready(p),
-            p.metadata.terminating(),
-            rev,
-            p.node().unwrap_or(""),
-            claims.join(",")
-        ),
-        Level::NoNode => format!(
-            "{}|{}|{}|{}|{}",
-            printers::pod_status(p),
-            printers::pod_ready(p),
-            p.metadata.terminating(),
-            rev,
-            claims.join(",")
-        ),
-        Level::Coarse => format!(
-            "{}|{}|{rev}",
-            p.running_and_ready(),
-            p.metadata.terminating()
-        ),
+        Level::Fine => {
+            fa.status == fb.status
+                && fa.ready == fb.ready
+                && fa.terminating == fb.terminating
+                && fa.rev == fb.rev
+                && fa.node == fb.node
+                && claims_equal()
+        }
+        Level::NoNode => {
+            fa.status == fb.status
+                && fa.ready == fb.ready
+                && fa.terminating == fb.terminating
+                && fa.rev == fb.rev
+                && claims_equal()
+        }
+        Level::Coarse => {
+            fa.running_and_ready == fb.running_and_ready
+                && fa.terminating == fb.terminating
+                && fa.rev == fb.rev
+        }
     }
 }
 
 /// Cuts `entries` into runs: consecutive ordinals with equal keys, never across a
 /// break ordinal (start, end of range, partition boundary).
-fn runs(entries: &[Entry], level: Option<Level>, breaks: &[Option<i32>]) -> Vec<(usize, usize)> {
+fn runs(
+    entries: &[Entry],
+    facts: &[GroupFacts],
+    level: Option<Level>,
+    breaks: &[Option<i32>],
+) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
-    let mut key_prev = String::new();
     for (i, e) in entries.iter().enumerate() {
-        let key = level.map(|l| group_key(e, l)).unwrap_or_default();
-        let joins = match (
-            level,
-            out.last(),
-            i.checked_sub(1).and_then(|j| entries.get(j)),
-        ) {
-            (Some(_), Some(_), Some(prev)) => {
-                let consecutive = match (prev.ordinal, e.ordinal) {
-                    (Some(a), Some(b)) => a.checked_add(1) == Some(b),
-                    _ => false,
-                };
-                let broken = e.ordinal.is_some_and(|o| breaks.contains(&Some(o)));
-                consecutive && !broken && key == key_prev
-            }
+        let joins = match (level, out.last(), i.checked_sub(1)) {
+            (Some(level), Some(_), Some(j)) => match (entries.get(j), facts.get(j), facts.get(i)) {
+                (Some(prev), Some(fp), Some(fe)) => {
+                    let consecutive = match (prev.ordinal, e.ordinal) {
+                        (Some(a), Some(b)) => a.checked_add(1) == Some(b),
+                        _ => false,
+                    };
+                    let broken = e.ordinal.is_some_and(|o| breaks.contains(&Some(o)));
+                    consecutive && !broken && same_group((prev, fp), (e, fe), level)
+                }
+                _ => false,
+            },
             _ => false,
         };
         if joins {
@@ -926,7 +971,6 @@ fn runs(entries: &[Entry], level: Option<Level>, breaks: &[Option<i32>]) -> Vec<
         } else {
             out.push((i, i));
         }
-        key_prev = key;
     }
     out
 }
@@ -938,12 +982,13 @@ fn build_slots(
     waited_on: Option<&str>,
     breaks: &[Option<i32>],
 ) -> (Vec<Slot>, bool) {
-    let mut groups = runs(entries, None, breaks);
+    let mut groups = runs(entries, &[], None, breaks);
     let mut aggregated = false;
     if groups.len() > AGGREGATE_ABOVE {
         aggregated = true;
+        let facts: Vec<GroupFacts> = entries.iter().map(group_facts).collect();
         for level in [Level::Fine, Level::NoNode, Level::Coarse] {
-            groups = runs(entries, Some(level), breaks);
+            groups = runs(entries, &facts, Some(level), breaks);
             if groups.len() <= MAX_SLOTS {
                 break;
             }
@@ -1003,10 +1048,12 @@ fn slot(ctx: &Ctx, run: &[Entry], revs: &Revisions, waited_on: Option<&str>) -> 
         ),
         many => Placement::Spread { nodes: many.len() },
     };
-    let mixed = run.len() > 1 && {
-        let k0 = first.map(|e| group_key(e, Level::Coarse));
-        run.iter().any(|e| Some(group_key(e, Level::Coarse)) != k0)
-    };
+    let mixed = run.len() > 1
+        && first.is_some_and(|f| {
+            let f0 = group_facts(f);
+            run.iter()
+                .any(|e| !same_group((f, &f0), (e, &group_facts(e)), Level::Coarse))
+        });
     let claims = first
         .map(|f| {
             f.claims
