@@ -503,7 +503,10 @@ fn plain_or_string(text: &str, style: ScalarStyle) -> NodeValue {
 }
 
 /// go-yaml v2's `resolve` for a plain scalar.
-fn resolve_plain(text: &str) -> NodeValue {
+/// go-yaml v2's (YAML 1.1) typing of a plain scalar, as kubectl reads manifests: `yes`
+/// and `on` are booleans, `0x1f` and `010` integers, `1Gi` a string. The editor's
+/// colouring uses it too, so what is coloured a number is read as one.
+pub fn resolve_plain(text: &str) -> NodeValue {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {

@@ -514,77 +514,14 @@ fn plain_len(s: &str, flow: bool) -> usize {
     s.len()
 }
 
-/// go-yaml v2's typing of a plain scalar, reduced to a colour.
+/// go-yaml v2's typing of a plain scalar (the engine's YAML reader), reduced to a colour.
 fn classify(s: &str) -> Kind {
-    match s {
-        "~" | "null" | "Null" | "NULL" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True"
-        | "TRUE" | "on" | "On" | "ON" | "n" | "N" | "no" | "No" | "NO" | "false" | "False"
-        | "FALSE" | "off" | "Off" | "OFF" => return Kind::BoolNull,
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => return Kind::Number,
-        _ => {}
+    use sts_engine::yaml::{resolve_plain, NodeValue};
+    match resolve_plain(s) {
+        NodeValue::Null | NodeValue::Bool(_) => Kind::BoolNull,
+        NodeValue::Int(_) | NodeValue::Float(_) => Kind::Number,
+        _ => Kind::Plain,
     }
-    let plain: String = s.chars().filter(|c| *c != '_').collect();
-    if is_go_int(&plain) || is_yaml11_float(&plain) {
-        Kind::Number
-    } else {
-        Kind::Plain
-    }
-}
-
-/// `strconv.ParseInt(s, 0, 64)`'s syntax (range not checked: a huge number is still
-/// coloured as a number).
-fn is_go_int(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (radix, digits) = if let Some(d) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
-        (16, d)
-    } else if let Some(d) = body.strip_prefix("0o").or(body.strip_prefix("0O")) {
-        (8, d)
-    } else if let Some(d) = body.strip_prefix("0b").or(body.strip_prefix("0B")) {
-        (2, d)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
-    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
-}
-
-/// go-yaml v2's float syntax: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
-fn is_yaml11_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 #[cfg(test)]
