@@ -410,6 +410,11 @@ impl Component for App {
         let props = ctx.props();
         let lang = initial_lang(props);
         set_document_lang(lang);
+        if props.persist && query("lang").is_some() {
+            // The address loses its query once the session is written to it: keep the
+            // language a link asked for.
+            let _ = LocalStorage::set(LANG_KEY, lang.code());
+        }
         let (s, error) = initial_session(props);
         let mut listeners = Vec::new();
         if let Some(doc) = window().and_then(|w| w.document()) {
