@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use gloo::storage::{LocalStorage, Storage};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use sts_engine::diagnose::Diagnostic;
 use sts_engine::timeline::Fault;
 use wasm_bindgen::JsCast;
@@ -27,6 +27,10 @@ use crate::timebar::{self, Timebar};
 
 /// localStorage key of the saved session.
 pub const STORAGE_KEY: &str = "sts-playground";
+/// localStorage key of the session text last written to the address.
+pub const URL_KEY: &str = "sts-playground-url";
+/// How long after an action the address is updated.
+const URL_DELAY_MS: u32 = 300;
 /// localStorage key of the language choice.
 pub const LANG_KEY: &str = "sts-playground-lang";
 /// Console entries shown.
@@ -58,6 +62,7 @@ pub enum Msg {
     DismissError,
     Key(String),
     HashChanged,
+    WriteUrl,
 }
 
 /// Options for mounting the app (tests mount it without touching the URL or storage).
@@ -207,6 +212,8 @@ pub struct App {
     d: Derived,
     persist: bool,
     last_saved: String,
+    url_timer: Option<Timeout>,
+    link: yew::html::Scope<App>,
     _listeners: Vec<EventListener>,
 }
 
@@ -310,7 +317,14 @@ fn initial_session(props: &AppProps) -> (Session, Option<(String, String)>) {
     if !props.persist {
         return (default_session(), None);
     }
-    if let Some(text) = fragment_state() {
+    if let Some(mut text) = fragment_state() {
+        // Our own address from before a reload: localStorage has the same session,
+        // possibly a few actions newer (the address is written with a delay).
+        if LocalStorage::get::<String>(URL_KEY).is_ok_and(|u| u == text) {
+            if let Ok(latest) = LocalStorage::get::<String>(STORAGE_KEY) {
+                text = latest;
+            }
+        }
         return match restore_text(&text) {
             Ok((s, warning)) => (s, warning),
             Err(e) => (default_session(), Some(e)),
@@ -371,6 +385,9 @@ impl App {
         }
     }
 
+    /// Writes the session to localStorage now, and to the address a moment later
+    /// (`history.replaceState` with a long address costs about a millisecond and a
+    /// half, too much for every step of a playback).
     fn save(&mut self) {
         if !self.persist {
             return;
@@ -380,13 +397,34 @@ impl App {
             return;
         }
         let _ = LocalStorage::set(STORAGE_KEY, &text);
+        self.last_saved = text;
+        if self.url_timer.is_none() {
+            let link = self.link.clone();
+            self.url_timer = Some(Timeout::new(URL_DELAY_MS, move || {
+                link.send_message(Msg::WriteUrl)
+            }));
+        }
+    }
+
+    /// Puts the last saved session in the address, and remembers that it did: on a
+    /// reload, an address that still holds this text means localStorage has the newer
+    /// state of the same session.
+    fn write_url(&mut self) {
+        self.url_timer = None;
         if let Some(w) = window() {
             if let Ok(h) = w.history() {
-                let url = format!("{}#s={text}", w.location().pathname().unwrap_or_default());
-                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+                let url = format!(
+                    "{}#s={}",
+                    w.location().pathname().unwrap_or_default(),
+                    self.last_saved
+                );
+                if h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                    .is_ok()
+                {
+                    let _ = LocalStorage::set(URL_KEY, &self.last_saved);
+                }
             }
         }
-        self.last_saved = text;
     }
 
     fn stop(&mut self) {
@@ -457,6 +495,8 @@ impl Component for App {
             d,
             persist: props.persist,
             last_saved: String::new(),
+            url_timer: None,
+            link: ctx.link().clone(),
             _listeners: listeners,
         };
         app.save();
@@ -595,6 +635,10 @@ impl Component for App {
                     _ => Msg::Help(false),
                 };
                 return <Self as Component>::update(self, ctx, msg);
+            }
+            Msg::WriteUrl => {
+                self.write_url();
+                return false;
             }
             Msg::HashChanged => {
                 let Some(text) = fragment_state() else {

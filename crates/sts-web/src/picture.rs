@@ -414,16 +414,22 @@ pub fn picture(world: &World) -> Picture {
     };
 
     let mut sets = Vec::new();
-    let mut owned_pods: std::collections::BTreeSet<&Key> = std::collections::BTreeSet::new();
+    // Owned pods by address: a set of integers, not of (namespace, name) strings (with
+    // 1,000 pods the string comparisons showed up in profiles).
+    let mut owned_pods: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     for (key, set) in &world.sets {
         let (view, owned) = set_view(&ctx, key, set);
-        owned_pods.extend(owned);
+        owned_pods.extend(
+            owned
+                .iter()
+                .map(|(_, p)| std::ptr::from_ref::<Pod>(p) as usize),
+        );
         sets.push(view);
     }
     let others: Vec<(&Key, &Pod)> = world
         .pods
         .iter()
-        .filter(|(k, _)| !owned_pods.contains(k))
+        .filter(|(_, p)| !owned_pods.contains(&(std::ptr::from_ref::<Pod>(p) as usize)))
         .collect();
     if !others.is_empty() {
         sets.push(others_view(&ctx, others));
@@ -498,7 +504,11 @@ fn colour_of(n: i64) -> usize {
     usize::try_from((n - 1).rem_euclid(PALETTE as i64)).unwrap_or(0)
 }
 
-fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec<&'a Key>) {
+fn set_view<'a>(
+    ctx: &Ctx<'a>,
+    key: &Key,
+    set: &'a StatefulSet,
+) -> (SetView, Vec<(&'a Key, &'a Pod)>) {
     let world = ctx.world;
     let (ns, name) = key;
     let st = &set.status;
@@ -549,7 +559,7 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
         // A pod whose name has no ordinal is ignored by the controller (section 1); it
         // is drawn with the pods without a set.
         if let Some(o) = parse_ordinal(name, &p.metadata.name) {
-            owned.push(k);
+            owned.push((k, p));
             ordinals.insert(o, Some((k, p)));
         }
     }
@@ -559,9 +569,13 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
         .iter()
         .map(|t| t.metadata.name.clone())
         .collect();
+    // Each template's claims by ordinal, read off one range scan (not one lookup per
+    // ordinal).
+    let mut claims_of: Vec<BTreeMap<i32, &PersistentVolumeClaim>> = Vec::new();
     for t in &templates {
         let prefix = format!("{t}-{name}-");
-        for ((cns, cname), _) in world.claims.range((ns.clone(), prefix.clone())..) {
+        let mut by_ordinal = BTreeMap::new();
+        for ((cns, cname), c) in world.claims.range((ns.clone(), prefix.clone())..) {
             if cns != ns || !cname.starts_with(&prefix) {
                 break;
             }
@@ -571,19 +585,21 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
                 .and_then(|r| parse_ordinal(name, r))
             {
                 ordinals.entry(o).or_default();
+                by_ordinal.insert(o, c);
             }
         }
+        claims_of.push(by_ordinal);
     }
     let entries: Vec<Entry> = ordinals
         .into_iter()
         .map(|(o, pod)| {
             let claims = templates
                 .iter()
-                .map(|t| {
-                    let cname = claim_name(t, name, o);
+                .zip(&claims_of)
+                .map(|(t, by_ordinal)| {
                     claim_card(
-                        world.claims.get(&(ns.clone(), cname.clone())),
-                        cname,
+                        by_ordinal.get(&o).copied(),
+                        claim_name(t, name, o),
                         t,
                         Some(o),
                         pod.is_some(),
@@ -616,8 +632,8 @@ fn set_view<'a>(ctx: &Ctx<'a>, key: &Key, set: &'a StatefulSet) -> (SetView, Vec
     });
 
     let mut pods_per_rev: BTreeMap<&str, usize> = BTreeMap::new();
-    for k in &owned {
-        if let Some(r) = world.pods.get(*k).and_then(|p| p.revision()) {
+    for (_, p) in &owned {
+        if let Some(r) = p.revision() {
             *pods_per_rev.entry(r).or_default() += 1;
         }
     }
@@ -1103,9 +1119,16 @@ fn dns(world: &World) -> Vec<ServiceDns> {
         }
         let fqdn = format!("{name}.{ns}.svc.{CLUSTER_DOMAIN}");
         let suffix = format!(".{fqdn}");
-        let mut per_pod: Vec<DnsLine> = records
+        // Sorted and cut by reference; only the lines shown are copied.
+        let mut matching: Vec<_> = records
             .iter()
             .filter(|r| r.name.ends_with(&suffix))
+            .collect();
+        matching.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+        let more = matching.len().saturating_sub(MAX_DNS);
+        let per_pod: Vec<DnsLine> = matching
+            .into_iter()
+            .take(MAX_DNS)
             .map(|r| DnsLine {
                 name: r.name.clone(),
                 ip: r.ip.clone(),
@@ -1113,9 +1136,6 @@ fn dns(world: &World) -> Vec<ServiceDns> {
                 ready: r.ready,
             })
             .collect();
-        per_pod.sort_by(|a, b| natural_cmp(&a.name, &b.name));
-        let more = per_pod.len().saturating_sub(MAX_DNS);
-        per_pod.truncate(MAX_DNS);
         let service_ips = records
             .iter()
             .filter(|r| r.name == fqdn)

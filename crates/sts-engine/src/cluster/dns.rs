@@ -29,6 +29,7 @@ impl World {
             if !svc.headless() || svc.spec.selector.is_empty() {
                 continue;
             }
+            let fqdn_svc = format!("{svc_name}.{ns}.svc.{CLUSTER_DOMAIN}");
             for ((pns, _), pod) in self.pods.range((ns.clone(), String::new())..) {
                 if pns != ns {
                     break;
@@ -48,7 +49,6 @@ impl World {
                 if !ready && !svc.spec.publish_not_ready_addresses {
                     continue;
                 }
-                let fqdn_svc = format!("{svc_name}.{ns}.svc.{CLUSTER_DOMAIN}");
                 if pod.spec.subdomain.as_deref() == Some(svc_name.as_str()) {
                     if let Some(h) = &pod.spec.hostname {
                         out.push(DnsRecord {
@@ -60,7 +60,7 @@ impl World {
                     }
                 }
                 out.push(DnsRecord {
-                    name: fqdn_svc,
+                    name: fqdn_svc.clone(),
                     ip,
                     pod: pod.metadata.name.clone(),
                     ready,
