@@ -123,7 +123,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     cells.push(html! {
         <div class="claims-head" key="claims-head" style={format!("grid-row: {claims_row}; grid-column: 1;")}>
             <span class="pvc-icon" aria-hidden="true">{ "⛁" }</span>
-            { lang.pick("PersistentVolumeClaims", "PersistentVolumeClaim（PVC）") }
+            { lang.pick("Claims (PVC)", "存储卷声明（PVC）") }
         </div>
     });
 
@@ -381,7 +381,7 @@ fn look_label(look: Look, lang: Lang) -> (&'static str, &'static str) {
     match look {
         Look::Ready => ("✔", lang.pick("Ready", "就绪")),
         Look::NotReady => ("◐", lang.pick("Not ready", "未就绪")),
-        Look::Pending => ("⏳", lang.pick("Pending", "等待中")),
+        Look::Pending => ("◔", lang.pick("Pending", "等待中")),
         Look::Terminating => ("✕", lang.pick("Terminating", "终止中")),
         Look::Error => ("⚠", lang.pick("Failing", "失败")),
         Look::Succeeded => ("■", lang.pick("Completed", "已完成")),
@@ -551,7 +551,7 @@ pub fn PodCard(props: &PodCardProps) -> Html {
             </p>
             if c.waited_on {
                 <p class="pod-waited">
-                    <span aria-hidden="true">{ "⏸ " }</span>
+                    <span aria-hidden="true">{ "‖ " }</span>
                     { lang.pick("the controller waits on this pod", "控制器正在等待此 Pod") }
                 </p>
             }
@@ -603,7 +603,7 @@ fn set_summary(set: &SetView, lang: Lang) -> Html {
             </ul>
             if let Some(b) = &set.blocker {
                 <p class="blocker" role="status" data-reason={b.reason.clone()}>
-                    <span aria-hidden="true">{ "⏸ " }</span>
+                    <span aria-hidden="true">{ "‖ " }</span>
                     { lang.pick_owned(b.en.clone(), b.zh.clone()) }
                 </p>
             }
