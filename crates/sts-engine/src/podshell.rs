@@ -560,7 +560,7 @@ pub(crate) fn verb_of(argv: &[String]) -> Option<(Option<String>, &str, &[String
 }
 
 /// `kubectl exec`'s flags (`pkg/cmd/exec/exec.go`).
-const EXEC_FLAGS: &[Flag] = &[
+pub(crate) const EXEC_FLAGS: &[Flag] = &[
     val("container", Some('c')),
     flag("stdin", Some('i')),
     flag("tty", Some('t')),
@@ -571,7 +571,7 @@ const EXEC_FLAGS: &[Flag] = &[
 
 /// `kubectl run`'s flags that matter here, and the ones accepted and ignored
 /// (`pkg/cmd/run/run.go`).
-const RUN_FLAGS: &[Flag] = &[
+pub(crate) const RUN_FLAGS: &[Flag] = &[
     val("image", None),
     opt("rm", "true"),
     flag("stdin", Some('i')),

@@ -263,6 +263,49 @@ pub fn apply_edited(world: &mut World, text: &str) -> Outcome {
 
 const NO_FLAGS: &[Flag] = &[val("output", Some('o')), flag("client", None)];
 
+/// The flag table a verb's arguments are parsed with (`exec` and `run` belong to the
+/// pod shell).
+fn verb_flags(verb: &str) -> &'static [Flag] {
+    match verb {
+        "get" => get::FLAGS,
+        "describe" => describe::FLAGS,
+        "apply" | "create" => mutate::APPLY_FLAGS,
+        "delete" => mutate::DELETE_FLAGS,
+        "scale" => mutate::SCALE_FLAGS,
+        "set" => mutate::SET_FLAGS,
+        "patch" => mutate::PATCH_FLAGS,
+        "label" => mutate::LABEL_FLAGS,
+        "rollout" => mutate::ROLLOUT_FLAGS,
+        "edit" => mutate::EDIT_FLAGS,
+        "wait" => wait::FLAGS,
+        "exec" => crate::podshell::EXEC_FLAGS,
+        "run" => crate::podshell::RUN_FLAGS,
+        "version" | "api-resources" => NO_FLAGS,
+        _ => &[],
+    }
+}
+
+/// The flags this playground's kubectl accepts after `verb`, as a console would offer
+/// them: `--long` (with a trailing `=` when it takes a value) and `-s`, sorted. Read
+/// off the same tables the parser uses, so completion cannot offer a flag the parser
+/// refuses.
+pub fn completion_flags(verb: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in verb_flags(verb) {
+        out.push(if f.takes_value {
+            format!("--{}=", f.long)
+        } else {
+            format!("--{}", f.long)
+        });
+        if let Some(c) = f.short {
+            out.push(format!("-{c}"));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// One kubectl invocation (`argv` without `kubectl`). `single`: it is the whole command
 /// line, so it may block (`wait`), watch (`get -w`) or open the editor.
 pub(crate) fn kubectl_main(
@@ -469,6 +512,38 @@ fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completion_offers_the_flags_the_parser_accepts() {
+        let get = completion_flags("get");
+        for f in [
+            "--output=",
+            "-o",
+            "--watch",
+            "-w",
+            "--selector=",
+            "-l",
+            "--show-labels",
+        ] {
+            assert!(get.iter().any(|g| g == f), "get offers {f}: {get:?}");
+        }
+        let delete = completion_flags("delete");
+        assert!(delete.iter().any(|f| f == "--cascade="), "{delete:?}");
+        assert!(completion_flags("exec").iter().any(|f| f == "-i"));
+        assert!(completion_flags("frobnicate").is_empty());
+        // Every long flag offered for `get` is one the parser takes.
+        let mut w = crate::world::World::new(Default::default(), 1);
+        for f in get
+            .iter()
+            .filter(|f| f.starts_with("--") && !f.ends_with('='))
+        {
+            if f == "--watch" || f == "--watch-only" {
+                continue; // blocking forms: accepted, tested elsewhere
+            }
+            let out = run(&mut w, &format!("kubectl get pods {f}"));
+            assert!(!out.output.contains("unknown flag"), "{f}: {}", out.output);
+        }
+    }
 
     #[test]
     fn typos_get_cobras_suggestions() {

@@ -176,95 +176,6 @@ const OUTPUTS: &[&str] = &[
     "yaml",
 ];
 
-/// The flags offered after `-`, per verb; a trailing `=` marks a flag that takes a
-/// value. Global flags are added to every list.
-fn flags(verb: &str) -> &'static [&'static str] {
-    match verb {
-        "get" => &[
-            "--all-namespaces",
-            "--field-selector=",
-            "--ignore-not-found",
-            "--label-columns=",
-            "--no-headers",
-            "--output=",
-            "--selector=",
-            "--show-kind",
-            "--show-labels",
-            "--sort-by=",
-            "--watch",
-            "--watch-only",
-            "-A",
-            "-l",
-            "-o",
-            "-w",
-        ],
-        "describe" => &[
-            "--all-namespaces",
-            "--selector=",
-            "--show-events=",
-            "-A",
-            "-l",
-        ],
-        "apply" | "create" => &[
-            "--dry-run=",
-            "--filename=",
-            "--output=",
-            "--recursive",
-            "--server-side",
-            "-R",
-            "-f",
-            "-o",
-        ],
-        "delete" => &[
-            "--all",
-            "--cascade=",
-            "--dry-run=",
-            "--filename=",
-            "--force",
-            "--grace-period=",
-            "--ignore-not-found",
-            "--now",
-            "--selector=",
-            "--wait",
-            "-f",
-            "-l",
-        ],
-        "scale" => &[
-            "--current-replicas=",
-            "--replicas=",
-            "--selector=",
-            "--timeout=",
-            "-l",
-        ],
-        "set" => &["--all", "--dry-run=", "--local", "--selector=", "-l"],
-        "patch" => &["--dry-run=", "--patch=", "--type=", "-p"],
-        "label" => &[
-            "--all",
-            "--dry-run=",
-            "--list",
-            "--overwrite",
-            "--selector=",
-            "-l",
-        ],
-        "rollout" => &["--revision=", "--timeout=", "--to-revision=", "--watch="],
-        "edit" => &["--output=", "-o"],
-        "wait" => &["--all", "--for=", "--selector=", "--timeout=", "-l"],
-        "exec" => &["--container=", "--stdin", "--tty", "-c", "-i", "-it", "-t"],
-        "run" => &[
-            "--command",
-            "--image=",
-            "--restart=",
-            "--rm",
-            "--stdin",
-            "--tty",
-            "-i",
-            "-it",
-            "-t",
-        ],
-        _ => &[],
-    }
-}
-
 const GLOBAL_FLAGS: &[&str] = &["--namespace=", "-n"];
 
 /// Flags whose value is the next word when written without `=`.
@@ -429,7 +340,8 @@ fn candidates(previous: &[&str], word: &str, c: &Completions) -> (Vec<String>, u
     if word.starts_with('-') {
         let mut v = owned(GLOBAL_FLAGS);
         if let Some(verb) = verb {
-            v.extend(owned(flags(verb)));
+            // The parser's own flag tables: completion offers exactly what it accepts.
+            v.extend(sts_engine::kubectl::completion_flags(verb));
         }
         v.sort();
         return (v, 0);
