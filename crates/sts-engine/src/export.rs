@@ -553,8 +553,9 @@ fn delimiter(body: &str) -> String {
     d
 }
 
-/// A scenario line may omit `kubectl`; the script needs it.
-fn with_kubectl(line: &str) -> String {
+/// A scenario line may omit `kubectl` (`scale sts web --replicas=3`); a script, or a
+/// lesson showing the line to type, needs it.
+pub fn with_kubectl(line: &str) -> String {
     let line = line.trim();
     let first: Vec<String> = line
         .split_whitespace()

@@ -695,6 +695,21 @@ impl StatefulSet {
     pub fn burst(&self) -> bool {
         self.spec.pod_management_policy.as_deref() == Some("Parallel")
     }
+    /// `podManagementPolicy` as kubectl prints it (D-1: OrderedReady by default).
+    pub fn policy_name(&self) -> &'static str {
+        if self.burst() {
+            "Parallel"
+        } else {
+            "OrderedReady"
+        }
+    }
+    /// `updateStrategy.type` as kubectl prints it (D-2: RollingUpdate by default).
+    pub fn strategy_name(&self) -> &'static str {
+        match self.strategy() {
+            UpdateStrategyType::RollingUpdate => "RollingUpdate",
+            UpdateStrategyType::OnDelete => "OnDelete",
+        }
+    }
     /// The update strategy type (D-2).
     pub fn strategy(&self) -> UpdateStrategyType {
         match self

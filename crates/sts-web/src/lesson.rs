@@ -43,13 +43,7 @@ pub enum Beat {
 /// How a solution step reads in the panel.
 fn step_text(s: &Step) -> String {
     match s {
-        Step::Kubectl(c) => {
-            if c.trim_start().starts_with("kubectl") {
-                c.clone()
-            } else {
-                format!("kubectl {c}")
-            }
-        }
+        Step::Kubectl(c) => sts_engine::export::with_kubectl(c),
         Step::Apply(m) => format!(
             "kubectl apply -f - <<EOF\n{}EOF",
             if m.ends_with('\n') {

@@ -101,16 +101,11 @@ pub fn set_statuses(w: &World) -> Vec<SetStatus> {
                     .map(|g| g.to_string())
                     .unwrap_or_else(|| "-".into()),
                 generation: set.metadata.generation,
-                strategy: format!("{:?}", set.strategy()),
+                strategy: set.strategy_name().to_string(),
                 partition: (set.strategy() == UpdateStrategyType::RollingUpdate
                     && set.partition() > 0)
                     .then(|| set.partition()),
-                policy: if set.burst() {
-                    "Parallel"
-                } else {
-                    "OrderedReady"
-                }
-                .to_string(),
+                policy: set.policy_name().to_string(),
                 rollout: rollout.trim_end().to_string(),
                 rolled_out,
             }

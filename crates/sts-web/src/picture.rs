@@ -666,16 +666,9 @@ fn set_view<'a>(
         available: st.available_replicas,
         current_revision: st.current_revision.clone(),
         update_revision: st.update_revision.clone(),
-        strategy: match set.strategy() {
-            UpdateStrategyType::RollingUpdate => "RollingUpdate".into(),
-            UpdateStrategyType::OnDelete => "OnDelete".into(),
-        },
+        strategy: set.strategy_name().into(),
         partition,
-        policy: if set.burst() {
-            "Parallel".into()
-        } else {
-            "OrderedReady".into()
-        },
+        policy: set.policy_name().into(),
         start,
         slots,
         partition_slot,

@@ -395,27 +395,20 @@ impl Session {
             let i = self.lesson.next;
             let step = self.scenario.steps[i].clone();
             self.lesson.next += 1;
-            match &step {
-                Step::Task(_) => break,
-                Step::Say(_) => {
-                    scenario::run_step(
-                        &mut self.tl,
-                        &step,
-                        i + 1,
-                        &mut failures,
-                        &mut self.last_settle,
-                        false,
-                    );
-                    break;
-                }
-                _ => scenario::run_step(
-                    &mut self.tl,
-                    &step,
-                    i + 1,
-                    &mut failures,
-                    &mut self.last_settle,
-                    false,
-                ),
+            // A task waits for the learner; narration is recorded, then waits too.
+            if matches!(step, Step::Task(_)) {
+                break;
+            }
+            scenario::run_step(
+                &mut self.tl,
+                &step,
+                i + 1,
+                &mut failures,
+                &mut self.last_settle,
+                false,
+            );
+            if matches!(step, Step::Say(_)) {
+                break;
             }
         }
         self.notice = notice;
