@@ -8,19 +8,18 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::storage::{LocalStorage, Storage};
 use gloo::timers::callback::{Interval, Timeout};
-use sts_engine::diagnose::Diagnostic;
 use sts_engine::timeline::Fault;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::cluster::Cluster;
-use crate::components::console::{Completions, Console, ConsoleEntry};
+use crate::components::console::Console;
 use crate::components::diffview::DiffView;
 use crate::components::editor::Editor;
+use crate::derived::Derived;
 use crate::i18n::Lang;
-use crate::lesson::{LessonPanel, LessonView};
-use crate::panels::{self, EventRow, Logs, SetStatus, StatusBlock, Why, WhyBanner};
-use crate::picture::{self, Picture};
+use crate::lesson::LessonPanel;
+use crate::panels::{Logs, StatusBlock, WhyBanner};
 use crate::session::{self, CatalogEntry, Notice, Session};
 use crate::share;
 use crate::timebar::{self, Timebar};
@@ -33,8 +32,6 @@ pub const URL_KEY: &str = "sts-playground-url";
 const URL_DELAY_MS: u32 = 300;
 /// localStorage key of the language choice.
 pub const LANG_KEY: &str = "sts-playground-lang";
-/// Console entries shown.
-const TRANSCRIPT: usize = 200;
 
 /// Messages: everything a user (or the playback timer) can do.
 pub enum Msg {
@@ -86,71 +83,6 @@ impl Default for AppProps {
             persist: true,
             lang: None,
         }
-    }
-}
-
-/// Everything the panels show, computed once per change.
-struct Derived {
-    picture: Rc<Picture>,
-    why: Rc<Why>,
-    sets: Rc<Vec<SetStatus>>,
-    watch: Rc<Vec<String>>,
-    events: Rc<Vec<EventRow>>,
-    markers: Rc<Vec<(usize, String, bool)>>,
-    transcript: Rc<Vec<ConsoleEntry>>,
-    completions: Rc<Completions>,
-    lesson: Rc<LessonView>,
-    diagnostics: Rc<Vec<Diagnostic>>,
-    prompt: AttrValue,
-}
-
-impl Derived {
-    fn of(s: &Session) -> Derived {
-        let w = s.world();
-        Derived {
-            picture: Rc::new(picture::picture(w)),
-            why: Rc::new(Why::of(w)),
-            sets: Rc::new(panels::set_statuses(w)),
-            watch: Rc::new(panels::watch_lines(w, panels::WATCH_LINES)),
-            events: Rc::new(panels::event_rows(w, panels::EVENT_ROWS)),
-            markers: Rc::new(s.markers()),
-            transcript: Rc::new(
-                s.transcript(TRANSCRIPT)
-                    .into_iter()
-                    .map(|(command, output, exit)| ConsoleEntry {
-                        command,
-                        output,
-                        exit,
-                    })
-                    .collect(),
-            ),
-            completions: Rc::new(Completions::of(w)),
-            lesson: Rc::new(LessonView::of(s)),
-            diagnostics: Rc::new(s.diagnostics()),
-            prompt: AttrValue::from(sts_engine::shell::prompt(w)),
-        }
-    }
-
-    /// Replaces the values that changed, keeping the old `Rc`s for equal ones so
-    /// the panels that show them skip re-rendering.
-    fn update(&mut self, s: &Session) {
-        let new = Derived::of(s);
-        fn keep<T: PartialEq>(old: &mut Rc<T>, new: Rc<T>) {
-            if **old != *new {
-                *old = new;
-            }
-        }
-        keep(&mut self.picture, new.picture);
-        keep(&mut self.why, new.why);
-        keep(&mut self.sets, new.sets);
-        keep(&mut self.watch, new.watch);
-        keep(&mut self.events, new.events);
-        keep(&mut self.markers, new.markers);
-        keep(&mut self.transcript, new.transcript);
-        keep(&mut self.completions, new.completions);
-        keep(&mut self.lesson, new.lesson);
-        keep(&mut self.diagnostics, new.diagnostics);
-        self.prompt = new.prompt;
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod components;
+pub mod derived;
 pub mod diff;
 pub mod highlight;
 pub mod i18n;
