@@ -1,7 +1,10 @@
-// Starts the web app: loads the wasm-bindgen glue and the module; the module's
-// #[wasm_bindgen(start)] function mounts the app into #app, replacing the loading text.
-// A file rather than an inline script, so the Content-Security-Policy can forbid inline
-// scripts. If loading fails (old browser, missing file, blocked WebAssembly), #app says
+// Starts the web app in two stages. First the small first-stage module (crates/sts-lite)
+// draws the page from frames the real engine computed at build time (frames/<id>.bin), so
+// a first visit can step through the scenario at once. Then the full app (crates/sts-web,
+// with the engine) loads and takes over from the same step, with the focus where it was.
+// An address the first stage cannot serve (a share link, a saved session, a seed) goes
+// straight to the full app. A file rather than an inline script, so the
+// Content-Security-Policy can forbid inline scripts. If loading fails (old browser, missing file, blocked WebAssembly), #app says
 // so in both languages instead of staying a blank or forever-loading page.
 
 function showError(error) {
@@ -27,10 +30,38 @@ function showError(error) {
   app.replaceChildren(box);
 }
 
-// A dynamic import, so that a missing or broken glue file is caught here too.
-import("../pkg/sts_web.js")
-  .then((glue) => glue.default({ module_or_path: new URL("../pkg/sts_web_bg.wasm", import.meta.url) }))
-  .catch((e) => {
-    console.error("StatefulSet Playground failed to start:", e);
-    showError(e);
-  });
+const here = (p) => new URL(p, import.meta.url);
+
+// The first stage, if it can serve this address; null otherwise (the full app then
+// starts from its own reading of the address). Dynamic imports, so that a missing or
+// broken file is caught here too.
+async function firstStage() {
+  try {
+    const lite = await import("../pkg/sts_lite.js");
+    await lite.default({ module_or_path: here("../pkg/sts_lite_bg.wasm") });
+    const id = lite.lite_scenario();
+    if (!id) return null;
+    const frames = await fetch(here(`../frames/${id}.bin`));
+    if (!frames.ok) return null;
+    return lite.lite_start(new Uint8Array(await frames.arrayBuffer())) ? lite : null;
+  } catch (e) {
+    console.warn("StatefulSet Playground: starting without the first stage:", e);
+    return null;
+  }
+}
+
+async function boot() {
+  const lite = await firstStage();
+  // Fetched after the first stage is up, so that the two downloads do not compete.
+  const app = await import("../pkg/sts_web.js");
+  await app.default({ module_or_path: here("../pkg/sts_web_bg.wasm") });
+  const focused = document.activeElement && document.activeElement.id;
+  // Same task: the browser never paints the page without an app in it.
+  app.start(lite ? lite.lite_stop() : undefined);
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+boot().catch((e) => {
+  console.error("StatefulSet Playground failed to start:", e);
+  showError(e);
+});

@@ -30,7 +30,7 @@ const browser = await chromium.launch({
 try {
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   await page.goto(`${base}?scenario=parallel`);
-  await page.waitForSelector('#playground[data-ready="true"]');
+  await page.waitForSelector('#playground[data-ready="true"][data-stage="full"]');
   const run = async (line) => {
     await page.fill('#console-input', line);
     await page.press('#console-input', 'Enter');

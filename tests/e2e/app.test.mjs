@@ -17,7 +17,9 @@ import { startServer } from './server.mjs';
 const SITE = path.resolve(process.env.SITE ?? 'target/site');
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS ?? 'target/e2e-screenshots');
 const TIMEOUT = 15_000;
-const READY = '#playground[data-ready="true"]';
+/** The full app is in charge (the first stage, `data-stage="loading"`, comes before it). */
+const READY = '#playground[data-ready="true"][data-stage="full"]';
+const FIRST_STAGE = '#playground[data-ready="true"][data-stage="loading"]';
 const HAN = /[\u4e00-\u9fff]/;
 /** `N / M` in the clock. */
 const MOMENT = /(\d+)\s*\/\s*\d+/;
@@ -370,5 +372,44 @@ test('10. a broken share link is reported and the playground still works', async
   assert.equal(await page.locator(READY).count(), 1);
   assert.ok(await page.isEnabled('#step'), 'the time controls work after a bad link');
   await shot('10-bad-link.png');
+  assertNoErrors();
+});
+
+test('11. a first visit can step before the engine arrives, and the engine takes over at the same step', async () => {
+  // Hold the full app's wasm until the first stage has been used.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route('**/pkg/sts_web_bg.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(server.url);
+  await page.waitForSelector(FIRST_STAGE);
+  assert.match(await page.textContent('#loading-notice'), /Loading the full engine/);
+  assert.deepEqual(await podNames(), [], 'the scenario starts with no pods');
+  // Ordered creation, from the build-time frames: web-0 appears, then becomes Ready.
+  await page.click('#step');
+  await page.waitForFunction(() => document.querySelectorAll('.pod[data-pod]').length > 0);
+  await page.click('#settle');
+  await page.waitForFunction(() => {
+    const cards = [...document.querySelectorAll('.pod[data-pod]')];
+    return cards.length === 3 && cards.every((c) => c.dataset.ready === 'true');
+  });
+  await back();
+  await page.focus('#step');
+  const shown = { clock: moment(await clock()), pods: await pods() };
+  assert.ok(await page.isVisible('#fork-notice'), 'stepping back shows the past notice');
+  assert.equal(await page.getAttribute('#console-input', 'readonly'), '', 'the console waits');
+  await shot('11-first-stage.png');
+
+  release();
+  await page.waitForSelector(READY);
+  assert.equal(moment(await clock()), shown.clock, 'the engine continues at the same step');
+  assert.deepEqual(await pods(), shown.pods);
+  assert.ok(await page.isVisible('#fork-notice'), 'and still knows the later steps');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'step', 'focus stays');
+  await step();
+  await kubectl('kubectl get pods', 'web-2');
+  await shot('11-after-hand-over.png');
   assertNoErrors();
 });

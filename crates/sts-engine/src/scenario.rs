@@ -17,7 +17,7 @@ use crate::trace::{ExpectRecord, Record, SayRecord};
 use crate::world::{Config, FeatureGates, ImageBehaviour, Timing, World};
 
 /// Text in English and Simplified Chinese.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// English.

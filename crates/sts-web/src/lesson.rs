@@ -1,6 +1,7 @@
 //! The lesson panel: the scenario's narration and tasks, one beat at a time, with the
 //! task checked live against the cluster, a hint, then the solution on request.
 
+use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 use sts_engine::scenario::{Step, Text, Wait};
@@ -10,7 +11,7 @@ use crate::i18n::Lang;
 use crate::session::Session;
 
 /// What the panel shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LessonView {
     pub title: Text,
     pub summary: Option<Text>,
@@ -26,7 +27,7 @@ pub struct LessonView {
 }
 
 /// A narration or a task.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Beat {
     Say(Text),
     Task {
@@ -179,7 +180,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
             }
             <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={v.beats.to_string()}
                 aria-valuenow={v.reached.to_string()} aria-label={l.pick("Lesson progress", "课程进度")}>
-                <span style={format!("width: {:.1}%", if v.beats == 0 { 100.0 } else { v.reached as f64 * 100.0 / v.beats as f64 })}></span>
+                <span style={format!("width: {}", if v.beats == 0 { "100%".to_string() } else { crate::timebar::percent(v.reached, v.beats) })}></span>
             </div>
             <p id="lesson-step" aria-live="polite">{ beat }</p>
             if !v.earlier.is_empty() {

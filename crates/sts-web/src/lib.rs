@@ -4,12 +4,16 @@
 //! `sts-engine` directly, so every frame reads the simulated world without serialising it.
 
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod derived;
 pub mod diff;
+pub mod frames;
 pub mod highlight;
 pub mod i18n;
 pub mod lesson;
+pub mod lite;
+pub mod page;
 pub mod panels;
 pub mod picture;
 pub mod session;

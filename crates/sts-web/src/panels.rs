@@ -2,6 +2,7 @@
 //! (natively tested) and small Yew views over that data: the "why" banner, the
 //! StatefulSet status block, the watch log and the Events table.
 
+use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 use sts_engine::model::UpdateStrategyType;
@@ -18,7 +19,7 @@ pub const WATCH_LINES: usize = 300;
 pub const EVENT_ROWS: usize = 100;
 
 /// What the "why" banner says.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Why {
     /// The controller waits: (StatefulSet name, pod it waits on, English, Chinese).
     Blocked(Vec<(String, Option<String>, String, String)>),
@@ -52,7 +53,7 @@ impl Why {
 }
 
 /// One StatefulSet's status block.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetStatus {
     pub name: String,
     /// `kubectl get sts` READY column.

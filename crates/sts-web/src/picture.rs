@@ -9,6 +9,7 @@
 //! Large sets are aggregated into ranges of identical pods, so the picture stays bounded
 //! (at most [`MAX_SLOTS`] slots per set, whatever the replica count).
 
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -29,7 +30,7 @@ pub const MAX_DNS: usize = 64;
 pub const PALETTE: usize = 8;
 
 /// The whole picture.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Picture {
     /// Node lanes in natural name order, then the "not scheduled" lane (always last).
     pub lanes: Vec<Lane>,
@@ -43,7 +44,7 @@ pub struct Picture {
 }
 
 /// A node's state as `kubectl get nodes` shows it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeState {
     /// `Ready`.
     #[default]
@@ -63,7 +64,7 @@ impl NodeState {
 }
 
 /// One lane: a node, or the pods no node has been chosen for.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Lane {
     /// The node; `None` for the "not scheduled" lane.
     pub node: Option<String>,
@@ -80,7 +81,7 @@ pub struct Lane {
 }
 
 /// A slot drawn in a lane: `picture.sets[set].slots[slot]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardRef {
     /// Index into [`Picture::sets`].
     pub set: usize,
@@ -89,7 +90,7 @@ pub struct CardRef {
 }
 
 /// How a pod card looks: each look has its own text label and pattern, not only a colour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Look {
     /// Running and Ready.
     Ready,
@@ -120,7 +121,7 @@ impl Look {
 }
 
 /// Which revision a pod runs, relative to its set's status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RevisionRole {
     /// `currentRevision` and `updateRevision` are the same and the pod has it.
     Both,
@@ -135,7 +136,7 @@ pub enum RevisionRole {
 }
 
 /// One pod card.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PodCard {
     /// Pod name.
     pub name: String,
@@ -178,7 +179,7 @@ pub struct PodCard {
 }
 
 /// Where a slot's card sits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Placement {
     /// In lane `n` of [`Picture::lanes`].
     Lane(usize),
@@ -192,7 +193,7 @@ pub enum Placement {
 }
 
 /// One ordinal slot (or an aggregated range of ordinals) of a set.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Slot {
     /// First ordinal (for pods without a StatefulSet, parsed from the name if possible).
     pub first: Option<i32>,
@@ -231,7 +232,7 @@ impl Slot {
 }
 
 /// A PersistentVolumeClaim in an ordinal slot.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClaimCard {
     /// Claim name (`<template>-<set>-<ordinal>`, P-1).
     pub name: String,
@@ -254,7 +255,7 @@ pub struct ClaimCard {
 }
 
 /// One revision in a set's legend.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LegendEntry {
     /// ControllerRevision name.
     pub name: String,
@@ -269,7 +270,7 @@ pub struct LegendEntry {
 }
 
 /// A blocker sentence in both languages (from the controller, `controller/blocker.rs`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlockerText {
     /// The pod waited on.
     pub pod: Option<String>,
@@ -283,7 +284,7 @@ pub struct BlockerText {
 
 /// A StatefulSet's row of slots, or (with `owned == false`) the pods that no
 /// StatefulSet owns (orphaned by `--cascade=orphan`, or created by hand).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetView {
     /// Set name (empty for the group of pods without a StatefulSet).
     pub name: String,
@@ -336,7 +337,7 @@ pub struct SetView {
 }
 
 /// A DNS A record.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DnsLine {
     /// Fully qualified name.
     pub name: String,
@@ -349,7 +350,7 @@ pub struct DnsLine {
 }
 
 /// A headless Service and its records.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDns {
     /// Service name.
     pub name: String,

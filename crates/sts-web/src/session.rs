@@ -3,6 +3,7 @@
 //! user can take. The Yew app only renders a `Session` and sends it actions, so all of
 //! this is tested natively.
 
+use serde::{Deserialize, Serialize};
 use sts_engine::api::Outcome;
 use sts_engine::diagnose::Diagnostic;
 use sts_engine::scenario::{self, Scenario, Settle, Step};
@@ -23,9 +24,9 @@ pub const SETTLE_STEP_LIMIT: usize = 200_000;
 pub const HISTORY_LIMIT: usize = 200;
 
 /// A built-in scenario's picker entry.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CatalogEntry {
-    pub id: &'static str,
+    pub id: String,
     pub title: scenario::Text,
     pub summary: Option<scenario::Text>,
     /// True if the scenario has narration or tasks (a lesson).
@@ -39,7 +40,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
         .filter_map(|(id, text)| {
             let s = scenario::parse(text).ok()?;
             Some(CatalogEntry {
-                id,
+                id: id.to_string(),
                 title: s.title.clone(),
                 summary: s.summary.clone(),
                 lesson: s
@@ -474,7 +475,7 @@ mod tests {
         );
         assert!(c.len() >= 10);
         for e in &c {
-            let s = Session::open(e.id).expect("opens");
+            let s = Session::open(&e.id).expect("opens");
             assert_eq!(s.tl.position(), 0);
             assert!(!e.title.en.is_empty() && !e.title.zh.is_empty(), "{}", e.id);
         }

@@ -2,10 +2,12 @@
 
 use wasm_bindgen::prelude::*;
 
-/// Runs when the module is instantiated (index.html calls `init()`): installs the panic
-/// hook and mounts the app into `#app`, if the page has one (tests mount their own).
-#[wasm_bindgen(start)]
-pub fn start() {
+/// Installs the panic hook and mounts the app into `#app`, if the page has one (tests
+/// mount their own). `handoff` is the first stage's state
+/// ([`crate::frames::Handoff::encode`]) when the page showed it while this module loaded.
+#[cfg(feature = "app")]
+#[wasm_bindgen]
+pub fn start(handoff: Option<Vec<u8>>) {
     // Through Yew, so that its renderer does not replace the hook with its default one.
     yew::set_custom_panic_hook(Box::new(panic_hook));
     let Some(root) = web_sys::window()
@@ -15,12 +17,22 @@ pub fn start() {
         return;
     };
     root.set_inner_html("");
-    yew::Renderer::<crate::app::App>::with_root(root).render();
+    let handoff = handoff
+        .and_then(|h| crate::frames::Handoff::decode(&h))
+        .map(std::rc::Rc::new);
+    yew::Renderer::<crate::app::App>::with_root_and_props(
+        root,
+        crate::app::AppProps {
+            handoff,
+            ..Default::default()
+        },
+    )
+    .render();
 }
 
 /// A panic stops the module for good (wasm aborts): say so in both languages instead of
 /// leaving a dead page, and point at the saved state, which is written after every action.
-fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
+pub fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
     let detail = info.to_string();
     web_sys::console::error_1(&JsValue::from_str(&format!("sts-web panic: {detail}")));
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {

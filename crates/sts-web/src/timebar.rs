@@ -28,6 +28,13 @@ pub fn tick(position: u32) -> (u32, usize) {
     }
 }
 
+/// `part` of `whole` as a CSS percentage with three decimals (`12.345%`), written with
+/// integers (float formatting would add its tables to the first-stage module).
+pub fn percent(part: usize, whole: usize) -> String {
+    let thousandths = (part as u128 * 100_000 / whole.max(1) as u128) as u64;
+    format!("{}.{:03}%", thousandths / 1000, thousandths % 1000)
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TimebarProps {
     pub lang: Lang,
@@ -77,14 +84,16 @@ pub fn Timebar(p: &TimebarProps) -> Html {
         })
     };
     let sps = steps_per_second(p.speed);
+    // Integer formatting: float formatting would add its tables to the first-stage module.
     let speed_text = if sps < 10.0 {
-        format!("{sps:.1}/s")
+        let tenths = (sps * 10.0).round() as u32;
+        format!("{}.{}/s", tenths / 10, tenths % 10)
     } else {
-        format!("{sps:.0}/s")
+        format!("{}/s", sps.round() as u32)
     };
     let len = p.len.max(1);
     let markers = p.markers.iter().map(|(pos, label, fault)| {
-        let left = format!("left: {:.3}%", *pos as f64 * 100.0 / len as f64);
+        let left = format!("left: {}", percent(*pos, len));
         html! {
             <span key={format!("{pos}")} class={classes!("marker", fault.then_some("fault"))}
                 style={left} title={format!("#{pos}: {label}")}></span>
@@ -139,6 +148,14 @@ pub fn Timebar(p: &TimebarProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_are_written_with_three_decimals() {
+        assert_eq!(percent(0, 7), "0.000%");
+        assert_eq!(percent(1, 3), "33.333%");
+        assert_eq!(percent(7, 7), "100.000%");
+        assert_eq!(percent(5, 0), "500.000%");
+    }
 
     #[test]
     fn speed_is_logarithmic_and_ticks_stay_bounded() {

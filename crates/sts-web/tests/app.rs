@@ -18,6 +18,7 @@ async fn mount(scenario: &str) -> Element {
         scenario: Some(scenario.to_string().into()),
         persist: false,
         lang: None,
+        handoff: None,
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;

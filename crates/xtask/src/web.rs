@@ -274,23 +274,18 @@ fn target_dir() -> PathBuf {
 /// Assumes [`ensure_build_tools`] ran.
 pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
     let root = workspace_root();
-    let mut c = cargo();
-    c.args([
-        "build",
-        "-p",
-        "sts-web",
-        "--target",
-        WASM,
-        "--profile",
-        "web",
-    ]);
-    if flavour == Flavour::Named {
-        // The profile's own setting today; kept explicit so names survive a change there.
-        c.env("CARGO_PROFILE_WEB_STRIP", "false");
+    // Two invocations: built together, cargo would unify sts-web's features and the
+    // first stage would link the full app's entry point.
+    for krate in ["sts-web", "sts-lite"] {
+        let mut c = cargo();
+        c.args(["build", "-p", krate, "--target", WASM, "--profile", "web"]);
+        if flavour == Flavour::Named {
+            // The profile's own setting today; kept explicit so names survive a change there.
+            c.env("CARGO_PROFILE_WEB_STRIP", "false");
+        }
+        println!("building: cargo build -p {krate} --target {WASM} --profile web");
+        run(c, &format!("cargo build -p {krate}"))?;
     }
-    println!("building: cargo build -p sts-web --target {WASM} --profile web");
-    run(c, "cargo build -p sts-web")?;
-    let wasm = target_dir().join(WASM).join("web").join("sts_web.wasm");
 
     // A fresh site each time: nothing stale is served.
     if let Ok(entries) = std::fs::read_dir(out) {
@@ -306,28 +301,44 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
     }
     let pkg = out.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| format!("creating {}: {e}", pkg.display()))?;
-    let mut c = Command::new("wasm-bindgen");
-    c.args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&pkg)
-        .arg(&wasm);
-    println!(
-        "wasm-bindgen --target web --no-typescript → {}",
-        pkg.display()
-    );
-    run(c, "wasm-bindgen")?;
+    for module in ["sts_web", "sts_lite"] {
+        let wasm = target_dir()
+            .join(WASM)
+            .join("web")
+            .join(format!("{module}.wasm"));
+        let mut c = Command::new("wasm-bindgen");
+        c.args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&pkg)
+            .arg(&wasm);
+        println!(
+            "wasm-bindgen --target web --no-typescript {module} → {}",
+            pkg.display()
+        );
+        run(c, "wasm-bindgen")?;
 
-    let bg = pkg.join("sts_web_bg.wasm");
-    let mut c = Command::new(wasm_opt());
-    c.env("PATH", node_path()).arg("-Oz");
-    if flavour == Flavour::Named {
-        c.arg("-g");
+        let bg = pkg.join(format!("{module}_bg.wasm"));
+        let mut c = Command::new(wasm_opt());
+        c.env("PATH", node_path()).arg("-Oz");
+        if flavour == Flavour::Named {
+            c.arg("-g");
+        }
+        c.arg(&bg).arg("-o").arg(&bg);
+        println!(
+            "wasm-opt -Oz{} {module} (npm binaryen)",
+            if flavour == Flavour::Named { " -g" } else { "" }
+        );
+        run(c, "wasm-opt")?;
     }
-    c.arg(&bg).arg("-o").arg(&bg);
+
+    // The first stage's frames: every built-in scenario stepped by the real engine.
+    let mut c = cargo();
+    c.args(["run", "-q", "-p", "sts-web", "--bin", "sts-frames", "--"])
+        .arg(out.join("frames"));
     println!(
-        "wasm-opt -Oz{} (npm binaryen)",
-        if flavour == Flavour::Named { " -g" } else { "" }
+        "frames: cargo run -p sts-web --bin sts-frames → {}/frames",
+        out.display()
     );
-    run(c, "wasm-opt")?;
+    run(c, "sts-frames")?;
 
     copy_file(&root.join("index.html"), &out.join("index.html"))?;
     copy_dir(&root.join("web"), &out.join("web"))?;
@@ -368,8 +379,18 @@ fn copy_dir(from: &Path, to: &Path) -> Res {
     Ok(())
 }
 
-/// The files a first visit loads: the page, what it links (`href`/`src` to local files)
-/// and the app's JS glue and wasm, which `web/boot.js` imports.
+/// What `web/boot.js` loads before the page can be used: the first stage's glue and wasm
+/// and the default scenario's frames.
+pub const FIRST_STAGE: [&str; 3] = [
+    "pkg/sts_lite.js",
+    "pkg/sts_lite_bg.wasm",
+    "frames/ordered-creation.bin",
+];
+/// What `web/boot.js` loads once the first stage is in use: the full app.
+pub const SECOND_STAGE: [&str; 2] = ["pkg/sts_web.js", "pkg/sts_web_bg.wasm"];
+
+/// The files a first visit needs before its first interaction: the page, what it links
+/// (`href`/`src` to local files) and the first stage (see [`FIRST_STAGE`]).
 pub fn first_visit_files(index_html: &str) -> Vec<String> {
     let mut files = vec!["index.html".to_string()];
     for attr in ["href=\"", "src=\""] {
@@ -383,7 +404,7 @@ pub fn first_visit_files(index_html: &str) -> Vec<String> {
             }
         }
     }
-    for f in ["pkg/sts_web.js", "pkg/sts_web_bg.wasm"] {
+    for f in FIRST_STAGE {
         files.push(f.to_string());
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -397,6 +418,8 @@ pub struct SizeReport {
     pub files: Vec<(String, u64, u64)>,
     /// Files index.html links that the site does not have (a 404 on every visit).
     pub missing: Vec<String>,
+    /// The second stage (the full app), loaded after the first interaction is possible.
+    pub later: Vec<(String, u64, u64)>,
 }
 
 /// gzip -9 size. The flate2 crate (pure Rust, miniz_oxide backend) instead of a `gzip`
@@ -422,7 +445,18 @@ impl SizeReport {
                 Err(_) => missing.push(f),
             }
         }
-        Ok(SizeReport { files, missing })
+        let mut later = Vec::new();
+        for f in SECOND_STAGE {
+            match std::fs::read(site.join(f)) {
+                Ok(data) => later.push((f.to_string(), data.len() as u64, gzip_size(&data))),
+                Err(_) => missing.push(f.to_string()),
+            }
+        }
+        Ok(SizeReport {
+            files,
+            missing,
+            later,
+        })
     }
 
     pub fn total_gz(&self) -> u64 {
@@ -435,12 +469,13 @@ impl SizeReport {
         let w = self
             .files
             .iter()
+            .chain(&self.later)
             .map(|f| f.0.len())
             .max()
             .unwrap_or(0)
             .max(5);
         let mut s = format!(
-            "first visit: what the browser downloads\n{:<w$}  {:>12}  {:>12}\n",
+            "first visit: what the browser downloads before the page can be used\n{:<w$}  {:>12}  {:>12}\n",
             "file", "raw", "gzip -9"
         );
         for (f, raw, gz) in &self.files {
@@ -464,8 +499,14 @@ impl SizeReport {
                 gz * 100 / BUDGET_GZ
             );
         }
+        if !self.later.is_empty() {
+            s += "then, while the page is in use: the full app (engine, console, editor)\n";
+            for (f, raw, gz) in &self.later {
+                s += &format!("{f:<w$}  {:>12}  {:>12}\n", kib(*raw), kib(*gz));
+            }
+        }
         for f in &self.missing {
-            s += &format!("MISSING: index.html links {f}, which is not in the site\n");
+            s += &format!("MISSING: {f} is not in the site\n");
         }
         s
     }
@@ -482,35 +523,39 @@ pub fn size(args: &[String]) -> Result {
     ensure_build_tools().map_err(Failure::Failed)?;
     let out = workspace_root().join("target").join("size");
     build_site(&out, Flavour::Named).map_err(Failure::Failed)?;
-    let wasm = out.join("pkg").join("sts_web_bg.wasm");
     if version_of("twiggy").is_none() {
         println!(
             "\ntwiggy is not installed: `cargo install twiggy`, then run `cargo xtask size` again\n\
-             (the wasm with names kept is {})",
-            wasm.display()
+             (the wasm modules with names kept are in {})",
+            out.join("pkg").display()
         );
         return Ok(());
     }
-    match Command::new("twiggy")
-        .args(["top", "-n", "1000000", "-f", "csv"])
-        .arg(&wasm)
-        .output()
-    {
-        Ok(o) if o.status.success() => {
-            print!("{}", by_crate(&String::from_utf8_lossy(&o.stdout)));
+    for module in ["sts_lite_bg.wasm", "sts_web_bg.wasm"] {
+        let wasm = out.join("pkg").join(module);
+        println!("\n######## {module}");
+        match Command::new("twiggy")
+            .args(["top", "-n", "1000000", "-f", "csv"])
+            .arg(&wasm)
+            .output()
+        {
+            Ok(o) if o.status.success() => {
+                print!("{}", by_crate(&String::from_utf8_lossy(&o.stdout)));
+            }
+            _ => println!("(twiggy top -f csv failed: no per-crate summary)"),
         }
-        _ => println!("(twiggy top -f csv failed: no per-crate summary)"),
+        println!("\n==> twiggy top -n 30 (the largest items, by their own size)");
+        let mut c = Command::new("twiggy");
+        c.args(["top", "-n", "30"]).arg(&wasm);
+        run(c, "twiggy top").map_err(Failure::Failed)?;
+        // Depth 4: Yew calls components through the function table, so the first two
+        // levels are only `table[0]` and `elem[0]`; the entry points come below them.
+        println!("\n==> twiggy dominators -d 4 -r 40 (what each item keeps alive)");
+        let mut c = Command::new("twiggy");
+        c.args(["dominators", "-d", "4", "-r", "40"]).arg(&wasm);
+        run(c, "twiggy dominators").map_err(Failure::Failed)?;
     }
-    println!("\n==> twiggy top -n 30 (the largest items, by their own size)");
-    let mut c = Command::new("twiggy");
-    c.args(["top", "-n", "30"]).arg(&wasm);
-    run(c, "twiggy top").map_err(Failure::Failed)?;
-    // Depth 4: Yew calls components through the function table, so the first two levels
-    // are only `table[0]` and `elem[0]`; the app and engine entry points come below them.
-    println!("\n==> twiggy dominators -d 4 -r 40 (what each item keeps alive)");
-    let mut c = Command::new("twiggy");
-    c.args(["dominators", "-d", "4", "-r", "40"]).arg(&wasm);
-    run(c, "twiggy dominators").map_err(Failure::Failed)
+    Ok(())
 }
 
 /// The crate an item of `twiggy top` belongs to: the first path segment of its name
@@ -635,8 +680,9 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
                 "index.html",
                 "web/app.css",
                 "web/boot.js",
-                "pkg/sts_web.js",
-                "pkg/sts_web_bg.wasm"
+                "pkg/sts_lite.js",
+                "pkg/sts_lite_bg.wasm",
+                "frames/ordered-creation.bin"
             ]
         );
     }
@@ -646,17 +692,20 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         let ok = SizeReport {
             files: vec![("index.html".into(), 2048, 1024)],
             missing: vec!["web/editor.css".into()],
+            later: vec![("pkg/sts_web_bg.wasm".into(), 900_000, 300_000)],
         };
         assert!(ok.table().contains("within budget: 1.0 KiB of 150.0 KiB"));
         assert!(ok
             .table()
-            .contains("MISSING: index.html links web/editor.css"));
+            .contains("MISSING: web/editor.css is not in the site"));
+        assert!(ok.table().contains("then, while the page is in use"));
         let over = SizeReport {
             files: vec![
                 ("pkg/sts_web_bg.wasm".into(), 400_000, 150 * 1024),
                 ("index.html".into(), 3000, 1024),
             ],
             missing: vec![],
+            later: vec![],
         };
         assert!(over
             .table()
