@@ -56,9 +56,10 @@ async function boot() {
   const app = await import("../pkg/sts_web.js");
   await app.default({ module_or_path: here("../pkg/sts_web_bg.wasm") });
   const focused = document.activeElement && document.activeElement.id;
-  // Same task: the browser never paints the page without an app in it.
+  // Same task (Yew renders in microtasks of it): the browser never paints the page
+  // without an app in it. The focus moves in the next frame, once the new page exists.
   app.start(lite ? lite.lite_stop() : undefined);
-  if (focused) document.getElementById(focused)?.focus();
+  if (focused) requestAnimationFrame(() => document.getElementById(focused)?.focus());
 }
 
 boot().catch((e) => {

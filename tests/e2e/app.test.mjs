@@ -399,7 +399,7 @@ test('11. a first visit can step before the engine arrives, and the engine takes
   await page.focus('#step');
   const shown = { clock: moment(await clock()), pods: await pods() };
   assert.ok(await page.isVisible('#fork-notice'), 'stepping back shows the past notice');
-  assert.equal(await page.getAttribute('#console-input', 'readonly'), '', 'the console waits');
+  assert.notEqual(await page.getAttribute('#console-input', 'readonly'), null, 'the console waits');
   await shot('11-first-stage.png');
 
   release();
