@@ -21,3 +21,6 @@ pub mod hash;
 pub mod replicaset;
 pub mod util;
 mod world;
+
+#[cfg(test)]
+mod tests;
