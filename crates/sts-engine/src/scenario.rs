@@ -860,6 +860,27 @@ pub fn unconverged(w: &World) -> Vec<String> {
             .unwrap_or_else(|| format!("{healthy}/{n} pods are Running and Ready"));
         out.push(format!("StatefulSet/{}: {why}", set.metadata.name));
     }
+    for d in w.deployments.values() {
+        if d.metadata.terminating()
+            || d.spec.paused
+            || crate::deploy::util::deployment_complete(d, &d.status)
+        {
+            continue;
+        }
+        let pods: Vec<&Pod> = w
+            .replica_sets_of(d)
+            .into_iter()
+            .flat_map(|rs| w.pods_of_replica_set(rs))
+            .collect();
+        let why = first_unready_reason(w, &pods).unwrap_or_else(|| {
+            format!(
+                "{} of {} replicas are updated and available",
+                d.status.available_replicas.min(d.status.updated_replicas),
+                d.replicas()
+            )
+        });
+        out.push(format!("Deployment/{}: {why}", d.metadata.name));
+    }
     out
 }
 

@@ -108,6 +108,10 @@ pub enum Work {
     SyncDeployment(Key),
     /// Sync one ReplicaSet (`deploy/`).
     SyncReplicaSet(Key),
+    /// Look at a Deployment again when its progress deadline passes
+    /// (`requeueStuckDeployment`). Background work: a stuck rollout does not keep the
+    /// cluster from settling; its deadline is seen once time runs that far.
+    DeploymentDeadline(Key),
     /// Try to schedule a pod.
     Schedule { pod: Key, uid: String },
     /// A kubelet step for a pod.
@@ -163,7 +167,10 @@ impl Work {
     pub fn is_controller_sync(&self) -> bool {
         matches!(
             self,
-            Work::Sync(_) | Work::SyncDeployment(_) | Work::SyncReplicaSet(_)
+            Work::Sync(_)
+                | Work::SyncDeployment(_)
+                | Work::SyncReplicaSet(_)
+                | Work::DeploymentDeadline(_)
         )
     }
 
@@ -172,15 +179,16 @@ impl Work {
     pub fn background(&self) -> bool {
         matches!(
             self,
-            Work::Kubelet {
-                step: KubeletStep::RetryPull { .. }
-                    | KubeletStep::PullBackOff { .. }
-                    | KubeletStep::Probe { retry: true, .. }
-                    | KubeletStep::Crash { .. }
-                    | KubeletStep::CrashBackOff { .. }
-                    | KubeletStep::Restart { .. },
-                ..
-            }
+            Work::DeploymentDeadline(_)
+                | Work::Kubelet {
+                    step: KubeletStep::RetryPull { .. }
+                        | KubeletStep::PullBackOff { .. }
+                        | KubeletStep::Probe { retry: true, .. }
+                        | KubeletStep::Crash { .. }
+                        | KubeletStep::CrashBackOff { .. }
+                        | KubeletStep::Restart { .. },
+                    ..
+                }
         )
     }
 }
@@ -391,6 +399,23 @@ impl World {
         self.queue.insert((at, class, self.seq), work);
     }
 
+    /// Drops every queued copy of `work` (a requeue that is no longer needed).
+    pub(crate) fn unschedule(&mut self, work: &Work) {
+        let keys: Vec<(SimTime, u8, u64)> = self
+            .queue
+            .iter()
+            .filter(|(_, w)| *w == work)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in keys {
+            self.queue.remove(&k);
+            if !work.background() {
+                self.foreground -= 1;
+            }
+            self.queued_syncs.remove(&(k.0, work.clone()));
+        }
+    }
+
     /// True if no work is pending at all.
     pub fn idle(&self) -> bool {
         self.queue.is_empty()
@@ -462,6 +487,7 @@ impl World {
             Work::Sync(key) => return self.sync(&key),
             Work::SyncDeployment(key) => return self.sync_deployment(&key),
             Work::SyncReplicaSet(key) => return self.sync_replica_set(&key),
+            Work::DeploymentDeadline(key) => return self.sync_deployment(&key),
             Work::Schedule { pod, uid } => self.try_schedule(&pod, &uid),
             Work::Kubelet { pod, uid, step } => self.kubelet(&pod, &uid, step),
             Work::BindClaim(key) => self.bind_claim(&key),

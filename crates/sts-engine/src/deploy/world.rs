@@ -390,8 +390,11 @@ impl World {
             self.schedule(self.now, Work::SyncDeployment(key.clone()));
         }
         self.retry(Work::SyncDeployment(key.clone()), decision.error);
-        if let Some(at) = decision.requeue_at {
-            self.schedule(at, Work::SyncDeployment(key.clone()));
+        match decision.requeue_at {
+            Some(at) => self.schedule(at, Work::DeploymentDeadline(key.clone())),
+            // Complete, or progressing again: an earlier deadline look is moot.
+            None if !changed => self.unschedule(&Work::DeploymentDeadline(key.clone())),
+            None => {}
         }
         acted
     }
