@@ -1164,12 +1164,11 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             }
         }
         if let Some(r) = de.rolled_out {
-            let is = matches!(
-                crate::kubectl::deployment_rollout_status(d),
-                Ok((_, true))
-            );
+            let is = matches!(crate::kubectl::deployment_rollout_status(d), Ok((_, true)));
             if r != is {
-                diffs.push(format!("deployment {name}: rolledOut expected {r}, found {is}"));
+                diffs.push(format!(
+                    "deployment {name}: rolledOut expected {r}, found {is}"
+                ));
             }
         }
         if let Some(want) = &de.image {
@@ -1182,7 +1181,9 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                 .map(|c| c.image.as_str())
                 .unwrap_or("");
             if want != is {
-                diffs.push(format!("deployment {name}: image expected {want}, found {is}"));
+                diffs.push(format!(
+                    "deployment {name}: image expected {want}, found {is}"
+                ));
             }
         }
         if let Some(n) = de.replica_sets {

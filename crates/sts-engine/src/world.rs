@@ -603,7 +603,17 @@ impl World {
         c.insert("ready", json!(printers::pod_ready(pod)));
         c.insert("phase", json!(pod.status.phase));
         c.insert("restarts", json!(printers::pod_restarts(pod, self.now)));
-        c.insert("revision", json!(pod.revision().unwrap_or("")));
+        // A StatefulSet pod's revision, or a ReplicaSet pod's pod-template-hash.
+        let revision = pod
+            .revision()
+            .or_else(|| {
+                pod.metadata
+                    .labels
+                    .get(POD_TEMPLATE_HASH)
+                    .map(String::as_str)
+            })
+            .unwrap_or("");
+        c.insert("revision", json!(revision));
         c.insert("node", json!(pod.node().unwrap_or("")));
         let name = pod.metadata.name.clone();
         self.push(Record::Object(ObjectRecord {
