@@ -368,3 +368,124 @@ fn defaults_follow_upstream() {
     assert_eq!(d.spec.progress_deadline_seconds, Some(600));
     assert_eq!(d.strategy_name(), "RollingUpdate");
 }
+
+/// Steps the world until virtual time `secs` (background work included).
+fn run_until(w: &mut World, secs: u64) {
+    let until = crate::time::SimTime::ZERO + crate::time::SimDuration::from_secs(secs);
+    while w.next_time().is_some_and(|t| t <= until) {
+        w.step();
+    }
+}
+
+#[test]
+fn a_rollout_that_cannot_progress_times_out_after_the_progress_deadline() {
+    let mut w = world_with(
+        &DEPLOY.replace(
+            "  replicas: 3\n",
+            "  replicas: 3\n  progressDeadlineSeconds: 60\n",
+        ),
+        9,
+    );
+    settle(&mut w);
+    w.config.images.insert(
+        "nginx:broken".into(),
+        crate::world::ImageBehaviour {
+            pull_fails: true,
+            ..Default::default()
+        },
+    );
+    set_image(&mut w, "nginx:broken");
+    settle(&mut w);
+    // Settled (stuck) long before the deadline: the look at the deadline is background.
+    let d = &w.deployments[&key("web")];
+    assert!(w.now.as_millis() < 60_000, "{}", w.now.as_millis());
+    assert_eq!(
+        d.condition("Progressing").map(|c| c.reason.as_str()),
+        Some("ReplicaSetUpdated")
+    );
+    assert!(crate::scenario::unconverged(&w)
+        .iter()
+        .any(|m| m.starts_with("Deployment/web: ")));
+    run_until(&mut w, 120);
+    let d = &w.deployments[&key("web")];
+    let c = d.condition("Progressing").expect("Progressing");
+    assert_eq!(
+        (c.status.as_str(), c.reason.as_str()),
+        ("False", "ProgressDeadlineExceeded")
+    );
+    assert!(
+        c.message.ends_with("has timed out progressing."),
+        "{}",
+        c.message
+    );
+    assert_eq!(
+        crate::kubectl::deployment_rollout_status(d),
+        Err("error: deployment \"web\" exceeded its progress deadline".to_string())
+    );
+    // maxUnavailable 0 of 3: the old pods keep serving.
+    assert_eq!(d.status.available_replicas, 3);
+}
+
+#[test]
+fn old_replica_sets_beyond_the_history_limit_are_deleted() {
+    let mut w = world_with(
+        &DEPLOY.replace(
+            "  replicas: 3\n",
+            "  replicas: 3\n  revisionHistoryLimit: 1\n",
+        ),
+        10,
+    );
+    settle(&mut w);
+    for image in ["nginx:1.27", "nginx:1.28", "nginx:1.29"] {
+        set_image(&mut w, image);
+        settle(&mut w);
+    }
+    let d = &w.deployments[&key("web")];
+    let revisions: Vec<i64> = w.replica_sets_of(d).iter().map(|r| r.revision()).collect();
+    // The new set (revision 4) and one old one (revision 3).
+    let mut sorted = revisions.clone();
+    sorted.sort();
+    assert_eq!(sorted, [3, 4]);
+}
+
+#[test]
+fn a_hash_collision_bumps_the_collision_count_and_the_next_name_differs() {
+    let mut w = world_with(DEPLOY, 11);
+    settle(&mut w);
+    let d = w.deployments[&key("web")].clone();
+    // A foreign ReplicaSet squatting on the name the next template hashes to.
+    let mut next = d.clone();
+    next.spec.template.spec.containers[0].image = "nginx:1.27".into();
+    let hash = super::hash::compute_hash(&next.spec.template, None);
+    let squatter = format!(
+        "apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-{hash}
+spec:
+  replicas: 0
+  selector:
+    matchLabels:
+      app: squatter
+  template:
+    metadata:
+      labels:
+        app: squatter
+    spec:
+      containers:
+      - name: c
+        image: busybox
+"
+    );
+    let out = w.apply_manifests(&squatter);
+    assert_eq!(out.exit, 0, "{}", out.output);
+    set_image(&mut w, "nginx:1.27");
+    settle(&mut w);
+    let d = &w.deployments[&key("web")];
+    assert_eq!(d.status.collision_count, Some(1));
+    let rss = w.replica_sets_of(d);
+    assert_eq!(rss.len(), 2);
+    let new = super::hash::compute_hash(&next.spec.template, Some(1));
+    assert!(rss.iter().any(|r| r.metadata.name == format!("web-{new}")));
+    assert_eq!(d.status.updated_replicas, 3);
+}
