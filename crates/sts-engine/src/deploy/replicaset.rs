@@ -30,7 +30,7 @@ pub struct ReplicaSetInput<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplicaSetAction {
     /// Create a pod; its `generateName` is set, its name is not.
-    CreatePod(Pod),
+    CreatePod(Box<Pod>),
     /// Delete a pod (gracefully).
     DeletePod { name: String },
 }
@@ -268,7 +268,7 @@ pub fn sync(input: &ReplicaSetInput<'_>) -> ReplicaSetDecision {
             let diff = (want - active.len()).min(BURST_REPLICAS);
             batches = slow_start_batches(diff);
             for _ in 0..diff {
-                actions.push(ReplicaSetAction::CreatePod(pod_from_template(rs)));
+                actions.push(ReplicaSetAction::CreatePod(Box::new(pod_from_template(rs))));
             }
         } else if active.len() > want {
             let diff = (active.len() - want).min(BURST_REPLICAS);

@@ -458,7 +458,7 @@ impl World {
                     };
                     pod.metadata.name = name.clone();
                     crate::validation::default_pod_spec(&mut pod.spec);
-                    self.create_pod(pod);
+                    self.create_pod(*pod);
                     self.event(
                         object.clone(),
                         "Normal",
