@@ -749,6 +749,8 @@ fn deployments_and_replica_sets() {
     s.run("kubectl rollout history deploy/web-deploy");
     s.run("kubectl scale deployment/web-deploy --replicas=5");
     s.settle();
+    s.run(r#"kubectl patch deployment web-deploy -p '{"spec":{"strategy":{"type":"Recreate"}}}'"#);
+    s.run(r#"kubectl patch deployment web-deploy -p '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}'"#);
     s.run("kubectl get deploy web-deploy");
     s.run("kubectl describe rs");
     s.run("kubectl delete deployment web-deploy");

@@ -953,9 +953,28 @@ fn patch_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     }
     let mut out = Out::default();
     for (r, name) in targets {
+        if r == Res::Deployment {
+            let o = world.mutate_deployment(ns, &name, "patched", "patched (no change)", |d| {
+                let mut v = serde_json::to_value(&*d).map_err(|e| format!("error: {e}"))?;
+                match kind.as_str() {
+                    "json" => json_patch(&mut v, &patch)?,
+                    "merge" => merge_patch(&mut v, &patch, false),
+                    _ => merge_patch(&mut v, &patch, true),
+                }
+                let mut new: Deployment = serde_json::from_value(v)
+                    .map_err(|e| format!("Error from server (BadRequest): {e}"))?;
+                new.metadata.creation = d.metadata.creation;
+                new.metadata.deletion = d.metadata.deletion;
+                new.status = d.status.clone();
+                *d = new;
+                Ok(())
+            });
+            out.outcome(o);
+            continue;
+        }
         if r != Res::StatefulSet {
             out.eprint(&format!(
-                "error: this playground's kubectl patches statefulsets only, not {}\n",
+                "error: this playground's kubectl patches statefulsets and deployments only, not {}\n",
                 r.info().plural
             ));
             out.exit = 1;
