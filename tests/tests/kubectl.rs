@@ -705,3 +705,80 @@ fn mistakes_get_kubectls_errors_and_a_hint() {
     s.run("");
     golden("mistakes", &s.log);
 }
+
+// ----- Deployments and ReplicaSets -----
+
+const WEB_DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-deploy
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web-deploy
+  template:
+    metadata:
+      labels:
+        app: web-deploy
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.26
+";
+
+#[test]
+fn deployments_and_replica_sets() {
+    let mut s = Session::new();
+    s.run_stdin("kubectl apply -f -", WEB_DEPLOY);
+    s.run("kubectl rollout status deployment/web-deploy --watch=false");
+    s.settle();
+    s.run("kubectl get deploy");
+    s.run("kubectl get rs");
+    s.run("kubectl get deploy,rs -o wide");
+    s.run("kubectl get pods -l app=web-deploy");
+    s.run("kubectl describe deploy web-deploy");
+    s.run("kubectl set image deployment/web-deploy nginx=nginx:1.27");
+    s.run("kubectl rollout status deployment/web-deploy");
+    s.run("kubectl get rs");
+    s.run("kubectl rollout history deployment/web-deploy");
+    s.run("kubectl rollout history deployment/web-deploy --revision=1");
+    s.run("kubectl rollout undo deployment/web-deploy --to-revision=7");
+    s.run("kubectl rollout undo deployment/web-deploy");
+    s.run("kubectl rollout status deployment/web-deploy");
+    s.run("kubectl rollout history deploy/web-deploy");
+    s.run("kubectl scale deployment/web-deploy --replicas=5");
+    s.settle();
+    s.run(r#"kubectl patch deployment web-deploy -p '{"spec":{"strategy":{"type":"Recreate"}}}'"#);
+    s.run(r#"kubectl patch deployment web-deploy -p '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}'"#);
+    s.run("kubectl get deploy web-deploy");
+    s.run("kubectl describe rs");
+    s.run("kubectl delete deployment web-deploy");
+    s.settle();
+    s.run("kubectl get deploy,rs,pods");
+    golden("deployments", &s.log);
+}
+
+#[test]
+fn deployment_validation_errors_are_kubectls() {
+    let mut s = Session::new();
+    let both_zero = WEB_DEPLOY.replace(
+        "  replicas: 3\n",
+        "  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 0\n",
+    );
+    s.run_stdin("kubectl apply -f -", &both_zero);
+    let recreate_with_rolling = WEB_DEPLOY.replace(
+        "  replicas: 3\n",
+        "  replicas: 3\n  strategy:\n    type: Recreate\n    rollingUpdate:\n      maxSurge: 1\n",
+    );
+    s.run_stdin("kubectl apply -f -", &recreate_with_rolling);
+    let mismatch = WEB_DEPLOY.replace(
+        "        app: web-deploy\n    spec:",
+        "        app: other\n    spec:",
+    );
+    s.run_stdin("kubectl apply -f -", &mismatch);
+    let unknown = WEB_DEPLOY.replace("  replicas: 3\n", "  replica: 3\n");
+    s.run_stdin("kubectl apply -f -", &unknown);
+    s.run("kubectl get deploy");
+    golden("deployment-errors", &s.log);
+}

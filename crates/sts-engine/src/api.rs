@@ -63,6 +63,14 @@ fn too_many_replicas(name: &str, n: i64) -> ApplyError {
     ))
 }
 
+/// The same cap for a Deployment or ReplicaSet (their pods are animated just the same).
+fn too_many_replicas_of(kind: &str, name: &str, n: i64) -> ApplyError {
+    ApplyError::Printed(format!(
+        "error: {kind} \"{name}\": {n} replicas is more than this playground simulates \
+         (at most {MAX_REPLICAS} per {kind}, so that every pod can still be stepped through)"
+    ))
+}
+
 /// Why applying one object failed, kept structured so that kubectl's two printed forms
 /// (the error alone, or among several) come from the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -300,6 +308,8 @@ impl World {
         let key = (ns.clone(), m.name.clone());
         match obj {
             Object::StatefulSet(_) => self.sets.contains_key(&key),
+            Object::Deployment(_) => self.deployments.contains_key(&key),
+            Object::ReplicaSet(_) => self.replica_sets.contains_key(&key),
             Object::Service(_) => self.services.contains_key(&key),
             Object::PersistentVolumeClaim(_) => self.claims.contains_key(&key),
             Object::Pod(_) => self.pods.contains_key(&key),
@@ -346,7 +356,12 @@ impl World {
             )));
         }
         let errs = validation::validate_object(&obj);
-        if !errs.is_empty() && !matches!(obj, Object::StatefulSet(_)) {
+        if !errs.is_empty()
+            && !matches!(
+                obj,
+                Object::StatefulSet(_) | Object::Deployment(_) | Object::ReplicaSet(_)
+            )
+        {
             let creating = !self.object_exists(&obj);
             return Err(invalid(&kind, &name, errs, creating));
         }
@@ -360,6 +375,8 @@ impl World {
         }
         let verb = match obj {
             Object::StatefulSet(s) => return self.apply_set(s),
+            Object::Deployment(d) => return self.apply_deployment(d),
+            Object::ReplicaSet(r) => return self.apply_replica_set(r),
             Object::Service(mut svc) => {
                 let key = (svc.metadata.namespace.clone(), name.clone());
                 let existed = self.services.get(&key).cloned();
@@ -534,6 +551,169 @@ impl World {
         new.status = old.status.clone();
         self.store_set(new, false);
         Ok(format!("statefulset.apps/{name} {verb}"))
+    }
+
+    fn apply_deployment(&mut self, mut d: Deployment) -> Result<String, ApplyError> {
+        let key = (d.metadata.namespace.clone(), d.metadata.name.clone());
+        d.status = DeploymentStatus::default();
+        validation::default_deployment(&mut d);
+        match self.deployments.get(&key).cloned() {
+            None => {
+                let n = i64::from(d.replicas());
+                if n > MAX_REPLICAS {
+                    return Err(too_many_replicas_of("Deployment", &d.metadata.name, n));
+                }
+                let errs = validation::validate_deployment(&d, None);
+                if !errs.is_empty() {
+                    return Err(invalid("Deployment", &d.metadata.name, errs, true));
+                }
+                let name = d.metadata.name.clone();
+                self.stamp_new(&mut d.metadata);
+                d.metadata.generation = 1;
+                self.store_deployment(d, true);
+                Ok(format!("deployment.apps/{name} created"))
+            }
+            Some(old) => self.update_deployment(old, d, "configured", "unchanged"),
+        }
+    }
+
+    /// Validates and stores an update of a Deployment: generation +1 on a spec change;
+    /// the controller's annotations (the revision) are kept, as apply's merge keeps them.
+    fn update_deployment(
+        &mut self,
+        old: Deployment,
+        mut new: Deployment,
+        verb: &str,
+        unchanged: &str,
+    ) -> Result<String, ApplyError> {
+        let name = old.metadata.name.clone();
+        let n = i64::from(new.replicas());
+        if n > MAX_REPLICAS {
+            return Err(too_many_replicas_of("Deployment", &name, n));
+        }
+        let errs = validation::validate_deployment(&new, Some(&old));
+        if !errs.is_empty() {
+            return Err(invalid("Deployment", &name, errs, false));
+        }
+        for (k, v) in &old.metadata.annotations {
+            if k == REVISION_ANNOTATION {
+                new.metadata.annotations.insert(k.clone(), v.clone());
+            }
+        }
+        let spec_changed = new.spec != old.spec;
+        if !spec_changed
+            && new.metadata.labels == old.metadata.labels
+            && new.metadata.annotations == old.metadata.annotations
+        {
+            return Ok(format!("deployment.apps/{name} {unchanged}"));
+        }
+        new.metadata.uid = old.metadata.uid.clone();
+        new.metadata.creation = old.metadata.creation;
+        new.metadata.owner_references = old.metadata.owner_references.clone();
+        new.metadata.generation = old.metadata.generation + i64::from(spec_changed);
+        new.status = old.status.clone();
+        self.store_deployment(new, false);
+        Ok(format!("deployment.apps/{name} {verb}"))
+    }
+
+    /// Runs `f` on a copy of the stored Deployment and stores it as an update
+    /// (`kubectl scale`, `set image`, `rollout undo`).
+    pub fn mutate_deployment(
+        &mut self,
+        ns: &str,
+        name: &str,
+        verb: &str,
+        unchanged: &str,
+        f: impl FnOnce(&mut Deployment) -> Result<(), String>,
+    ) -> Outcome {
+        let key = (ns.to_string(), name.to_string());
+        let Some(old) = self.deployments.get(&key).cloned() else {
+            return Outcome::err(format!(
+                "Error from server (NotFound): deployments.apps \"{name}\" not found"
+            ));
+        };
+        let mut new = old.clone();
+        if let Err(e) = f(&mut new) {
+            return Outcome::err(e);
+        }
+        validation::default_deployment(&mut new);
+        match self.update_deployment(old, new, verb, unchanged) {
+            Ok(line) => Outcome::ok(line),
+            Err(e) => e.into(),
+        }
+    }
+
+    fn apply_replica_set(&mut self, mut r: ReplicaSet) -> Result<String, ApplyError> {
+        let key = (r.metadata.namespace.clone(), r.metadata.name.clone());
+        r.status = ReplicaSetStatus::default();
+        validation::default_replicaset(&mut r);
+        let name = r.metadata.name.clone();
+        let n = i64::from(r.replicas());
+        if n > MAX_REPLICAS {
+            return Err(too_many_replicas_of("ReplicaSet", &name, n));
+        }
+        let old = self.replica_sets.get(&key).cloned();
+        let errs = validation::validate_replicaset(&r, old.as_ref());
+        if !errs.is_empty() {
+            return Err(invalid("ReplicaSet", &name, errs, old.is_none()));
+        }
+        match old {
+            None => {
+                self.stamp_new(&mut r.metadata);
+                r.metadata.generation = 1;
+                self.store_replica_set(r, true);
+                Ok(format!("replicaset.apps/{name} created"))
+            }
+            Some(old) => {
+                if r.spec == old.spec
+                    && r.metadata.labels == old.metadata.labels
+                    && r.metadata.annotations == old.metadata.annotations
+                {
+                    return Ok(format!("replicaset.apps/{name} unchanged"));
+                }
+                let spec_changed = r.spec != old.spec;
+                r.metadata.uid = old.metadata.uid.clone();
+                r.metadata.creation = old.metadata.creation;
+                r.metadata.owner_references = old.metadata.owner_references.clone();
+                r.metadata.generation = old.metadata.generation + i64::from(spec_changed);
+                r.status = old.status.clone();
+                self.store_replica_set(r, false);
+                Ok(format!("replicaset.apps/{name} configured"))
+            }
+        }
+    }
+
+    /// `kubectl scale deployment|replicaset NAME --replicas=N`.
+    pub fn scale_workload(&mut self, kind: &str, ns: &str, name: &str, replicas: i64) -> Outcome {
+        if replicas < 0 {
+            return Outcome::err(
+                "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+            );
+        }
+        let Ok(n) = i32::try_from(replicas) else {
+            return Outcome::err(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: value out of range"));
+        };
+        if kind == "ReplicaSet" {
+            let key = (ns.to_string(), name.to_string());
+            let Some(mut r) = self.replica_sets.get(&key).cloned() else {
+                return Outcome::err(format!(
+                    "Error from server (NotFound): replicasets.apps \"{name}\" not found"
+                ));
+            };
+            if i64::from(n) > MAX_REPLICAS {
+                return too_many_replicas_of("ReplicaSet", name, i64::from(n)).into();
+            }
+            if r.replicas() != n {
+                r.spec.replicas = Some(n);
+                r.metadata.generation += 1;
+                self.store_replica_set(r, false);
+            }
+            return Outcome::ok(format!("replicaset.apps/{name} scaled"));
+        }
+        self.mutate_deployment(ns, name, "scaled", "scaled", |d| {
+            d.spec.replicas = Some(n);
+            Ok(())
+        })
     }
 
     /// Runs `f` on a copy of the stored set and stores it as an update.

@@ -13,6 +13,7 @@ pub mod api;
 pub mod bench;
 pub mod cluster;
 pub mod controller;
+pub mod deploy;
 pub mod diagnose;
 pub mod export;
 pub mod kubectl;

@@ -25,7 +25,8 @@ use serde_json::{Map, Value};
 use crate::yaml::{self, NodeValue};
 
 use crate::model::{
-    ObjectMeta, PersistentVolume, PersistentVolumeClaim, Pod, Service, StatefulSet, StorageClass,
+    Deployment, ObjectMeta, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, Service,
+    StatefulSet, StorageClass,
 };
 
 /// The largest manifest accepted, in bytes (the API server's request limit is 3 MiB).
@@ -44,8 +45,6 @@ const GENERIC_KINDS: &[(&str, &str)] = &[
     ("v1", "Secret"),
     ("v1", "Namespace"),
     ("v1", "ServiceAccount"),
-    ("apps/v1", "Deployment"),
-    ("apps/v1", "ReplicaSet"),
     ("apps/v1", "DaemonSet"),
     ("policy/v1", "PodDisruptionBudget"),
 ];
@@ -57,12 +56,14 @@ const GENERIC_KINDS: &[(&str, &str)] = &[
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
     StatefulSet(StatefulSet),
+    Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
     Service(Service),
     PersistentVolume(PersistentVolume),
     PersistentVolumeClaim(PersistentVolumeClaim),
     StorageClass(StorageClass),
     Pod(Pod),
-    /// ConfigMap, Secret, Deployment…: kept generically. `body` holds every top-level
+    /// ConfigMap, Secret, DaemonSet…: kept generically. `body` holds every top-level
     /// field except `apiVersion`, `kind`, `metadata` and `status` (e.g. `data`, `spec`).
     Other {
         api_version: String,
@@ -77,6 +78,8 @@ impl Object {
     pub fn kind(&self) -> &str {
         match self {
             Object::StatefulSet(_) => "StatefulSet",
+            Object::Deployment(_) => "Deployment",
+            Object::ReplicaSet(_) => "ReplicaSet",
             Object::Service(_) => "Service",
             Object::PersistentVolume(_) => "PersistentVolume",
             Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
@@ -89,7 +92,7 @@ impl Object {
     /// The object's `apiVersion`, e.g. `apps/v1`.
     pub fn api_version(&self) -> &str {
         match self {
-            Object::StatefulSet(_) => "apps/v1",
+            Object::StatefulSet(_) | Object::Deployment(_) | Object::ReplicaSet(_) => "apps/v1",
             Object::StorageClass(_) => "storage.k8s.io/v1",
             Object::Service(_)
             | Object::PersistentVolume(_)
@@ -103,6 +106,8 @@ impl Object {
     pub fn meta(&self) -> &ObjectMeta {
         match self {
             Object::StatefulSet(o) => &o.metadata,
+            Object::Deployment(o) => &o.metadata,
+            Object::ReplicaSet(o) => &o.metadata,
             Object::Service(o) => &o.metadata,
             Object::PersistentVolume(o) => &o.metadata,
             Object::PersistentVolumeClaim(o) => &o.metadata,
@@ -116,6 +121,8 @@ impl Object {
     pub fn meta_mut(&mut self) -> &mut ObjectMeta {
         match self {
             Object::StatefulSet(o) => &mut o.metadata,
+            Object::Deployment(o) => &mut o.metadata,
+            Object::ReplicaSet(o) => &mut o.metadata,
             Object::Service(o) => &mut o.metadata,
             Object::PersistentVolume(o) => &mut o.metadata,
             Object::PersistentVolumeClaim(o) => &mut o.metadata,
@@ -687,6 +694,8 @@ fn decode_object(
     };
     let mut object = match (api_version.as_str(), kind.as_str()) {
         ("apps/v1", "StatefulSet") => Object::StatefulSet(ctx.typed(with_spec(map))?),
+        ("apps/v1", "Deployment") => Object::Deployment(ctx.typed(with_spec(map))?),
+        ("apps/v1", "ReplicaSet") => Object::ReplicaSet(ctx.typed(with_spec(map))?),
         ("v1", "Service") => {
             let mut svc: Service = ctx.typed(with_spec(map))?;
             // model.rs spells the field `clusterIp` (serde camelCase) while manifests say

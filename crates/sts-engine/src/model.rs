@@ -1004,3 +1004,222 @@ pub struct Event {
     /// Times this event was seen (kubectl shows `(xN over T)`, E-6).
     pub count: u32,
 }
+
+// ---------------------------------------------------------------------------------------
+// Deployments and ReplicaSets (`k8s.io/api/apps/v1` types.go)
+
+/// Label a Deployment adds to its ReplicaSets' selectors and pods
+/// (`apps.DefaultDeploymentUniqueLabelKey`).
+pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+/// The revision of a ReplicaSet and of its Deployment (`deploymentutil.RevisionAnnotation`).
+pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
+/// `deploymentutil.DesiredReplicasAnnotation`.
+pub const DESIRED_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/desired-replicas";
+/// `deploymentutil.MaxReplicasAnnotation`.
+pub const MAX_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/max-replicas";
+/// `kubernetes.io/change-cause`, shown by `kubectl rollout history`.
+pub const CHANGE_CAUSE_ANNOTATION: &str = "kubernetes.io/change-cause";
+
+/// A Deployment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub metadata: ObjectMeta,
+    pub spec: DeploymentSpec,
+    #[serde(default)]
+    pub status: DeploymentStatus,
+}
+
+/// `spec` of a Deployment (after defaulting, `SetDefaults_Deployment`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<DeploymentStrategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ready_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub paused: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_deadline_seconds: Option<i32>,
+}
+
+/// `spec.strategy` of a Deployment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentStrategy {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdateDeployment>,
+}
+
+/// `spec.strategy.rollingUpdate`: ints or percentage strings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RollingUpdateDeployment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<Value>,
+}
+
+/// `status` of a Deployment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentStatus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub updated_replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub ready_replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub available_replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub unavailable_replicas: i32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<DeploymentCondition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collision_count: Option<i32>,
+}
+
+fn is_zero_i32(v: &i32) -> bool {
+    *v == 0
+}
+
+/// `status.conditions[*]` of a Deployment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentCondition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    #[serde(skip)]
+    pub last_update: SimTime,
+    #[serde(skip)]
+    pub last_transition: SimTime,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl Deployment {
+    /// `spec.replicas` after defaulting (1).
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
+    /// True for `strategy.type: Recreate`.
+    pub fn recreate(&self) -> bool {
+        self.strategy_name() == "Recreate"
+    }
+    /// `strategy.type` (RollingUpdate by default).
+    pub fn strategy_name(&self) -> &str {
+        self.spec
+            .strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+            .filter(|t| !t.is_empty())
+            .unwrap_or("RollingUpdate")
+    }
+    /// `strategy.rollingUpdate`, if any.
+    pub fn rolling_update(&self) -> Option<&RollingUpdateDeployment> {
+        self.spec
+            .strategy
+            .as_ref()
+            .and_then(|s| s.rolling_update.as_ref())
+    }
+    /// `minReadySeconds` (0 by default).
+    pub fn min_ready_seconds(&self) -> i32 {
+        self.spec.min_ready_seconds.unwrap_or(0)
+    }
+    /// The selector; `None` or empty selects nothing here (an empty selector is refused
+    /// by validation and by the controller, `syncDeployment`).
+    pub fn selects(&self, labels: &Labels) -> bool {
+        self.spec
+            .selector
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && s.matches(labels))
+    }
+    /// A condition of the status by type.
+    pub fn condition(&self, type_: &str) -> Option<&DeploymentCondition> {
+        self.status.conditions.iter().find(|c| c.type_ == type_)
+    }
+}
+
+/// A ReplicaSet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSet {
+    pub metadata: ObjectMeta,
+    pub spec: ReplicaSetSpec,
+    #[serde(default)]
+    pub status: ReplicaSetStatus,
+}
+
+/// `spec` of a ReplicaSet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSetSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ready_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+}
+
+/// `status` of a ReplicaSet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSetStatus {
+    #[serde(default)]
+    pub replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub fully_labeled_replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub ready_replicas: i32,
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub available_replicas: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+}
+
+impl ReplicaSet {
+    /// `spec.replicas` after defaulting (1).
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
+    /// `minReadySeconds` (0 by default).
+    pub fn min_ready_seconds(&self) -> i32 {
+        self.spec.min_ready_seconds.unwrap_or(0)
+    }
+    /// The selector; `None` or empty selects nothing.
+    pub fn selects(&self, labels: &Labels) -> bool {
+        self.spec
+            .selector
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && s.matches(labels))
+    }
+    /// The `deployment.kubernetes.io/revision` annotation as a number (0 if absent).
+    pub fn revision(&self) -> i64 {
+        self.metadata
+            .annotations
+            .get(REVISION_ANNOTATION)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(0)
+    }
+}

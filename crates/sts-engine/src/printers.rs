@@ -119,6 +119,11 @@ pub fn sts_ready(set: &StatefulSet) -> String {
     format!("{}/{}", set.status.ready_replicas, set.replicas())
 }
 
+/// `READY` of a Deployment (`printDeployment`: readyReplicas/replicas).
+pub fn deploy_ready(d: &Deployment) -> String {
+    format!("{}/{}", d.status.ready_replicas, d.replicas())
+}
+
 /// Go's `text/tabwriter`, with the `RememberWidths` flag of the `liggitt/tabwriter` fork
 /// that kubectl uses: cells end with `\t`, a line's last cell (after its last tab) is not
 /// part of a column, a column block is a run of consecutive lines that have a cell in that

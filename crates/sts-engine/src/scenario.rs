@@ -301,6 +301,9 @@ pub struct Expect {
     /// StatefulSets by name.
     #[serde(default)]
     pub statefulsets: BTreeMap<String, SetExpect>,
+    /// Deployments by name.
+    #[serde(default)]
+    pub deployments: BTreeMap<String, DeployExpect>,
     /// PersistentVolumeClaims by name.
     #[serde(default)]
     pub claims: BTreeMap<String, ClaimExpect>,
@@ -394,6 +397,36 @@ pub struct SetExpect {
     /// Number of ControllerRevisions it owns.
     #[serde(default)]
     pub revisions: Option<usize>,
+}
+
+/// Expected Deployment state.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeployExpect {
+    /// Exists.
+    #[serde(default)]
+    pub exists: Option<bool>,
+    /// `status.replicas`.
+    #[serde(default)]
+    pub replicas: Option<i32>,
+    /// `status.readyReplicas`.
+    #[serde(default)]
+    pub ready_replicas: Option<i32>,
+    /// `status.updatedReplicas`.
+    #[serde(default)]
+    pub updated_replicas: Option<i32>,
+    /// `status.availableReplicas`.
+    #[serde(default)]
+    pub available_replicas: Option<i32>,
+    /// `kubectl rollout status deployment/<name>` reports success.
+    #[serde(default)]
+    pub rolled_out: Option<bool>,
+    /// Image of the template's first container.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Number of ReplicaSets it controls.
+    #[serde(default)]
+    pub replica_sets: Option<usize>,
 }
 
 /// Expected claim state.
@@ -860,6 +893,27 @@ pub fn unconverged(w: &World) -> Vec<String> {
             .unwrap_or_else(|| format!("{healthy}/{n} pods are Running and Ready"));
         out.push(format!("StatefulSet/{}: {why}", set.metadata.name));
     }
+    for d in w.deployments.values() {
+        if d.metadata.terminating()
+            || d.spec.paused
+            || crate::deploy::util::deployment_complete(d, &d.status)
+        {
+            continue;
+        }
+        let pods: Vec<&Pod> = w
+            .replica_sets_of(d)
+            .into_iter()
+            .flat_map(|rs| w.pods_of_replica_set(rs))
+            .collect();
+        let why = first_unready_reason(w, &pods).unwrap_or_else(|| {
+            format!(
+                "{} of {} replicas are updated and available",
+                d.status.available_replicas.min(d.status.updated_replicas),
+                d.replicas()
+            )
+        });
+        out.push(format!("Deployment/{}: {why}", d.metadata.name));
+    }
     out
 }
 
@@ -1068,6 +1122,75 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             if n != is {
                 diffs.push(format!(
                     "statefulset {name}: revisions expected {n}, found {is}"
+                ));
+            }
+        }
+    }
+    for (name, de) in &e.deployments {
+        let d = w.deployments.get(&(ns.clone(), name.clone()));
+        match (d, de.exists.unwrap_or(true)) {
+            (None, true) => {
+                diffs.push(format!(
+                    "deployment {name}: expected to exist, but it does not"
+                ));
+                continue;
+            }
+            (Some(_), false) => {
+                diffs.push(format!(
+                    "deployment {name}: expected not to exist, but it does"
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        let Some(d) = d else { continue };
+        let st = &d.status;
+        for (field, want, is) in [
+            ("replicas", de.replicas, st.replicas),
+            ("readyReplicas", de.ready_replicas, st.ready_replicas),
+            ("updatedReplicas", de.updated_replicas, st.updated_replicas),
+            (
+                "availableReplicas",
+                de.available_replicas,
+                st.available_replicas,
+            ),
+        ] {
+            if let Some(want) = want {
+                if want != is {
+                    diffs.push(format!(
+                        "deployment {name}: status.{field} expected {want}, found {is}"
+                    ));
+                }
+            }
+        }
+        if let Some(r) = de.rolled_out {
+            let is = matches!(crate::kubectl::deployment_rollout_status(d), Ok((_, true)));
+            if r != is {
+                diffs.push(format!(
+                    "deployment {name}: rolledOut expected {r}, found {is}"
+                ));
+            }
+        }
+        if let Some(want) = &de.image {
+            let is = d
+                .spec
+                .template
+                .spec
+                .containers
+                .first()
+                .map(|c| c.image.as_str())
+                .unwrap_or("");
+            if want != is {
+                diffs.push(format!(
+                    "deployment {name}: image expected {want}, found {is}"
+                ));
+            }
+        }
+        if let Some(n) = de.replica_sets {
+            let is = w.replica_sets_of(d).len();
+            if n != is {
+                diffs.push(format!(
+                    "deployment {name}: replicaSets expected {n}, found {is}"
                 ));
             }
         }

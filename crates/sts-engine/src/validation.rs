@@ -20,9 +20,10 @@ use serde_json::Value;
 
 use crate::manifest::Object;
 use crate::model::{
-    Container, LabelSelector, Labels, ObjectMeta, PersistentVolume, PersistentVolumeClaim, Pod,
-    PodSpec, PvcRetentionPolicy, PvcSpec, Quantity, RollingUpdateStrategy, Service, StatefulSet,
-    StatefulSetSpec, StatefulSetUpdateStrategy, StorageClass,
+    Container, Deployment, LabelSelector, Labels, ObjectMeta, PersistentVolume,
+    PersistentVolumeClaim, Pod, PodSpec, PvcRetentionPolicy, PvcSpec, Quantity, ReplicaSet,
+    RollingUpdateDeployment, RollingUpdateStrategy, Service, StatefulSet, StatefulSetSpec,
+    StatefulSetUpdateStrategy, StorageClass,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -1357,6 +1358,16 @@ pub fn validate_object(obj: &Object) -> Vec<FieldError> {
         Object::Service(s) => service_errors(s),
         Object::PersistentVolume(pv) => pv_errors(pv),
         Object::StorageClass(sc) => storage_class_errors(sc),
+        Object::Deployment(d) => {
+            let mut d = d.clone();
+            default_deployment(&mut d);
+            validate_deployment(&d, None)
+        }
+        Object::ReplicaSet(r) => {
+            let mut r = r.clone();
+            default_replicaset(&mut r);
+            validate_replicaset(&r, None)
+        }
         Object::Other { kind, metadata, .. } => {
             if kind == "Namespace" {
                 validate_object_meta(metadata, NameRule::Dns1123Label, false)
@@ -1509,6 +1520,283 @@ fn storage_class_errors(sc: &StorageClass) -> Vec<FieldError> {
 }
 
 // ---------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------
+// Deployments and ReplicaSets (`pkg/apis/apps/v1/defaults.go`,
+// `pkg/apis/apps/validation/validation.go`)
+
+/// `SetDefaults_Deployment`: replicas 1, strategy RollingUpdate with maxUnavailable and
+/// maxSurge 25%, revisionHistoryLimit 10, progressDeadlineSeconds 600; then the pod
+/// template defaults.
+pub fn default_deployment(d: &mut Deployment) {
+    let spec = &mut d.spec;
+    spec.replicas.get_or_insert(1);
+    let strategy = spec.strategy.get_or_insert_with(Default::default);
+    if strategy.type_.as_deref().unwrap_or("").is_empty() {
+        strategy.type_ = Some("RollingUpdate".into());
+    }
+    if strategy.type_.as_deref() == Some("RollingUpdate") {
+        let ru = strategy
+            .rolling_update
+            .get_or_insert_with(RollingUpdateDeployment::default);
+        ru.max_unavailable
+            .get_or_insert_with(|| Value::String("25%".into()));
+        ru.max_surge
+            .get_or_insert_with(|| Value::String("25%".into()));
+    }
+    spec.revision_history_limit.get_or_insert(10);
+    spec.progress_deadline_seconds.get_or_insert(600);
+    default_pod_spec(&mut spec.template.spec);
+}
+
+/// `SetDefaults_ReplicaSet`: replicas 1; then the pod template defaults.
+pub fn default_replicaset(r: &mut ReplicaSet) {
+    r.spec.replicas.get_or_insert(1);
+    default_pod_spec(&mut r.spec.template.spec);
+}
+
+/// The selector rules shared by `ValidateDeploymentSpec` and `ValidateReplicaSetSpec`,
+/// then `ValidatePodTemplateSpecForReplicaSet`.
+fn validate_selector_and_template(
+    selector: Option<&LabelSelector>,
+    template: &crate::model::PodTemplateSpec,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let mut selector_ok = true;
+    match selector {
+        None => errs.push(FieldError::required("spec.selector", "")),
+        Some(sel) => {
+            let sel_errs = validate_label_selector(sel, "spec.selector");
+            selector_ok = sel_errs.is_empty();
+            errs.extend(sel_errs);
+            if sel.is_empty() {
+                // Both kinds say "deployment" upstream.
+                errs.push(FieldError::invalid(
+                    "spec.selector",
+                    go_label_selector(sel),
+                    "empty selector is invalid for deployment",
+                ));
+            }
+        }
+    }
+    if !selector_ok {
+        if let Some(sel) = selector {
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                go_label_selector(sel),
+                "invalid label selector",
+            ));
+        }
+        return errs;
+    }
+    let everything = selector.is_none_or(LabelSelector::is_empty);
+    if !everything && !selector.is_some_and(|s| s.matches(&template.metadata.labels)) {
+        errs.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            go_string_map(&template.metadata.labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    errs.extend(validate_labels(
+        &template.metadata.labels,
+        "spec.template.labels",
+    ));
+    errs.extend(validate_annotations(
+        &template.metadata.annotations,
+        "spec.template.annotations",
+    ));
+    // `ValidatePodTemplateSpec` → the pod spec rules, reported under the template.
+    let pod = Pod {
+        metadata: ObjectMeta {
+            name: "template".into(),
+            ..ObjectMeta::default()
+        },
+        spec: template.spec.clone(),
+        status: Default::default(),
+    };
+    for mut e in pod_errors(&pod) {
+        if let Some(rest) = e.field.strip_prefix("spec.") {
+            e.field = format!("spec.template.spec.{rest}");
+            errs.push(e);
+        }
+    }
+    let rp = template.spec.restart_policy.as_deref().unwrap_or("");
+    if rp != "Always" {
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            rp,
+            &["Always"],
+        ));
+    }
+    if template.spec.active_deadline_seconds.is_some() {
+        errs.push(FieldError::forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
+    }
+    errs
+}
+
+/// `ValidatePositiveIntOrPercent` + the rest of `ValidateRollingUpdateDeployment`.
+fn validate_rolling_update_deployment(ru: &RollingUpdateDeployment) -> Vec<FieldError> {
+    const BASE: &str = "spec.strategy.rollingUpdate";
+    let mut errs = Vec::new();
+    let zero = Value::from(0);
+    let unavailable = IntOrString::from_json(ru.max_unavailable.as_ref().unwrap_or(&zero));
+    let surge = IntOrString::from_json(ru.max_surge.as_ref().unwrap_or(&zero));
+    for (name, v) in [("maxUnavailable", &unavailable), ("maxSurge", &surge)] {
+        let path = format!("{BASE}.{name}");
+        match v {
+            IntOrString::Str(s) => {
+                let ok = s
+                    .strip_suffix('%')
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()));
+                if !ok {
+                    errs.push(FieldError::invalid(
+                        path,
+                        v.go(),
+                        regex_error(PERCENT_ERR, PERCENT_FMT, &["1%", "93%"]),
+                    ));
+                }
+            }
+            IntOrString::Int(i) => errs.extend(nonnegative(*i, &path)),
+        }
+    }
+    if unavailable.int_or_percent() == 0 && surge.int_or_percent() == 0 {
+        errs.push(FieldError::invalid(
+            format!("{BASE}.maxUnavailable"),
+            unavailable.go(),
+            "may not be 0 when `maxSurge` is 0",
+        ));
+    }
+    if unavailable.percent().is_some_and(|p| p > 100) {
+        errs.push(FieldError::invalid(
+            format!("{BASE}.maxUnavailable"),
+            unavailable.go(),
+            "must not be greater than 100%",
+        ));
+    }
+    errs
+}
+
+/// `ValidateDeployment` (create) or `ValidateDeploymentUpdate` (with `old`): metadata,
+/// `ValidateDeploymentSpec`, and on update the immutable selector. Expects defaulted
+/// objects.
+pub fn validate_deployment(d: &Deployment, old: Option<&Deployment>) -> Vec<FieldError> {
+    let mut errs = match old {
+        None => validate_object_meta(&d.metadata, NameRule::Dns1123Subdomain, true),
+        Some(_) => {
+            let mut e = validate_labels(&d.metadata.labels, "metadata.labels");
+            e.extend(validate_annotations(
+                &d.metadata.annotations,
+                "metadata.annotations",
+            ));
+            e
+        }
+    };
+    let spec = &d.spec;
+    errs.extend(nonnegative(
+        spec.replicas.unwrap_or(0).into(),
+        "spec.replicas",
+    ));
+    errs.extend(validate_selector_and_template(
+        spec.selector.as_ref(),
+        &spec.template,
+    ));
+    // `ValidateDeploymentStrategy`.
+    let strategy = spec.strategy.clone().unwrap_or_default();
+    match strategy.type_.as_deref().unwrap_or("") {
+        "Recreate" => {
+            if strategy.rolling_update.is_some() {
+                errs.push(FieldError::forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
+            }
+        }
+        "RollingUpdate" => match &strategy.rolling_update {
+            None => errs.push(FieldError::required(
+                "spec.strategy.rollingUpdate",
+                "this should be defaulted and never be nil",
+            )),
+            Some(ru) => errs.extend(validate_rolling_update_deployment(ru)),
+        },
+        other => errs.push(FieldError::not_supported(
+            "spec.strategy.type",
+            other,
+            &["Recreate", "RollingUpdate"],
+        )),
+    }
+    errs.extend(nonnegative(
+        spec.min_ready_seconds.unwrap_or(0).into(),
+        "spec.minReadySeconds",
+    ));
+    if let Some(n) = spec.revision_history_limit {
+        errs.extend(nonnegative(n.into(), "spec.revisionHistoryLimit"));
+    }
+    if let Some(p) = spec.progress_deadline_seconds {
+        errs.extend(nonnegative(p.into(), "spec.progressDeadlineSeconds"));
+        if p <= spec.min_ready_seconds.unwrap_or(0) {
+            errs.push(FieldError::invalid(
+                "spec.progressDeadlineSeconds",
+                p.to_string(),
+                "must be greater than minReadySeconds",
+            ));
+        }
+    }
+    if let Some(old) = old {
+        // apps/v1 `ValidateDeploymentUpdate`: the selector is immutable.
+        if spec.selector != old.spec.selector {
+            let shown = spec
+                .selector
+                .as_ref()
+                .map(|s| format!("&{}", go_label_selector(s)))
+                .unwrap_or_else(|| "nil".into());
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                shown,
+                "field is immutable",
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidateReplicaSet` (create) or `ValidateReplicaSetUpdate` (with `old`).
+pub fn validate_replicaset(r: &ReplicaSet, old: Option<&ReplicaSet>) -> Vec<FieldError> {
+    let mut errs = match old {
+        None => validate_object_meta(&r.metadata, NameRule::Dns1123Subdomain, true),
+        Some(_) => validate_labels(&r.metadata.labels, "metadata.labels"),
+    };
+    errs.extend(nonnegative(
+        r.spec.replicas.unwrap_or(0).into(),
+        "spec.replicas",
+    ));
+    errs.extend(nonnegative(
+        r.spec.min_ready_seconds.unwrap_or(0).into(),
+        "spec.minReadySeconds",
+    ));
+    errs.extend(validate_selector_and_template(
+        r.spec.selector.as_ref(),
+        &r.spec.template,
+    ));
+    if let Some(old) = old {
+        if r.spec.selector != old.spec.selector {
+            let shown = r
+                .spec
+                .selector
+                .as_ref()
+                .map(|s| format!("&{}", go_label_selector(s)))
+                .unwrap_or_else(|| "nil".into());
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                shown,
+                "field is immutable",
+            ));
+        }
+    }
+    errs
+}
 
 #[cfg(test)]
 mod tests {

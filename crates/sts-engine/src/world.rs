@@ -104,6 +104,14 @@ pub struct Config {
 pub enum Work {
     /// Sync one StatefulSet.
     Sync(Key),
+    /// Sync one Deployment (`deploy/`).
+    SyncDeployment(Key),
+    /// Sync one ReplicaSet (`deploy/`).
+    SyncReplicaSet(Key),
+    /// Look at a Deployment again when its progress deadline passes
+    /// (`requeueStuckDeployment`). Background work: a stuck rollout does not keep the
+    /// cluster from settling; its deadline is seen once time runs that far.
+    DeploymentDeadline(Key),
     /// Try to schedule a pod.
     Schedule { pod: Key, uid: String },
     /// A kubelet step for a pod.
@@ -155,20 +163,32 @@ pub enum KubeletStep {
 }
 
 impl Work {
+    /// A controller sync: queued after cluster events of the same instant and coalesced.
+    pub fn is_controller_sync(&self) -> bool {
+        matches!(
+            self,
+            Work::Sync(_)
+                | Work::SyncDeployment(_)
+                | Work::SyncReplicaSet(_)
+                | Work::DeploymentDeadline(_)
+        )
+    }
+
     /// Background work (retry loops that never end by themselves) does not keep the
     /// world from being "settled".
     pub fn background(&self) -> bool {
         matches!(
             self,
-            Work::Kubelet {
-                step: KubeletStep::RetryPull { .. }
-                    | KubeletStep::PullBackOff { .. }
-                    | KubeletStep::Probe { retry: true, .. }
-                    | KubeletStep::Crash { .. }
-                    | KubeletStep::CrashBackOff { .. }
-                    | KubeletStep::Restart { .. },
-                ..
-            }
+            Work::DeploymentDeadline(_)
+                | Work::Kubelet {
+                    step: KubeletStep::RetryPull { .. }
+                        | KubeletStep::PullBackOff { .. }
+                        | KubeletStep::Probe { retry: true, .. }
+                        | KubeletStep::Crash { .. }
+                        | KubeletStep::CrashBackOff { .. }
+                        | KubeletStep::Restart { .. },
+                    ..
+                }
         )
     }
 }
@@ -217,9 +237,9 @@ pub struct World {
     queue: BTreeMap<(SimTime, u8, u64), Work>,
     /// How many queued items are not background work (so `quiet` is O(1)).
     foreground: usize,
-    /// Syncs already queued, so that a burst of pod events at one instant coalesces
-    /// into one sync (the controller's work queue).
-    queued_syncs: BTreeSet<(SimTime, Key)>,
+    /// Controller syncs already queued, so that a burst of pod events at one instant
+    /// coalesces into one sync (the controller's work queue).
+    queued_syncs: BTreeSet<(SimTime, Work)>,
     /// Cluster settings.
     pub config: Config,
     pub(crate) rng: SimRng,
@@ -243,6 +263,12 @@ pub struct World {
     pub classes: BTreeMap<String, StorageClass>,
     /// Services.
     pub services: BTreeMap<Key, Service>,
+    /// Deployments (`deploy/`).
+    pub deployments: BTreeMap<Key, Deployment>,
+    /// ReplicaSets (`deploy/`).
+    pub replica_sets: BTreeMap<Key, ReplicaSet>,
+    /// Failed Deployment and ReplicaSet syncs per object, for their back-off.
+    pub(crate) deploy_retries: BTreeMap<Work, u32>,
     /// Other objects applied (ConfigMaps, Secrets…), kept as-is.
     pub others: BTreeMap<(String, String, String), crate::manifest::Object>,
     /// Every Event, oldest first (repeats aggregated into `count`).
@@ -326,6 +352,9 @@ impl World {
             volumes: BTreeMap::new(),
             classes: BTreeMap::new(),
             services: BTreeMap::new(),
+            deployments: BTreeMap::new(),
+            replica_sets: BTreeMap::new(),
+            deploy_retries: BTreeMap::new(),
             others: BTreeMap::new(),
             events: Vec::new(),
             event_index: BTreeMap::new(),
@@ -358,17 +387,33 @@ impl World {
     /// Queues `work` at `at` (at most once per time and item).
     pub(crate) fn schedule(&mut self, at: SimTime, work: Work) {
         let at = at.max(self.now);
-        if let Work::Sync(k) = &work {
-            if !self.queued_syncs.insert((at, k.clone())) {
-                return;
-            }
+        let controller = work.is_controller_sync();
+        if controller && !self.queued_syncs.insert((at, work.clone())) {
+            return;
         }
         self.seq += 1;
         if !work.background() {
             self.foreground += 1;
         }
-        let class = u8::from(matches!(work, Work::Sync(_)));
+        let class = u8::from(controller);
         self.queue.insert((at, class, self.seq), work);
+    }
+
+    /// Drops every queued copy of `work` (a requeue that is no longer needed).
+    pub(crate) fn unschedule(&mut self, work: &Work) {
+        let keys: Vec<(SimTime, u8, u64)> = self
+            .queue
+            .iter()
+            .filter(|(_, w)| *w == work)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in keys {
+            self.queue.remove(&k);
+            if !work.background() {
+                self.foreground -= 1;
+            }
+            self.queued_syncs.remove(&(k.0, work.clone()));
+        }
     }
 
     /// True if no work is pending at all.
@@ -404,8 +449,8 @@ impl World {
         if !work.background() {
             self.foreground -= 1;
         }
-        if let Work::Sync(k) = &work {
-            self.queued_syncs.remove(&(at, k.clone()));
+        if work.is_controller_sync() {
+            self.queued_syncs.remove(&(at, work.clone()));
         }
         self.now = at;
         self.steps += 1;
@@ -440,6 +485,9 @@ impl World {
     fn process(&mut self, work: Work) -> bool {
         match work {
             Work::Sync(key) => return self.sync(&key),
+            Work::SyncDeployment(key) => return self.sync_deployment(&key),
+            Work::SyncReplicaSet(key) => return self.sync_replica_set(&key),
+            Work::DeploymentDeadline(key) => return self.sync_deployment(&key),
             Work::Schedule { pod, uid } => self.try_schedule(&pod, &uid),
             Work::Kubelet { pod, uid, step } => self.kubelet(&pod, &uid, step),
             Work::BindClaim(key) => self.bind_claim(&key),
@@ -555,7 +603,17 @@ impl World {
         c.insert("ready", json!(printers::pod_ready(pod)));
         c.insert("phase", json!(pod.status.phase));
         c.insert("restarts", json!(printers::pod_restarts(pod, self.now)));
-        c.insert("revision", json!(pod.revision().unwrap_or("")));
+        // A StatefulSet pod's revision, or a ReplicaSet pod's pod-template-hash.
+        let revision = pod
+            .revision()
+            .or_else(|| {
+                pod.metadata
+                    .labels
+                    .get(POD_TEMPLATE_HASH)
+                    .map(String::as_str)
+            })
+            .unwrap_or("");
+        c.insert("revision", json!(revision));
         c.insert("node", json!(pod.node().unwrap_or("")));
         let name = pod.metadata.name.clone();
         self.push(Record::Object(ObjectRecord {
@@ -695,6 +753,7 @@ impl World {
     /// Called after every pod write (create, update, status change) or removal: keeps
     /// the owner's index current and queues its sync (T-1, T-2).
     pub(crate) fn pod_changed(&mut self, key: &Key, was_ready: bool) {
+        self.pod_changed_for_replica_set(key, was_ready);
         let pod = self.pods.get(key);
         let owner = match pod {
             Some(p) => self.owner_set_of(p),
@@ -933,6 +992,7 @@ impl World {
             return;
         };
         let owner = self.owner_set_of(pod);
+        let rs_owner = self.owner_replica_set_of(pod);
         self.pod_record("DELETED", key);
         let removed = self.pods.remove(key);
         self.refresh_placement(key);
@@ -948,6 +1008,9 @@ impl World {
                 }
             }
             self.schedule(self.now, Work::Sync(set_key));
+        }
+        if let Some(rs_key) = rs_owner {
+            self.replica_set_pod_gone(&rs_key);
         }
         // Dependents (claims owned by this pod, P-6) and protected claims (P-9).
         if let Some(pod) = removed {

@@ -26,6 +26,14 @@ impl World {
         let key = (ns.to_string(), r.name.clone());
         match r.kind.as_str() {
             "StatefulSet" => self.sets.get(&key).is_some_and(|s| s.metadata.uid == r.uid),
+            "Deployment" => self
+                .deployments
+                .get(&key)
+                .is_some_and(|d| d.metadata.uid == r.uid),
+            "ReplicaSet" => self
+                .replica_sets
+                .get(&key)
+                .is_some_and(|s| s.metadata.uid == r.uid),
             "Pod" => self.pods.get(&key).is_some_and(|p| p.metadata.uid == r.uid),
             _ => true,
         }
@@ -111,6 +119,16 @@ impl World {
             .collect();
         for k in released {
             self.remove_claim(&k);
+        }
+        // ReplicaSets whose Deployment is gone (their pods follow in this same pass).
+        let replica_sets: Vec<Key> = self
+            .replica_sets
+            .iter()
+            .filter(|(_, r)| self.orphaned(&r.metadata))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in replica_sets {
+            self.remove_replica_set(&k);
         }
         // Pods whose owner is gone.
         let pods: Vec<Key> = self

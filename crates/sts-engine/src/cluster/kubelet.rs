@@ -147,6 +147,17 @@ impl World {
                 }
                 Some(c) => {
                     if self.claim_waits_for_consumer(c) {
+                        // A claim shared by several pods (a Deployment's) is being
+                        // provisioned for the node another consumer was scheduled to:
+                        // its volume will live there, so this pod can only go there too.
+                        if let Some(node) = c.metadata.annotations.get(super::volume::SELECTED_NODE)
+                        {
+                            let hosts = vec![node.clone()];
+                            pinned = Some(match pinned {
+                                None => hosts,
+                                Some(p) => p.into_iter().filter(|h| hosts.contains(h)).collect(),
+                            });
+                        }
                         wffc.push(ck);
                     } else {
                         unbound_immediate = true;

@@ -11,7 +11,7 @@ use crate::model::*;
 use crate::quantity::parse_bytes;
 use crate::world::{Key, Work, World};
 
-const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+pub(crate) const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
 
 impl World {
     /// The class a claim uses: its own, or none (`""`).

@@ -769,6 +769,153 @@ fn describe_statefulset(world: &World, s: &StatefulSet, show_events: bool) -> St
     finish(w, events)
 }
 
+/// `intstr.IntOrString.String()`: an int as digits, a string as is.
+fn int_or_string(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => "0".into(),
+    }
+}
+
+/// `printReplicaSetsByLabels`: `name (current/desired replicas created)`, or `<none>`.
+fn replica_sets_line(rss: &[&ReplicaSet]) -> String {
+    if rss.is_empty() {
+        return "<none>".into();
+    }
+    rss.iter()
+        .map(|r| {
+            format!(
+                "{} ({}/{} replicas created)",
+                r.metadata.name,
+                r.status.replicas,
+                r.replicas()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `DeploymentDescriber` (`describe.go` `describeDeployment`).
+fn describe_deployment(world: &World, d: &Deployment, show_events: bool) -> String {
+    let mut w = W::default();
+    let m = &d.metadata;
+    w.w(0, &format!("Name:\t{}\n", m.name));
+    w.w(0, &format!("Namespace:\t{}\n", m.namespace));
+    w.w(
+        0,
+        &format!("CreationTimestamp:\t{}\n", m.creation.rfc1123z()),
+    );
+    w.labels("", "Labels", &m.labels);
+    w.annotations("Annotations", &m.annotations);
+    let sel = d
+        .spec
+        .selector
+        .as_ref()
+        .map(format_selector)
+        .unwrap_or_else(|| "<none>".into());
+    w.w(0, &format!("Selector:\t{sel}\n"));
+    let st = &d.status;
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
+            d.replicas(),
+            st.updated_replicas,
+            st.replicas,
+            st.available_replicas,
+            st.unavailable_replicas
+        ),
+    );
+    w.w(0, &format!("StrategyType:\t{}\n", d.strategy_name()));
+    w.w(0, &format!("MinReadySeconds:\t{}\n", d.min_ready_seconds()));
+    if let Some(ru) = d.rolling_update() {
+        w.w(
+            0,
+            &format!(
+                "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+                int_or_string(ru.max_unavailable.as_ref()),
+                int_or_string(ru.max_surge.as_ref())
+            ),
+        );
+    }
+    pod_template(&mut w, &d.spec.template);
+    if !st.conditions.is_empty() {
+        w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
+        w.w(1, "----\t------\t------\n");
+        for c in &st.conditions {
+            w.w(1, &format!("{} \t{}\t{}\n", c.type_, c.status, c.reason));
+        }
+    }
+    // `GetAllReplicaSets`: old sets that still have replicas, and the new one.
+    let rss = world.replica_sets_of(d);
+    let new = crate::deploy::util::find_new_replica_set(
+        d,
+        &rss.iter().map(|r| (*r).clone()).collect::<Vec<_>>(),
+    );
+    let old: Vec<&ReplicaSet> = rss
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| Some(*i) != new && r.replicas() != 0)
+        .map(|(_, r)| *r)
+        .collect();
+    let new: Vec<&ReplicaSet> = new.and_then(|i| rss.get(i).copied()).into_iter().collect();
+    w.w(
+        0,
+        &format!("OldReplicaSets:\t{}\n", replica_sets_line(&old)),
+    );
+    w.w(0, &format!("NewReplicaSet:\t{}\n", replica_sets_line(&new)));
+    let events = show_events
+        .then(|| events_block(world, &events_for(world, "Deployment", &m.name, m.creation)));
+    finish(w, events)
+}
+
+/// `ReplicaSetDescriber` (`describe.go` `describeReplicaSet`).
+fn describe_replica_set(world: &World, r: &ReplicaSet, show_events: bool) -> String {
+    let mut w = W::default();
+    let m = &r.metadata;
+    w.w(0, &format!("Name:\t{}\n", m.name));
+    w.w(0, &format!("Namespace:\t{}\n", m.namespace));
+    let sel = r
+        .spec
+        .selector
+        .as_ref()
+        .map(format_selector)
+        .unwrap_or_else(|| "<none>".into());
+    w.w(0, &format!("Selector:\t{sel}\n"));
+    w.labels("", "Labels", &m.labels);
+    w.annotations("Annotations", &m.annotations);
+    if let Some(c) = m.controller_ref() {
+        w.w(0, &format!("Controlled By:\t{}/{}\n", c.kind, c.name));
+    }
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} current / {} desired\n",
+            r.status.replicas,
+            r.replicas()
+        ),
+    );
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for p in world.pods_of_replica_set(r) {
+        match p.status.phase.as_str() {
+            "Running" => running += 1,
+            "Pending" | "" => waiting += 1,
+            "Succeeded" => succeeded += 1,
+            "Failed" => failed += 1,
+            _ => {}
+        }
+    }
+    w.w(
+        0,
+        &format!("Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n"),
+    );
+    pod_template(&mut w, &r.spec.template);
+    let events = show_events
+        .then(|| events_block(world, &events_for(world, "ReplicaSet", &m.name, m.creation)));
+    finish(w, events)
+}
+
 fn describe_pod(world: &World, p: &Pod, show_events: bool) -> String {
     let mut w = W::default();
     let m = &p.metadata;
@@ -1331,6 +1478,8 @@ fn describe_generic(world: &World, v: &View<'_>, show_events: bool) -> String {
 pub fn describe_one(world: &World, v: &View<'_>, show_events: bool) -> String {
     match v {
         View::StatefulSet(s) => describe_statefulset(world, s, show_events),
+        View::Deployment(d) => describe_deployment(world, d, show_events),
+        View::ReplicaSet(r) => describe_replica_set(world, r, show_events),
         View::Pod(p) => describe_pod(world, p, show_events),
         View::PersistentVolumeClaim(c) => describe_claim(world, c, show_events),
         View::Service(s) => describe_service(world, s, show_events),

@@ -115,8 +115,8 @@ const ALL_CATEGORY: &[Res] = &[
     Res::Pod,
     Res::Service,
     Res::Generic(GenericKind::DaemonSet),
-    Res::Generic(GenericKind::Deployment),
-    Res::Generic(GenericKind::ReplicaSet),
+    Res::Deployment,
+    Res::ReplicaSet,
     Res::StatefulSet,
 ];
 
@@ -442,15 +442,16 @@ pub fn headers(res: Res, wide: bool) -> Vec<&'static str> {
             ],
         ),
         Res::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
+        // `printDeployment` / `printReplicaSet` (printers.go).
+        Res::Deployment => (
+            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Res::ReplicaSet => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         Res::Generic(g) => match g {
-            GenericKind::Deployment => (
-                &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
-                &["CONTAINERS", "IMAGES", "SELECTOR"],
-            ),
-            GenericKind::ReplicaSet => (
-                &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
-                &["CONTAINERS", "IMAGES", "SELECTOR"],
-            ),
             GenericKind::DaemonSet => (
                 &[
                     "NAME",
@@ -523,6 +524,23 @@ fn template_containers(o: &crate::manifest::Object) -> (String, String) {
     (names.join(","), images.join(","))
 }
 
+/// CONTAINERS, IMAGES, SELECTOR of `-o wide` for a workload (`printDeployment`,
+/// `printReplicaSet`: `layoutContainerCells` and `metav1.FormatLabelSelector`).
+fn template_columns(t: &PodTemplateSpec, selector: Option<&LabelSelector>) -> [String; 3] {
+    let cs = &t.spec.containers;
+    [
+        cs.iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        cs.iter()
+            .map(|c| c.image.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        selector.map_or_else(|| "<none>".into(), super::describe::format_selector),
+    ]
+}
+
 fn selector_text(v: Option<&Value>) -> String {
     let Some(v) = v else {
         return "<none>".into();
@@ -569,6 +587,37 @@ pub fn row(world: &World, v: &View<'_>, wide: bool) -> Vec<String> {
                         .collect::<Vec<_>>()
                         .join(","),
                 );
+            }
+            r
+        }
+        View::Deployment(d) => {
+            let s = &d.status;
+            let mut r = vec![
+                name,
+                printers::deploy_ready(d),
+                s.updated_replicas.to_string(),
+                s.available_replicas.to_string(),
+                age(now, created),
+            ];
+            if wide {
+                r.extend(template_columns(&d.spec.template, d.spec.selector.as_ref()));
+            }
+            r
+        }
+        View::ReplicaSet(rs) => {
+            let s = &rs.status;
+            let mut r = vec![
+                name,
+                rs.replicas().to_string(),
+                s.replicas.to_string(),
+                s.ready_replicas.to_string(),
+                age(now, created),
+            ];
+            if wide {
+                r.extend(template_columns(
+                    &rs.spec.template,
+                    rs.spec.selector.as_ref(),
+                ));
             }
             r
         }
@@ -749,17 +798,8 @@ pub fn row(world: &World, v: &View<'_>, wide: bool) -> Vec<String> {
         View::Namespace(_) => vec![name, "Active".into(), age(now, created)],
         View::Other(o) => {
             let res = v.res();
-            let replicas = body_field(o, &["spec", "replicas"])
-                .and_then(Value::as_i64)
-                .unwrap_or(1);
             let mut r = vec![name];
             match res {
-                Res::Generic(GenericKind::Deployment) => {
-                    r.extend([format!("0/{replicas}"), "0".into(), "0".into()])
-                }
-                Res::Generic(GenericKind::ReplicaSet) => {
-                    r.extend([replicas.to_string(), "0".into(), "0".into()])
-                }
                 Res::Generic(GenericKind::DaemonSet) => r.extend([
                     "0".into(),
                     "0".into(),
@@ -807,14 +847,7 @@ pub fn row(world: &World, v: &View<'_>, wide: bool) -> Vec<String> {
                 _ => {}
             }
             r.push(age(now, created));
-            if wide
-                && matches!(
-                    res,
-                    Res::Generic(
-                        GenericKind::Deployment | GenericKind::ReplicaSet | GenericKind::DaemonSet
-                    )
-                )
-            {
+            if wide && matches!(res, Res::Generic(GenericKind::DaemonSet)) {
                 let (names, images) = template_containers(o);
                 r.extend([
                     names,

@@ -35,7 +35,7 @@ use crate::api::{Outcome, DEFAULT_NS};
 use crate::world::World;
 use args::{flag, val, Args, Flag};
 
-pub use mutate::{merge_patch, rollout_status, EDIT_HEADER};
+pub use mutate::{deployment_rollout_status, merge_patch, rollout_status, EDIT_HEADER};
 pub use wait::{PendingWait, WaitRequest};
 pub use watch::Watch;
 pub use words::split_words;

@@ -19,7 +19,7 @@ use super::resources::{self, Res, View};
 use super::Out;
 use crate::cluster::gc::Propagation;
 use crate::controller::revision::revision_data;
-use crate::manifest::{self, Object};
+use crate::manifest;
 use crate::model::*;
 use crate::world::World;
 
@@ -451,6 +451,20 @@ fn delete_object(
                 gone()
             }
         }
+        Res::Deployment => {
+            if world.delete_deployment(&key, o.cascade) {
+                Ok(deleted)
+            } else {
+                gone()
+            }
+        }
+        Res::ReplicaSet => {
+            if world.delete_replica_set(&key, o.cascade) {
+                Ok(deleted)
+            } else {
+                gone()
+            }
+        }
         Res::PersistentVolumeClaim => {
             if !world.claims.contains_key(&key) {
                 return gone();
@@ -671,6 +685,8 @@ pub fn scale(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
             let want: i64 = cur.parse().unwrap_or(-1);
             let is = match resources::find(world, r, ns, &name) {
                 Some(View::StatefulSet(s)) => i64::from(s.replicas()),
+                Some(View::Deployment(d)) => i64::from(d.replicas()),
+                Some(View::ReplicaSet(r)) => i64::from(r.replicas()),
                 _ => -1,
             };
             if want >= 0 && is >= 0 && want != is {
@@ -683,10 +699,7 @@ pub fn scale(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
         }
         let o = match r {
             Res::StatefulSet => world.scale_set(ns, &name, n),
-            Res::Generic(
-                g @ (super::resources::GenericKind::Deployment
-                | super::resources::GenericKind::ReplicaSet),
-            ) => scale_generic(world, Res::Generic(g), ns, &name, n),
+            Res::Deployment | Res::ReplicaSet => world.scale_workload(r.info().kind, ns, &name, n),
             _ => crate::api::Outcome::err(
                 "Error from server (NotFound): the server could not find the requested resource",
             ),
@@ -694,23 +707,6 @@ pub fn scale(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
         out.outcome(o);
     }
     Ok(out)
-}
-
-fn scale_generic(world: &mut World, r: Res, ns: &str, name: &str, n: i64) -> crate::api::Outcome {
-    let kind = r.info().kind.to_string();
-    let found = world
-        .others
-        .iter_mut()
-        .find(|((k, n2, nm), _)| *k == kind && (n2 == ns || n2.is_empty()) && nm == name);
-    match found {
-        Some((_, Object::Other { body, .. })) => {
-            if let Some(spec) = body.get_mut("spec").and_then(Value::as_object_mut) {
-                spec.insert("replicas".into(), Value::from(n));
-            }
-            crate::api::Outcome::ok(format!("{}/{name} scaled", r.kind_group()))
-        }
-        _ => crate::api::Outcome::err(get::not_found(r, name)),
-    }
 }
 
 /// `kubectl set image` (`--dry-run` runs it on a copy).
@@ -754,25 +750,15 @@ fn set_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     let targets = named_targets(world, a, ns, "set image", objs)?;
     let mut out = Out::default();
     for (r, name) in targets {
-        if r != Res::StatefulSet {
-            out.eprint(&format!(
-                "error: this playground's kubectl sets images on statefulsets only, not {}\n",
-                r.info().plural
-            ));
-            out.exit = 1;
-            continue;
-        }
-        let o = world.mutate_set(ns, &name, "image updated", "", |s| {
+        let set_images = |t: &mut PodTemplateSpec| -> Result<(), String> {
             for (c, img) in &pairs {
                 let all = c == "*";
                 let mut found = false;
-                for ctr in s
-                    .spec
-                    .template
+                for ctr in t
                     .spec
                     .containers
                     .iter_mut()
-                    .chain(s.spec.template.spec.init_containers.iter_mut())
+                    .chain(t.spec.init_containers.iter_mut())
                 {
                     if all || ctr.name == *c {
                         ctr.image = img.clone();
@@ -784,9 +770,25 @@ fn set_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
                 }
             }
             Ok(())
-        });
+        };
+        let o = match r {
+            Res::StatefulSet => world.mutate_set(ns, &name, "image updated", "", |s| {
+                set_images(&mut s.spec.template)
+            }),
+            Res::Deployment => world.mutate_deployment(ns, &name, "image updated", "", |d| {
+                set_images(&mut d.spec.template)
+            }),
+            _ => {
+                out.eprint(&format!(
+                    "error: this playground's kubectl sets images on statefulsets and deployments only, not {}\n",
+                    r.info().plural
+                ));
+                out.exit = 1;
+                continue;
+            }
+        };
         // No output when nothing changed (`set_image.go` skips empty patches).
-        let unchanged = o.output == format!("statefulset.apps/{name} ");
+        let unchanged = o.output == format!("{}/{name} ", r.kind_group());
         if !unchanged {
             out.outcome(o);
         }
@@ -951,9 +953,28 @@ fn patch_now(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     }
     let mut out = Out::default();
     for (r, name) in targets {
+        if r == Res::Deployment {
+            let o = world.mutate_deployment(ns, &name, "patched", "patched (no change)", |d| {
+                let mut v = serde_json::to_value(&*d).map_err(|e| format!("error: {e}"))?;
+                match kind.as_str() {
+                    "json" => json_patch(&mut v, &patch)?,
+                    "merge" => merge_patch(&mut v, &patch, false),
+                    _ => merge_patch(&mut v, &patch, true),
+                }
+                let mut new: Deployment = serde_json::from_value(v)
+                    .map_err(|e| format!("Error from server (BadRequest): {e}"))?;
+                new.metadata.creation = d.metadata.creation;
+                new.metadata.deletion = d.metadata.deletion;
+                new.status = d.status.clone();
+                *d = new;
+                Ok(())
+            });
+            out.outcome(o);
+            continue;
+        }
         if r != Res::StatefulSet {
             out.eprint(&format!(
-                "error: this playground's kubectl patches statefulsets only, not {}\n",
+                "error: this playground's kubectl patches statefulsets and deployments only, not {}\n",
                 r.info().plural
             ));
             out.exit = 1;
@@ -1123,6 +1144,24 @@ fn write_labels(
                 Err(o.output)
             }
         }
+        Res::Deployment => {
+            let o = world.mutate_deployment(ns, name, "labeled", "labeled", |d| {
+                d.metadata.labels = labels;
+                Ok(())
+            });
+            if o.exit == 0 {
+                Ok(())
+            } else {
+                Err(o.output)
+            }
+        }
+        Res::ReplicaSet => {
+            if let Some(mut r) = world.replica_sets.get(&key).cloned() {
+                r.metadata.labels = labels;
+                world.store_replica_set(r, false);
+            }
+            Ok(())
+        }
         Res::PersistentVolumeClaim => {
             let rv = world.next_rv();
             if let Some(c) = world.claims.get_mut(&key) {
@@ -1280,9 +1319,13 @@ pub fn rollout(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
     let targets = named_targets(world, a, ns, &format!("rollout {sub}"), &a.pos[1..])?;
     let mut out = Out::default();
     for (r, name) in targets {
+        if r == Res::Deployment {
+            rollout_deployment(world, a, ns, &sub, &name, &mut out)?;
+            continue;
+        }
         if r != Res::StatefulSet {
             out.eprint(&format!(
-                "error: this playground simulates rollouts of statefulsets only, not {}\n",
+                "error: this playground simulates rollouts of statefulsets and deployments only, not {}\n",
                 r.info().plural
             ));
             out.exit = 1;
@@ -1408,6 +1451,231 @@ pub fn rollout(world: &mut World, a: &Args, ns: &str) -> Result<Out, String> {
         }
     }
     Ok(out)
+}
+
+/// `DeploymentStatusViewer.Status` (kubectl `polymorphichelpers/rollout_status.go`): the
+/// line `kubectl rollout status deployment/NAME` prints for the current state, and
+/// whether it is the final one.
+pub fn deployment_rollout_status(d: &Deployment) -> Result<(String, bool), String> {
+    let name = &d.metadata.name;
+    let st = &d.status;
+    if d.metadata.generation > st.observed_generation.unwrap_or(0) {
+        return Ok((
+            "Waiting for deployment spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    if d.condition("Progressing")
+        .is_some_and(|c| c.reason == crate::deploy::util::TIMED_OUT_REASON)
+    {
+        return Err(format!(
+            "error: deployment {name:?} exceeded its progress deadline"
+        ));
+    }
+    if st.updated_replicas < d.replicas() {
+        return Ok((
+            format!(
+                "Waiting for deployment {name:?} rollout to finish: {} out of {} new replicas have been updated...\n",
+                st.updated_replicas,
+                d.replicas()
+            ),
+            false,
+        ));
+    }
+    if st.replicas > st.updated_replicas {
+        return Ok((
+            format!(
+                "Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...\n",
+                st.replicas - st.updated_replicas
+            ),
+            false,
+        ));
+    }
+    if st.available_replicas < st.updated_replicas {
+        return Ok((
+            format!(
+                "Waiting for deployment {name:?} rollout to finish: {} of {} updated replicas are available...\n",
+                st.available_replicas, st.updated_replicas
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!("deployment {name:?} successfully rolled out\n"),
+        true,
+    ))
+}
+
+/// `kubectl rollout SUB deployment/NAME`: status (`DeploymentStatusViewer`), history
+/// (`DeploymentHistoryViewer`), undo (`DeploymentRollbacker`), restart, pause, resume
+/// (kubectl `polymorphichelpers`).
+fn rollout_deployment(
+    world: &mut World,
+    a: &Args,
+    ns: &str,
+    sub: &str,
+    name: &str,
+    out: &mut Out,
+) -> Result<(), String> {
+    let key = (ns.to_string(), name.to_string());
+    let Some(d) = world.deployments.get(&key).cloned() else {
+        out.eprint(&format!("{}\n", get::not_found(Res::Deployment, name)));
+        out.exit = 1;
+        return Ok(());
+    };
+    // Revision → that ReplicaSet (the last one wins on a duplicate, like the map).
+    let mut history: std::collections::BTreeMap<i64, ReplicaSet> = Default::default();
+    for rs in world.replica_sets_of(&d) {
+        if let Some(v) = rs
+            .metadata
+            .annotations
+            .get(REVISION_ANNOTATION)
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            history.insert(v, rs.clone());
+        }
+    }
+    match sub {
+        "status" => {
+            let (line, done) = deployment_rollout_status(&d)?;
+            out.print(&line);
+            let watch = a.get("watch").unwrap_or("true") != "false";
+            if watch && !done {
+                let timeout = match a.get("timeout") {
+                    Some(t) => Some(super::wait::go_duration(t, "timeout")?),
+                    None => None,
+                };
+                out.wait = Some(super::wait::WaitRequest::rollout_deployment(
+                    ns, name, &d, timeout,
+                ));
+            }
+        }
+        "history" => {
+            let head = format!("deployment.apps/{name} ");
+            if history.is_empty() {
+                out.print(&format!("{head}\nNo rollout history found.\n"));
+                return Ok(());
+            }
+            if let Some(n) = a.get("revision") {
+                let n: i64 = n.parse().map_err(|_| {
+                    format!("error: invalid argument \"{n}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{n}\": invalid syntax")
+                })?;
+                if n > 0 {
+                    let rs = history
+                        .get(&n)
+                        .ok_or("error: unable to find the specified revision")?;
+                    let mut t = rs.spec.template.clone();
+                    if let Some(c) = rs.metadata.annotations.get(CHANGE_CAUSE_ANNOTATION) {
+                        t.metadata
+                            .annotations
+                            .insert(CHANGE_CAUSE_ANNOTATION.into(), c.clone());
+                    }
+                    out.print(&format!("deployment.apps/{name} with revision #{n}\n"));
+                    out.print(&super::describe::pod_template_text(&t));
+                    return Ok(());
+                }
+            }
+            let mut s = format!("{head}\n");
+            let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
+            for (v, rs) in &history {
+                let cause = rs
+                    .metadata
+                    .annotations
+                    .get(CHANGE_CAUSE_ANNOTATION)
+                    .filter(|c| !c.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| "<none>".into());
+                rows.push(vec![v.to_string(), cause]);
+            }
+            s.push_str(&crate::printers::table_with(&rows, 2));
+            s.push('\n');
+            out.print(&s);
+        }
+        "undo" => {
+            let to: i64 = match a.get("to-revision") {
+                Some(v) => v.parse().map_err(|_| {
+                    format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax")
+                })?,
+                None => 0,
+            };
+            // `deploymentRevision`: the given revision, or the second newest.
+            let target = if to > 0 {
+                history.get(&to).cloned().ok_or_else(|| {
+                    format!("error: unable to find specified revision {to} in history")
+                })?
+            } else {
+                let mut newest = history.values().rev();
+                newest.next();
+                newest.next().cloned().ok_or_else(|| {
+                    format!("error: no rollout history found for deployment {name:?}")
+                })?
+            };
+            if d.spec.paused {
+                return Err("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
+            }
+            if crate::deploy::util::equal_ignore_hash(&target.spec.template, &d.spec.template) {
+                out.print(&format!(
+                    "deployment.apps/{name} skipped rollback (current template already matches revision {to})\n"
+                ));
+                return Ok(());
+            }
+            let mut template = target.spec.template.clone();
+            template.metadata.labels.remove(POD_TEMPLATE_HASH);
+            let copied: Labels = target
+                .metadata
+                .annotations
+                .iter()
+                .filter(|(k, _)| !crate::deploy::util::skip_annotation(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let o = world.mutate_deployment(ns, name, "rolled back", "rolled back", |d| {
+                d.spec.template = template;
+                let kept: Labels = d
+                    .metadata
+                    .annotations
+                    .iter()
+                    .filter(|(k, _)| crate::deploy::util::skip_annotation(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                d.metadata.annotations = kept;
+                d.metadata.annotations.extend(copied);
+                Ok(())
+            });
+            out.outcome(o);
+        }
+        "restart" => {
+            let at = world.now.rfc3339();
+            let o = world.mutate_deployment(ns, name, "restarted", "restarted", |d| {
+                d.spec
+                    .template
+                    .metadata
+                    .annotations
+                    .insert("kubectl.kubernetes.io/restartedAt".into(), at);
+                Ok(())
+            });
+            out.outcome(o);
+        }
+        "pause" | "resume" => {
+            let pause = sub == "pause";
+            if d.spec.paused == pause {
+                let already = if pause {
+                    "already paused"
+                } else {
+                    "already resumed"
+                };
+                out.print(&format!("deployment.apps/{name} {already}\n"));
+                return Ok(());
+            }
+            let verb = if pause { "paused" } else { "resumed" };
+            let o = world.mutate_deployment(ns, name, verb, verb, |d| {
+                d.spec.paused = pause;
+                Ok(())
+            });
+            out.outcome(o);
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The buffer `kubectl edit` opens in `$EDITOR` (`pkg/cmd/util/editor/editoptions.go`).

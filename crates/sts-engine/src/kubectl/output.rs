@@ -356,6 +356,15 @@ fn service_spec(svc: &Service) -> Value {
     v
 }
 
+/// A Deployment's or ReplicaSet's `spec.template` as the API server returns it.
+fn workload_template(spec: &mut Value, t: &PodTemplateSpec) {
+    if let Some(tv) = obj(spec).get_mut("template") {
+        let tv = obj(tv);
+        tv.insert("metadata".into(), template_metadata(&t.metadata));
+        tv.insert("spec".into(), pod_spec(&t.spec));
+    }
+}
+
 /// The object as the API server would return it.
 pub fn to_json(v: &View<'_>) -> Value {
     let res = v.res();
@@ -396,6 +405,35 @@ pub fn to_json(v: &View<'_>) -> Value {
                 );
             }
             json!({"metadata": metadata(&s.metadata), "spec": spec, "status": set_status(&s.status)})
+        }
+        View::Deployment(d) => {
+            let mut spec = to_value(&d.spec);
+            workload_template(&mut spec, &d.spec.template);
+            let mut status = to_value(&d.status);
+            if let Some(conds) = obj(&mut status).get_mut("conditions") {
+                *conds = Value::Array(
+                    d.status
+                        .conditions
+                        .iter()
+                        .map(|c| {
+                            json!({
+                                "lastTransitionTime": c.last_transition.rfc3339(),
+                                "lastUpdateTime": c.last_update.rfc3339(),
+                                "message": c.message,
+                                "reason": c.reason,
+                                "status": c.status,
+                                "type": c.type_,
+                            })
+                        })
+                        .collect(),
+                );
+            }
+            json!({"metadata": metadata(&d.metadata), "spec": spec, "status": status})
+        }
+        View::ReplicaSet(r) => {
+            let mut spec = to_value(&r.spec);
+            workload_template(&mut spec, &r.spec.template);
+            json!({"metadata": metadata(&r.metadata), "spec": spec, "status": to_value(&r.status)})
         }
         View::Service(s) => json!({
             "metadata": metadata(&s.metadata),

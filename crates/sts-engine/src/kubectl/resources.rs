@@ -19,6 +19,8 @@ pub enum Res {
     Pod,
     Service,
     StatefulSet,
+    Deployment,
+    ReplicaSet,
     ControllerRevision,
     PersistentVolumeClaim,
     PersistentVolume,
@@ -33,8 +35,6 @@ pub enum Res {
 /// Kinds that are stored verbatim (see `manifest::GENERIC_KINDS`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum GenericKind {
-    Deployment,
-    ReplicaSet,
     DaemonSet,
     ConfigMap,
     Secret,
@@ -64,8 +64,8 @@ const ALL: &[Res] = &[
     Res::Event,
     Res::Node,
     Res::Namespace,
-    Res::Generic(GenericKind::Deployment),
-    Res::Generic(GenericKind::ReplicaSet),
+    Res::Deployment,
+    Res::ReplicaSet,
     Res::Generic(GenericKind::DaemonSet),
     Res::Generic(GenericKind::ConfigMap),
     Res::Generic(GenericKind::Secret),
@@ -144,25 +144,25 @@ impl Res {
                 "v1",
                 false,
             ),
+            Res::Deployment => i(
+                "deployments",
+                "deployment",
+                &["deploy"],
+                "Deployment",
+                "apps",
+                "v1",
+                true,
+            ),
+            Res::ReplicaSet => i(
+                "replicasets",
+                "replicaset",
+                &["rs"],
+                "ReplicaSet",
+                "apps",
+                "v1",
+                true,
+            ),
             Res::Generic(g) => match g {
-                GenericKind::Deployment => i(
-                    "deployments",
-                    "deployment",
-                    &["deploy"],
-                    "Deployment",
-                    "apps",
-                    "v1",
-                    true,
-                ),
-                GenericKind::ReplicaSet => i(
-                    "replicasets",
-                    "replicaset",
-                    &["rs"],
-                    "ReplicaSet",
-                    "apps",
-                    "v1",
-                    true,
-                ),
                 GenericKind::DaemonSet => i(
                     "daemonsets",
                     "daemonset",
@@ -282,6 +282,8 @@ pub enum View<'a> {
     Pod(&'a Pod),
     Service(Cow<'a, Service>),
     StatefulSet(&'a StatefulSet),
+    Deployment(&'a Deployment),
+    ReplicaSet(&'a ReplicaSet),
     ControllerRevision(&'a ControllerRevision),
     PersistentVolumeClaim(&'a PersistentVolumeClaim),
     PersistentVolume(&'a PersistentVolume),
@@ -303,6 +305,8 @@ impl<'a> View<'a> {
             View::Pod(_) => Res::Pod,
             View::Service(_) => Res::Service,
             View::StatefulSet(_) => Res::StatefulSet,
+            View::Deployment(_) => Res::Deployment,
+            View::ReplicaSet(_) => Res::ReplicaSet,
             View::ControllerRevision(_) => Res::ControllerRevision,
             View::PersistentVolumeClaim(_) => Res::PersistentVolumeClaim,
             View::PersistentVolume(_) => Res::PersistentVolume,
@@ -320,6 +324,8 @@ impl<'a> View<'a> {
             View::Pod(p) => &p.metadata,
             View::Service(s) => &s.metadata,
             View::StatefulSet(s) => &s.metadata,
+            View::Deployment(d) => &d.metadata,
+            View::ReplicaSet(r) => &r.metadata,
             View::ControllerRevision(r) => &r.metadata,
             View::PersistentVolumeClaim(c) => &c.metadata,
             View::PersistentVolume(v) => &v.metadata,
@@ -447,6 +453,18 @@ pub fn list<'w>(world: &'w World, res: Res, ns: Option<&str>) -> Vec<View<'w>> {
             .filter(|((n, _), _)| in_ns(n))
             .map(|(_, s)| View::StatefulSet(s))
             .collect(),
+        Res::Deployment => world
+            .deployments
+            .iter()
+            .filter(|((n, _), _)| in_ns(n))
+            .map(|(_, d)| View::Deployment(d))
+            .collect(),
+        Res::ReplicaSet => world
+            .replica_sets
+            .iter()
+            .filter(|((n, _), _)| in_ns(n))
+            .map(|(_, r)| View::ReplicaSet(r))
+            .collect(),
         Res::ControllerRevision => world
             .revisions
             .iter()
@@ -476,6 +494,8 @@ pub fn list<'w>(world: &'w World, res: Res, ns: Option<&str>) -> Vec<View<'w>> {
                 .pods
                 .keys()
                 .chain(world.sets.keys())
+                .chain(world.deployments.keys())
+                .chain(world.replica_sets.keys())
                 .chain(world.claims.keys())
             {
                 names.insert(n.clone());
@@ -539,6 +559,8 @@ pub fn find<'w>(world: &'w World, res: Res, ns: &str, name: &str) -> Option<View
     match res {
         Res::Pod => world.pods.get(&key).map(View::Pod),
         Res::StatefulSet => world.sets.get(&key).map(View::StatefulSet),
+        Res::Deployment => world.deployments.get(&key).map(View::Deployment),
+        Res::ReplicaSet => world.replica_sets.get(&key).map(View::ReplicaSet),
         Res::ControllerRevision => world.revisions.get(&key).map(View::ControllerRevision),
         Res::PersistentVolumeClaim => world.claims.get(&key).map(View::PersistentVolumeClaim),
         Res::PersistentVolume => world.volumes.get(name).map(View::PersistentVolume),

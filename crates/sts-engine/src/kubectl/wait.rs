@@ -97,6 +97,31 @@ impl WaitRequest {
     }
 }
 
+impl WaitRequest {
+    /// `rollout status` on a Deployment that is not done yet.
+    pub fn rollout_deployment(
+        ns: &str,
+        name: &str,
+        d: &crate::model::Deployment,
+        timeout: Option<i64>,
+    ) -> WaitRequest {
+        WaitRequest {
+            targets: vec![Target {
+                res: Res::Deployment,
+                ns: ns.to_string(),
+                name: name.to_string(),
+                uid: Some(d.metadata.uid.clone()),
+            }],
+            cond: Cond::Rollout {
+                last_rv: d.metadata.resource_version.clone(),
+            },
+            timeout: timeout
+                .filter(|t| *t > 0)
+                .map(|t| SimDuration::from_millis(t as u64)),
+        }
+    }
+}
+
 /// A blocking command in progress (held by the world).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingWait {
@@ -378,17 +403,33 @@ impl World {
                 self.pending_wait = None;
                 return;
             };
-            let set = self.sets.get(&(t.ns.clone(), t.name.clone())).cloned();
-            let Some(set) = set.filter(|s| Some(&s.metadata.uid) == t.uid.as_ref()) else {
+            let key = (t.ns.clone(), t.name.clone());
+            // (uid, resourceVersion, the status viewer's answer) of the watched object.
+            let seen = match t.res {
+                Res::Deployment => self.deployments.get(&key).map(|d| {
+                    (
+                        d.metadata.uid.clone(),
+                        d.metadata.resource_version.clone(),
+                        super::mutate::deployment_rollout_status(d),
+                    )
+                }),
+                _ => self.sets.get(&key).map(|s| {
+                    (
+                        s.metadata.uid.clone(),
+                        s.metadata.resource_version.clone(),
+                        super::mutate::rollout_status(s),
+                    )
+                }),
+            };
+            let Some((_, rv, status)) = seen.filter(|(uid, _, _)| Some(uid) == t.uid.as_ref())
+            else {
                 self.pending_wait = Some(w);
                 self.finish_wait("error: object has been deleted\n", 1);
                 return;
             };
-            if set.metadata.resource_version != *last_rv {
-                w.req.cond = Cond::Rollout {
-                    last_rv: set.metadata.resource_version.clone(),
-                };
-                match super::mutate::rollout_status(&set) {
+            if rv != *last_rv {
+                w.req.cond = Cond::Rollout { last_rv: rv };
+                match status {
                     Ok((line, done)) => {
                         w.output.push_str(&line);
                         self.pending_wait = Some(w.clone());
