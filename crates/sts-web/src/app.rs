@@ -165,7 +165,8 @@ fn initial_session(props: &AppProps) -> (Session, Option<(String, String)>) {
         return match Session::open(&h.scenario) {
             Ok(mut s) => {
                 let start = s.tl.position();
-                for _ in 0..h.reached {
+                // The first stage never gets further than its frames.
+                for _ in 0..h.reached.min(crate::frames::MAX_FRAMES) {
                     s.step();
                 }
                 s.seek(start + h.at);
@@ -284,9 +285,10 @@ impl App {
     }
 
     fn start(&mut self, ctx: &Context<Self>) {
-        let (ms, _) = timebar::tick(self.speed);
-        let link = ctx.link().clone();
-        self.play = Some(Interval::new(ms, move || link.send_message(Msg::Tick)));
+        self.play = Some(timebar::player(
+            self.speed,
+            ctx.link().callback(|_| Msg::Tick),
+        ));
     }
 }
 

@@ -13,6 +13,14 @@ use crate::panels::{self, EventRow, SetStatus, Why};
 use crate::picture::{self, Picture};
 use crate::session::Session;
 
+/// Puts `new` in `old` only if the values differ, so a panel given the old `Rc` sees
+/// equal props and is not re-rendered.
+pub fn keep<T: PartialEq>(old: &mut Rc<T>, new: Rc<T>) {
+    if **old != *new {
+        *old = new;
+    }
+}
+
 /// Console entries shown.
 pub const TRANSCRIPT: usize = 200;
 
@@ -62,11 +70,6 @@ impl Derived {
     /// the panels that show them skip re-rendering.
     pub fn update(&mut self, s: &Session) {
         let new = Derived::of(s);
-        fn keep<T: PartialEq>(old: &mut Rc<T>, new: Rc<T>) {
-            if **old != *new {
-                *old = new;
-            }
-        }
         keep(&mut self.picture, new.picture);
         keep(&mut self.why, new.why);
         keep(&mut self.sets, new.sets);

@@ -19,7 +19,7 @@ pub use crate::frames::Handoff;
 
 use crate::browser::{self, STORAGE_KEY};
 use crate::components::console::Completions;
-use crate::derived::Derived;
+use crate::derived::{keep, Derived};
 use crate::frames::FrameSet;
 use crate::i18n::Lang;
 use crate::page::{self, Catalog, Page, PageCallbacks, Stage};
@@ -190,12 +190,6 @@ impl Lite {
         self.at = at.min(self.last());
         self.reached = self.reached.max(self.at);
         let d = derive(&self.set, self.at, &self.d.lesson);
-        // Keep the old `Rc`s of equal values, so their panels are not re-rendered.
-        fn keep<T: PartialEq>(old: &mut Rc<T>, new: Rc<T>) {
-            if **old != *new {
-                *old = new;
-            }
-        }
         keep(&mut self.d.picture, d.picture);
         keep(&mut self.d.why, d.why);
         keep(&mut self.d.sets, d.sets);
@@ -224,9 +218,10 @@ impl Lite {
     }
 
     fn start_play(&mut self, ctx: &Context<Self>) {
-        let (ms, _) = timebar::tick(self.speed);
-        let link = ctx.link().clone();
-        self.play = Some(Interval::new(ms, move || link.send_message(LiteMsg::Tick)));
+        self.play = Some(timebar::player(
+            self.speed,
+            ctx.link().callback(|_| LiteMsg::Tick),
+        ));
     }
 }
 

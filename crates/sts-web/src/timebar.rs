@@ -28,6 +28,13 @@ pub fn tick(position: u32) -> (u32, usize) {
     }
 }
 
+/// The playback timer at slider position `speed`: `on_tick` every tick (each tick takes
+/// [`tick`]'s number of steps).
+pub fn player(speed: u32, on_tick: Callback<()>) -> gloo::timers::callback::Interval {
+    let (ms, _) = tick(speed);
+    gloo::timers::callback::Interval::new(ms, move || on_tick.emit(()))
+}
+
 /// `part` of `whole` as a CSS percentage with three decimals (`12.345%`), written with
 /// integers (float formatting would add its tables to the first-stage module).
 pub fn percent(part: usize, whole: usize) -> String {
