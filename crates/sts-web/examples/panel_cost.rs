@@ -103,9 +103,11 @@ fn incremental() {
     let mut d = Derived::of(&s);
     let mut cache = PictureCache::default();
     drop(cache.picture(s.world()));
-    let (mut update, mut picture) = (Vec::new(), Vec::new());
+    let (mut step, mut update, mut picture) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..STEPS {
+        let a = Instant::now();
         s.step();
+        step.push(a.elapsed().as_micros());
         let a = Instant::now();
         d.update(&s);
         update.push(a.elapsed().as_micros());
@@ -119,6 +121,7 @@ fn incremental() {
         format!("median {:6} µs, p90 {:6} µs", q(0.5), q(0.9))
     };
     println!("incremental, per step:");
+    println!("  {:16} {}", "(the step itself)", stats(step));
     println!("  {:16} {}", "picture", stats(picture));
     println!("  {:16} {}", "Derived::update", stats(update));
     println!(
