@@ -112,6 +112,33 @@ impl Cache {
 }
 
 impl Derived {
+    /// Panel data that no session produced (the first stage's frames): the console,
+    /// markers and diagnostics empty, and no cache (nothing to update incrementally).
+    pub fn still(
+        picture: Rc<Picture>,
+        why: Rc<Why>,
+        sets: Rc<Vec<SetStatus>>,
+        watch: Rc<Vec<String>>,
+        events: Rc<Vec<EventRow>>,
+        lesson: Rc<LessonView>,
+        prompt: AttrValue,
+    ) -> Derived {
+        Derived {
+            picture,
+            why,
+            sets,
+            watch,
+            events,
+            markers: Rc::new(Vec::new()),
+            transcript: Rc::new(Vec::new()),
+            completions: Rc::new(Completions::default()),
+            lesson,
+            diagnostics: Rc::new(Vec::new()),
+            prompt,
+            cache: Cache::default(),
+        }
+    }
+
     pub fn of(s: &Session) -> Derived {
         let w = s.world();
         let mut cache = Cache::default();
