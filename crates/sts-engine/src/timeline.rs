@@ -465,6 +465,31 @@ mod tests {
     }
 
     #[test]
+    fn readiness_faults_lists_exactly_the_faulted_pods() {
+        let mut tl = timeline();
+        while !tl.world().quiet() && tl.step().is_some() {}
+        let pods: Vec<_> = tl.world().pods.keys().cloned().collect();
+        assert!(pods.len() >= 2);
+        assert_eq!(tl.world().readiness_faults().count(), 0);
+        let target = pods[1].clone();
+        let out = tl.input(Input::Fault(Fault::Readiness {
+            pod: target.1.clone(),
+            never: true,
+        }));
+        assert_eq!(out.exit, 0);
+        let faulted: Vec<_> = tl.world().readiness_faults().cloned().collect();
+        assert_eq!(faulted, vec![target.clone()]);
+        for k in &pods {
+            assert_eq!(tl.world().readiness_fault(k), *k == target, "{k:?}");
+        }
+        tl.input(Input::Fault(Fault::Readiness {
+            pod: target.1.clone(),
+            never: false,
+        }));
+        assert_eq!(tl.world().readiness_faults().count(), 0);
+    }
+
+    #[test]
     fn going_back_restores_exactly_the_earlier_state() {
         let mut tl = timeline();
         tl.every = 8; // many checkpoints

@@ -18,7 +18,6 @@ use yew::prelude::*;
 pub use crate::frames::Handoff;
 
 use crate::browser::{self, STORAGE_KEY};
-use crate::components::console::Completions;
 use crate::derived::{keep, Derived};
 use crate::frames::FrameSet;
 use crate::i18n::Lang;
@@ -163,22 +162,17 @@ fn callbacks(link: &yew::html::Scope<Lite>) -> PageCallbacks {
 
 /// The panels' data at frame `at`.
 fn derive(set: &FrameSet, at: usize, lesson: &Rc<crate::lesson::LessonView>) -> Derived {
-    let Some(f) = set.frames.get(at) else {
-        return derive(set, 0, lesson);
-    };
-    Derived {
-        picture: Rc::new(set.picture(f)),
-        why: Rc::new(f.why.clone()),
-        sets: Rc::new(f.sets.clone()),
-        watch: Rc::new(set.watch_lines(f)),
-        events: Rc::new(set.event_rows(f)),
-        markers: Rc::new(Vec::new()),
-        transcript: Rc::new(Vec::new()),
-        completions: Rc::new(Completions::default()),
-        lesson: lesson.clone(),
-        diagnostics: Rc::new(Vec::new()),
-        prompt: AttrValue::from(set.prompt.clone()),
-    }
+    // `FrameSet::decode` refuses a set without frames; the empty page is only a guard.
+    let f = set.frames.get(at).or(set.frames.first());
+    Derived::still(
+        Rc::new(f.map(|f| set.picture(f)).unwrap_or_default()),
+        Rc::new(f.map_or(crate::panels::Why::Settled, |f| f.why.clone())),
+        Rc::new(f.map(|f| f.sets.clone()).unwrap_or_default()),
+        Rc::new(f.map(|f| set.watch_lines(f)).unwrap_or_default()),
+        Rc::new(f.map(|f| set.event_rows(f)).unwrap_or_default()),
+        lesson.clone(),
+        AttrValue::from(set.prompt.clone()),
+    )
 }
 
 impl Lite {

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use sts_engine::cluster::dns::CLUSTER_DOMAIN;
 use sts_engine::controller::identity::{claim_name, parse_ordinal, pod_name};
@@ -371,8 +372,339 @@ pub struct ServiceDns {
 
 // ---------------------------------------------------------------------------------------
 
-/// Builds the picture of `world`.
+/// Builds the picture of `world` from scratch.
 pub fn picture(world: &World) -> Picture {
+    PictureCache::default().picture(world)
+}
+
+/// What a pod's card and its grouping need, computed once per version of the pod: kept
+/// by [`PictureCache`] while the pod's uid, resourceVersion and readiness fault stay the
+/// same (every pod write bumps the resourceVersion: `World::write_pod`), so a step
+/// formats only the pods it changed.
+#[derive(Debug)]
+struct PodFacts {
+    uid: String,
+    resource_version: String,
+    readiness_fault: bool,
+    name: String,
+    /// `pod_card`'s ordinal: from the controller reference's name, else the name's tail.
+    ordinal: Option<i32>,
+    /// The controller reference: (name, uid, kind is StatefulSet).
+    owner: Option<(String, String, bool)>,
+    status: String,
+    ready_text: String,
+    phase: String,
+    ready: bool,
+    terminating: bool,
+    pending: bool,
+    look: Look,
+    revision: Option<String>,
+    node: Option<String>,
+    restarts: i64,
+    image: String,
+    /// The trailing ordinal of the name (pods without a StatefulSet).
+    trailing: Option<i32>,
+    /// Claims named by the pod's volumes (pods without a StatefulSet).
+    volume_claims: Vec<String>,
+    /// DNS: the pod IP, Ready and not Terminating, labels, and the per-pod record name
+    /// (`<hostname>.<subdomain>.<ns>.svc.cluster.local`) with its subdomain.
+    ip: Option<String>,
+    dns_ready: bool,
+    labels: BTreeMap<String, String>,
+    record: Option<(String, String)>,
+    /// Interned status, READY, revision (`""` for none) and node (`""` for none): the
+    /// grouping compares numbers, not strings.
+    status_id: u32,
+    ready_id: u32,
+    rev_id: u32,
+    node_id: u32,
+}
+
+impl PodFacts {
+    fn of(key: &Key, pod: &Pod, readiness_fault: bool, ids: &mut Interner) -> PodFacts {
+        let status = printers::pod_status(pod);
+        let phase = if pod.status.phase.is_empty() {
+            "Pending".to_string()
+        } else {
+            pod.status.phase.clone()
+        };
+        let ready = pod.running_and_ready();
+        let terminating = pod.metadata.terminating();
+        let pending = phase == "Pending";
+        let look = if terminating {
+            Look::Terminating
+        } else if phase == "Failed" || is_error_status(&status) {
+            Look::Error
+        } else if phase == "Succeeded" {
+            Look::Succeeded
+        } else if pending {
+            Look::Pending
+        } else if ready {
+            Look::Ready
+        } else {
+            Look::NotReady
+        };
+        let owner = pod.metadata.controller_ref();
+        let trailing = trailing_ordinal(&pod.metadata.name);
+        let ready_text = printers::pod_ready(pod);
+        PodFacts {
+            status_id: ids.id(&status),
+            ready_id: ids.id(&ready_text),
+            rev_id: ids.id(pod.revision().unwrap_or("")),
+            node_id: ids.id(pod.node().unwrap_or("")),
+            uid: pod.metadata.uid.clone(),
+            resource_version: pod.metadata.resource_version.clone(),
+            readiness_fault,
+            name: pod.metadata.name.clone(),
+            ordinal: owner
+                .and_then(|r| parse_ordinal(&r.name, &pod.metadata.name))
+                .or(trailing),
+            owner: owner.map(|r| (r.name.clone(), r.uid.clone(), r.kind == "StatefulSet")),
+            ready_text,
+            status,
+            phase,
+            ready,
+            terminating,
+            pending,
+            look,
+            revision: pod.revision().map(str::to_string),
+            node: pod.node().map(str::to_string),
+            restarts: pod
+                .status
+                .container_statuses
+                .iter()
+                .map(|c| c.restart_count)
+                .sum(),
+            image: pod
+                .spec
+                .containers
+                .first()
+                .map(|c| c.image.clone())
+                .unwrap_or_default(),
+            trailing,
+            volume_claims: pod
+                .spec
+                .volumes
+                .iter()
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+                .map(|c| c.claim_name.clone())
+                .collect(),
+            ip: pod.status.pod_ip.clone(),
+            dns_ready: ready && !terminating,
+            labels: pod.metadata.labels.clone(),
+            record: match (&pod.spec.hostname, &pod.spec.subdomain) {
+                (Some(h), Some(sub)) => Some((
+                    sub.clone(),
+                    format!("{h}.{sub}.{}.svc.{CLUSTER_DOMAIN}", key.0),
+                )),
+                _ => None,
+            },
+        }
+    }
+
+    /// True if the DNS records made from `self` and `o` are the same.
+    fn same_dns(&self, o: &PodFacts) -> bool {
+        self.ip == o.ip
+            && self.dns_ready == o.dns_ready
+            && self.record == o.record
+            && self.labels == o.labels
+            && self.name == o.name
+    }
+
+    fn current(&self, pod: &Pod, readiness_fault: bool) -> bool {
+        self.resource_version == pod.metadata.resource_version
+            && self.uid == pod.metadata.uid
+            && self.readiness_fault == readiness_fault
+    }
+}
+
+/// A claim's card facts, kept while its uid and resourceVersion stay the same (the
+/// claim writes that change its phase, volume or capacity bump the resourceVersion:
+/// `World::bind`).
+#[derive(Debug)]
+struct ClaimFacts {
+    uid: String,
+    resource_version: String,
+    status: String,
+    volume: String,
+    capacity: String,
+    /// Interned `status`.
+    status_id: u32,
+}
+
+impl ClaimFacts {
+    fn of(c: &PersistentVolumeClaim, ids: &mut Interner) -> ClaimFacts {
+        let status = if c.status.phase.is_empty() {
+            "Pending".to_string()
+        } else {
+            c.status.phase.clone()
+        };
+        ClaimFacts {
+            uid: c.metadata.uid.clone(),
+            resource_version: c.metadata.resource_version.clone(),
+            status_id: ids.id(&status),
+            status,
+            volume: c.spec.volume_name.clone().unwrap_or_default(),
+            capacity: c
+                .status
+                .capacity
+                .get("storage")
+                .map(|q| q.text())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn current(&self, c: &PersistentVolumeClaim) -> bool {
+        self.resource_version == c.metadata.resource_version && self.uid == c.metadata.uid
+    }
+}
+
+/// Strings by number, so that grouping 1,000 pods compares integers.
+#[derive(Debug, Default)]
+struct Interner(BTreeMap<String, u32>);
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.0.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
+        self.0.insert(s.to_string(), i);
+        i
+    }
+}
+
+/// The per-object facts of the last picture, so that the next one formats only the pods
+/// and claims that changed. Valid only for worlds of one history: a world from another
+/// timeline (a fork, another session) can reuse a uid and resourceVersion for different
+/// contents, so the owner clears it then (`derived.rs` does).
+#[derive(Debug, Default)]
+pub struct PictureCache {
+    /// In `World::pods` order.
+    pods: Vec<(Key, Rc<PodFacts>)>,
+    /// In `World::claims` order.
+    claims: Vec<(Key, Rc<ClaimFacts>)>,
+    ids: Interner,
+    /// The Services and DNS records of the last picture, and whether a pod's DNS facts
+    /// changed since.
+    services: BTreeMap<Key, sts_engine::model::Service>,
+    dns: Option<Vec<ServiceDns>>,
+    /// Pods whose facts were (re)computed by the last [`PictureCache::picture`].
+    pub computed: usize,
+    /// The last picture found the same pod keys (namespace, name) as the one before.
+    pub same_pod_names: bool,
+    /// The last picture found the same claim keys as the one before.
+    pub same_claim_names: bool,
+}
+
+impl PictureCache {
+    /// Forgets every kept fact.
+    pub fn clear(&mut self) {
+        *self = PictureCache::default();
+    }
+
+    /// Brings the kept facts in line with `world`: one ordered pass over its pods and
+    /// claims, computing facts only for objects that are new or changed.
+    fn refresh(&mut self, world: &World) {
+        let mut faults = world.readiness_faults().peekable();
+        let old_len = self.pods.len();
+        let mut old = std::mem::take(&mut self.pods).into_iter().peekable();
+        let mut pods = Vec::with_capacity(world.pods.len());
+        let mut matched = 0;
+        self.computed = 0;
+        for (k, p) in &world.pods {
+            while faults.next_if(|f| *f < k).is_some() {}
+            let fault = faults.next_if(|f| *f == k).is_some();
+            let kept = next_kept(&mut old, k);
+            matched += usize::from(kept.is_some());
+            pods.push(match kept {
+                Some((ok, f)) if f.current(p, fault) => (ok, f),
+                kept => {
+                    self.computed += 1;
+                    let f = Rc::new(PodFacts::of(k, p, fault, &mut self.ids));
+                    match kept {
+                        Some((ok, old)) => {
+                            if !old.same_dns(&f) {
+                                self.dns = None;
+                            }
+                            (ok, f)
+                        }
+                        None => (k.clone(), f),
+                    }
+                }
+            });
+        }
+        self.same_pod_names = matched == old_len && matched == pods.len();
+        if !self.same_pod_names || self.services != world.services {
+            self.dns = None;
+            self.services.clone_from(&world.services);
+        }
+        self.pods = pods;
+        let old_len = self.claims.len();
+        let mut old = std::mem::take(&mut self.claims).into_iter().peekable();
+        let mut claims = Vec::with_capacity(world.claims.len());
+        let mut matched = 0;
+        for (k, c) in &world.claims {
+            let kept = next_kept(&mut old, k);
+            matched += usize::from(kept.is_some());
+            claims.push(match kept {
+                Some((ok, f)) if f.current(c) => (ok, f),
+                kept => {
+                    let f = Rc::new(ClaimFacts::of(c, &mut self.ids));
+                    (kept.map_or_else(|| k.clone(), |(ok, _)| ok), f)
+                }
+            });
+        }
+        self.same_claim_names = matched == old_len && matched == claims.len();
+        self.claims = claims;
+    }
+
+    /// The picture of `world`, reusing the facts of pods and claims that did not change
+    /// since the last call. Equal to [`picture`]`(world)`.
+    pub fn picture(&mut self, world: &World) -> Picture {
+        self.refresh(world);
+        let missing = self.ids.id("Missing");
+        let mut picture = build(
+            world,
+            &self.pods,
+            &self.claims,
+            &self.ids,
+            missing,
+            self.dns.is_none(),
+        );
+        match &self.dns {
+            Some(dns) => picture.dns.clone_from(dns),
+            None => self.dns = Some(picture.dns.clone()),
+        }
+        picture
+    }
+}
+
+/// The kept entry of `key` from an iterator in key order, dropping the keys before it
+/// (one comparison per key when nothing was added or removed).
+fn next_kept<T>(
+    old: &mut std::iter::Peekable<std::vec::IntoIter<(Key, T)>>,
+    key: &Key,
+) -> Option<(Key, T)> {
+    loop {
+        match old.peek().map(|(k, _)| k.cmp(key)) {
+            Some(Ordering::Less) => {
+                old.next();
+            }
+            Some(Ordering::Equal) => return old.next(),
+            Some(Ordering::Greater) | None => return None,
+        }
+    }
+}
+
+fn build(
+    world: &World,
+    pods: &[(Key, Rc<PodFacts>)],
+    claims: &[(Key, Rc<ClaimFacts>)],
+    ids: &Interner,
+    missing: u32,
+    with_dns: bool,
+) -> Picture {
     let mut lanes: Vec<Lane> = {
         let mut nodes: Vec<_> = world.nodes.values().collect();
         nodes.sort_by(|a, b| natural_cmp(&a.metadata.name, &b.metadata.name));
@@ -408,39 +740,47 @@ pub fn picture(world: &World) -> Picture {
         .enumerate()
         .filter_map(|(i, l)| l.node.clone().map(|n| (n, i)))
         .collect();
+    // The lane of each interned node name.
+    let mut lane_by_id = vec![None; ids.0.len()];
+    for (name, &lane) in &lane_of {
+        if let Some(slot) = ids
+            .0
+            .get(name)
+            .and_then(|&i| lane_by_id.get_mut(i as usize))
+        {
+            *slot = Some(lane);
+        }
+    }
     let ctx = Ctx {
         world,
-        lane_of,
+        pods,
+        claims,
+        ids,
+        lane_by_id,
         unscheduled,
+        missing,
     };
 
     let mut sets = Vec::new();
-    // Owned pods by address: a set of integers, not of (namespace, name) strings (with
-    // 1,000 pods the string comparisons showed up in profiles).
-    let mut owned_pods: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    let mut owned_pods = vec![false; pods.len()];
     for (key, set) in &world.sets {
         let (view, owned) = set_view(&ctx, key, set);
-        owned_pods.extend(
-            owned
-                .iter()
-                .map(|(_, p)| std::ptr::from_ref::<Pod>(p) as usize),
-        );
+        for i in owned {
+            if let Some(o) = owned_pods.get_mut(i) {
+                *o = true;
+            }
+        }
         sets.push(view);
     }
-    let others: Vec<(&Key, &Pod)> = world
-        .pods
-        .iter()
-        .filter(|(_, p)| !owned_pods.contains(&(std::ptr::from_ref::<Pod>(p) as usize)))
+    let others: Vec<usize> = (0..pods.len())
+        .filter(|&i| !owned_pods.get(i).copied().unwrap_or(false))
         .collect();
     if !others.is_empty() {
         sets.push(others_view(&ctx, others));
     }
 
-    for p in world.pods.values() {
-        let lane = match p.node().and_then(|n| ctx.lane_of.get(n)) {
-            Some(&i) => i,
-            None => unscheduled,
-        };
+    for (_, f) in pods {
+        let lane = ctx.lane(f);
         if let Some(l) = lanes.get_mut(lane) {
             l.pods += 1;
         }
@@ -458,24 +798,53 @@ pub fn picture(world: &World) -> Picture {
     Picture {
         lanes,
         sets,
-        dns: dns(world),
+        dns: if with_dns { dns(&ctx) } else { Vec::new() },
         pods: world.pods.len(),
     }
 }
 
 struct Ctx<'a> {
     world: &'a World,
-    lane_of: BTreeMap<String, usize>,
+    pods: &'a [(Key, Rc<PodFacts>)],
+    claims: &'a [(Key, Rc<ClaimFacts>)],
+    ids: &'a Interner,
+    lane_by_id: Vec<Option<usize>>,
     unscheduled: usize,
+    /// The interned `Missing` (a claim that does not exist).
+    missing: u32,
 }
 
-/// What one ordinal holds before aggregation.
+impl Ctx<'_> {
+    /// The lane of a pod: its node's, else "not scheduled".
+    fn lane(&self, f: &PodFacts) -> usize {
+        self.lane_by_id
+            .get(f.node_id as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(self.unscheduled)
+    }
+}
+
+/// What one ordinal holds before aggregation (names are formatted only for the slots
+/// drawn).
 struct Entry<'a> {
     ordinal: Option<i32>,
-    name: String,
-    pod: Option<(&'a Key, &'a Pod)>,
-    claims: Vec<ClaimCard>,
+    /// The pod's name for pods without a set; `None`: `<set>-<ordinal>`.
+    name: Option<&'a str>,
+    pod: Option<&'a PodFacts>,
+    /// One per template (set) or per claim volume (pods without a set).
+    claims: &'a [EntryClaim<'a>],
     in_range: bool,
+}
+
+/// A claim slot of an entry.
+struct EntryClaim<'a> {
+    /// The claim, if it exists.
+    facts: Option<&'a ClaimFacts>,
+    /// The template (sets) or the claim's own name (pods without a set).
+    template: &'a str,
+    /// The interned status (`Missing` when the claim does not exist).
+    status: u32,
 }
 
 /// Revision facts of one set: name → (number, colour, role).
@@ -505,11 +874,45 @@ fn colour_of(n: i64) -> usize {
     usize::try_from((n - 1).rem_euclid(PALETTE as i64)).unwrap_or(0)
 }
 
-fn set_view<'a>(
-    ctx: &Ctx<'a>,
-    key: &Key,
-    set: &'a StatefulSet,
-) -> (SetView, Vec<(&'a Key, &'a Pod)>) {
+/// Where the set's entries come from: the set's name (for entry names) or none.
+#[derive(Clone, Copy)]
+struct Naming<'a> {
+    /// `Some(set)`: entries are `<set>-<ordinal>` with claims `<template>-<set>-<ordinal>`.
+    set: Option<&'a str>,
+}
+
+impl Naming<'_> {
+    fn pod_name(&self, e: &Entry) -> String {
+        match (self.set, e.name, e.ordinal) {
+            (_, Some(n), _) => n.to_string(),
+            (Some(set), None, Some(o)) => pod_name(set, o),
+            _ => String::new(),
+        }
+    }
+
+    fn claim_name(&self, e: &Entry, c: &EntryClaim) -> String {
+        match (self.set, e.ordinal) {
+            (Some(set), Some(o)) => claim_name(c.template, set, o),
+            // Pods without a set: the claim's own name.
+            _ => c.template.to_string(),
+        }
+    }
+
+    fn template<'b>(&self, c: &EntryClaim<'b>) -> &'b str {
+        if self.set.is_some() {
+            c.template
+        } else {
+            ""
+        }
+    }
+}
+
+/// The first index of `key`'s range in a slice sorted by key.
+fn lower_bound<T>(v: &[(Key, T)], ns: &str, name: &str) -> usize {
+    v.partition_point(|(k, _)| (k.0.as_str(), k.1.as_str()) < (ns, name))
+}
+
+fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
     let world = ctx.world;
     let (ns, name) = key;
     let st = &set.status;
@@ -537,31 +940,30 @@ fn set_view<'a>(
     let waited_on = blocker.as_ref().and_then(|b| b.pod.clone());
 
     // Ordinals to draw: the in-range ones, every existing member pod, every claim of a
-    // template (sparse: a stray high ordinal does not make millions of slots).
+    // template (sparse: a stray high ordinal does not make millions of slots). In-range
+    // ordinals are a dense run; the others are collected, sorted and searched.
     let start = set.start_ordinal();
     let replicas = set.replicas().max(0);
     let end = start.saturating_add(replicas);
-    let mut ordinals: BTreeMap<i32, Option<(&Key, &Pod)>> = BTreeMap::new();
-    for o in start..end {
-        ordinals.insert(o, None);
-    }
     let mut owned = Vec::new();
-    for (k, p) in world.pods.range((ns.clone(), String::new())..) {
+    let mut pods_at: Vec<(i32, usize)> = Vec::new();
+    let first = lower_bound(ctx.pods, ns, "");
+    for (i, (k, f)) in ctx.pods.iter().enumerate().skip(first) {
         if k.0 != *ns {
             break;
         }
-        let ours = p
-            .metadata
-            .controller_ref()
-            .is_some_and(|r| r.uid == set.metadata.uid && r.kind == "StatefulSet");
+        let ours = f
+            .owner
+            .as_ref()
+            .is_some_and(|(_, uid, sts)| *sts && *uid == set.metadata.uid);
         if !ours {
             continue;
         }
         // A pod whose name has no ordinal is ignored by the controller (section 1); it
         // is drawn with the pods without a set.
-        if let Some(o) = parse_ordinal(name, &p.metadata.name) {
-            owned.push((k, p));
-            ordinals.insert(o, Some((k, p)));
+        if let Some(o) = parse_ordinal(name, &f.name) {
+            owned.push(i);
+            pods_at.push((o, i));
         }
     }
     let templates: Vec<String> = set
@@ -572,11 +974,12 @@ fn set_view<'a>(
         .collect();
     // Each template's claims by ordinal, read off one range scan (not one lookup per
     // ordinal).
-    let mut claims_of: Vec<BTreeMap<i32, &PersistentVolumeClaim>> = Vec::new();
+    let mut claims_at: Vec<Vec<(i32, usize)>> = Vec::new();
     for t in &templates {
         let prefix = format!("{t}-{name}-");
-        let mut by_ordinal = BTreeMap::new();
-        for ((cns, cname), c) in world.claims.range((ns.clone(), prefix.clone())..) {
+        let mut at = Vec::new();
+        let first = lower_bound(ctx.claims, ns, &prefix);
+        for (i, ((cns, cname), _)) in ctx.claims.iter().enumerate().skip(first) {
             if cns != ns || !cname.starts_with(&prefix) {
                 break;
             }
@@ -585,35 +988,80 @@ fn set_view<'a>(
                 .and_then(|r| r.strip_prefix('-'))
                 .and_then(|r| parse_ordinal(name, r))
             {
-                ordinals.entry(o).or_default();
-                by_ordinal.insert(o, c);
+                at.push((o, i));
             }
         }
-        claims_of.push(by_ordinal);
+        claims_at.push(at);
+    }
+    let in_range = |o: i32| o >= start && o < end;
+    let mut extra: Vec<i32> = pods_at
+        .iter()
+        .chain(claims_at.iter().flatten())
+        .map(|&(o, _)| o)
+        .filter(|&o| !in_range(o))
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    let below = extra.partition_point(|&o| o < start);
+    let dense = usize::try_from(replicas).unwrap_or(0);
+    let index_of = |o: i32| -> Option<usize> {
+        if in_range(o) {
+            usize::try_from(o.checked_sub(start)?)
+                .ok()
+                .map(|d| below + d)
+        } else if o < start {
+            extra.get(..below)?.binary_search(&o).ok()
+        } else {
+            extra
+                .get(below..)?
+                .binary_search(&o)
+                .ok()
+                .map(|i| below + dense + i)
+        }
+    };
+    let ordinals = extra[..below]
+        .iter()
+        .copied()
+        .chain(start..end)
+        .chain(extra[below..].iter().copied());
+    // Claims of all entries in one array (`per` a entry), so that entries need no
+    // allocation of their own.
+    let per = templates.len();
+    let count = below + dense + (extra.len() - below);
+    let mut flat: Vec<EntryClaim> = Vec::with_capacity(count * per);
+    for _ in 0..count {
+        flat.extend(templates.iter().map(|t| EntryClaim {
+            facts: None,
+            template: t,
+            status: ctx.missing,
+        }));
+    }
+    for (t, at) in claims_at.iter().enumerate() {
+        for &(o, i) in at {
+            let x = index_of(o).and_then(|x| x.checked_mul(per)?.checked_add(t));
+            if let (Some(c), Some((_, f))) = (x.and_then(|x| flat.get_mut(x)), ctx.claims.get(i)) {
+                c.facts = Some(f);
+                c.status = f.status_id;
+            }
+        }
+    }
+    let mut pod_of: Vec<Option<&PodFacts>> = vec![None; count];
+    for &(o, i) in &pods_at {
+        if let (Some(p), Some((_, f))) =
+            (index_of(o).and_then(|x| pod_of.get_mut(x)), ctx.pods.get(i))
+        {
+            *p = Some(f);
+        }
     }
     let entries: Vec<Entry> = ordinals
-        .into_iter()
-        .map(|(o, pod)| {
-            let claims = templates
-                .iter()
-                .zip(&claims_of)
-                .map(|(t, by_ordinal)| {
-                    claim_card(
-                        by_ordinal.get(&o).copied(),
-                        claim_name(t, name, o),
-                        t,
-                        Some(o),
-                        pod.is_some(),
-                    )
-                })
-                .collect();
-            Entry {
-                ordinal: Some(o),
-                name: pod_name(name, o),
-                pod,
-                claims,
-                in_range: o >= start && o < end,
-            }
+        .zip(pod_of)
+        .zip(flat.chunks(per.max(1)).chain(std::iter::repeat(&[][..])))
+        .map(|((o, pod), claims)| Entry {
+            ordinal: Some(o),
+            name: None,
+            pod,
+            claims: if per == 0 { &[] } else { claims },
+            in_range: in_range(o),
         })
         .collect();
 
@@ -624,7 +1072,9 @@ fn set_view<'a>(
     // The partition counts indexes: the boundary is ordinal S+P (O-3).
     let boundary = partition.map(|p| start.saturating_add(p));
     let breaks = [Some(start), Some(end), boundary];
-    let (slots, aggregated) = build_slots(ctx, &entries, &revs, waited_on.as_deref(), &breaks);
+    let naming = Naming { set: Some(name) };
+    let (slots, aggregated) =
+        build_slots(ctx, naming, &entries, &revs, waited_on.as_deref(), &breaks);
     let partition_slot = boundary.map(|b| {
         slots
             .iter()
@@ -633,8 +1083,8 @@ fn set_view<'a>(
     });
 
     let mut pods_per_rev: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, p) in &owned {
-        if let Some(r) = p.revision() {
+    for &i in &owned {
+        if let Some(r) = ctx.pods.get(i).and_then(|(_, f)| f.revision.as_deref()) {
             *pods_per_rev.entry(r).or_default() += 1;
         }
     }
@@ -685,33 +1135,64 @@ fn set_view<'a>(
 
 /// The pods no StatefulSet owns, by natural name order; each pod's claims are the ones
 /// its volumes reference.
-fn others_view(ctx: &Ctx, mut pods: Vec<(&Key, &Pod)>) -> SetView {
-    pods.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(natural_cmp(&a.0 .1, &b.0 .1)));
-    let entries: Vec<Entry> = pods
-        .into_iter()
-        .map(|(k, p)| {
-            let claims = p
-                .spec
-                .volumes
+fn others_view(ctx: &Ctx, mut pods: Vec<usize>) -> SetView {
+    let key_of = |i: usize| ctx.pods.get(i).map(|(k, _)| k);
+    pods.sort_by(|&a, &b| match (key_of(a), key_of(b)) {
+        (Some(a), Some(b)) => a.0.cmp(&b.0).then(natural_cmp(&a.1, &b.1)),
+        _ => Ordering::Equal,
+    });
+    // Claims named by these pods' volumes, looked up in the world (few pods).
+    let mut local = Interner::default();
+    let facts: Vec<Vec<Option<ClaimFacts>>> = pods
+        .iter()
+        .filter_map(|&i| ctx.pods.get(i))
+        .map(|(k, f)| {
+            f.volume_claims
                 .iter()
-                .filter_map(|v| v.persistent_volume_claim.as_ref())
                 .map(|c| {
-                    claim_card(
-                        ctx.world.claims.get(&(k.0.clone(), c.claim_name.clone())),
-                        c.claim_name.clone(),
-                        "",
-                        trailing_ordinal(&p.metadata.name),
-                        true,
-                    )
+                    let claim = ctx.world.claims.get(&(k.0.clone(), c.clone()))?;
+                    let mut f = ClaimFacts::of(claim, &mut Interner::default());
+                    // The kept strings' numbers, or new ones past them (these few
+                    // cards are not kept).
+                    f.status_id = match ctx.ids.0.get(&f.status) {
+                        Some(&i) => i,
+                        None => {
+                            let next =
+                                u32::try_from(ctx.ids.0.len() + local.0.len()).unwrap_or(u32::MAX);
+                            *local.0.entry(f.status.clone()).or_insert(next)
+                        }
+                    };
+                    Some(f)
                 })
-                .collect();
-            Entry {
-                ordinal: trailing_ordinal(&p.metadata.name),
-                name: p.metadata.name.clone(),
-                pod: Some((k, p)),
-                claims,
-                in_range: true,
-            }
+                .collect()
+        })
+        .collect();
+    let flat: Vec<Vec<EntryClaim>> = pods
+        .iter()
+        .filter_map(|&i| ctx.pods.get(i))
+        .zip(&facts)
+        .map(|((_, f), cf)| {
+            f.volume_claims
+                .iter()
+                .zip(cf)
+                .map(|(c, facts)| EntryClaim {
+                    facts: facts.as_ref(),
+                    template: c,
+                    status: facts.as_ref().map_or(ctx.missing, |f| f.status_id),
+                })
+                .collect()
+        })
+        .collect();
+    let entries: Vec<Entry> = pods
+        .iter()
+        .filter_map(|&i| ctx.pods.get(i))
+        .zip(&flat)
+        .map(|((_, f), claims)| Entry {
+            ordinal: f.trailing,
+            name: Some(&f.name),
+            pod: Some(f),
+            claims,
+            in_range: true,
         })
         .collect();
     let revs = Revisions {
@@ -719,7 +1200,7 @@ fn others_view(ctx: &Ctx, mut pods: Vec<(&Key, &Pod)>) -> SetView {
         current: String::new(),
         update: String::new(),
     };
-    let (slots, aggregated) = build_slots(ctx, &entries, &revs, None, &[]);
+    let (slots, aggregated) = build_slots(ctx, Naming { set: None }, &entries, &revs, None, &[]);
     SetView {
         name: String::new(),
         namespace: String::new(),
@@ -756,27 +1237,14 @@ fn trailing_ordinal(name: &str) -> Option<i32> {
 }
 
 fn claim_card(
-    claim: Option<&PersistentVolumeClaim>,
+    claim: Option<&ClaimFacts>,
     name: String,
     template: &str,
     ordinal: Option<i32>,
     pod_present: bool,
 ) -> ClaimCard {
     let (status, volume, capacity, count) = match claim {
-        Some(c) => (
-            if c.status.phase.is_empty() {
-                "Pending".to_string()
-            } else {
-                c.status.phase.clone()
-            },
-            c.spec.volume_name.clone().unwrap_or_default(),
-            c.status
-                .capacity
-                .get("storage")
-                .map(|q| q.text())
-                .unwrap_or_default(),
-            1,
-        ),
+        Some(c) => (c.status.clone(), c.volume.clone(), c.capacity.clone(), 1),
         None => ("Missing".to_string(), String::new(), String::new(), 0),
     };
     ClaimCard {
@@ -799,65 +1267,28 @@ fn is_error_status(s: &str) -> bool {
     s.contains("Err") || s.contains("BackOff") || s.contains("ExitCode:") || s.contains("Invalid")
 }
 
-fn pod_card(ctx: &Ctx, key: &Key, pod: &Pod, revs: &Revisions, waited_on: Option<&str>) -> PodCard {
-    let status = printers::pod_status(pod);
-    let phase = if pod.status.phase.is_empty() {
-        "Pending".to_string()
-    } else {
-        pod.status.phase.clone()
-    };
-    let ready = pod.running_and_ready();
-    let terminating = pod.metadata.terminating();
-    let pending = phase == "Pending";
-    let look = if terminating {
-        Look::Terminating
-    } else if phase == "Failed" || is_error_status(&status) {
-        Look::Error
-    } else if phase == "Succeeded" {
-        Look::Succeeded
-    } else if pending {
-        Look::Pending
-    } else if ready {
-        Look::Ready
-    } else {
-        Look::NotReady
-    };
-    let revision = pod.revision().map(str::to_string);
-    let known = revision.as_deref().and_then(|r| revs.by_name.get(r));
+fn pod_card(f: &PodFacts, revs: &Revisions, waited_on: Option<&str>) -> PodCard {
+    let known = f.revision.as_deref().and_then(|r| revs.by_name.get(r));
     PodCard {
-        name: pod.metadata.name.clone(),
-        ordinal: pod
-            .metadata
-            .controller_ref()
-            .and_then(|r| parse_ordinal(&r.name, &pod.metadata.name))
-            .or_else(|| trailing_ordinal(&pod.metadata.name)),
-        set: pod.metadata.controller_ref().map(|r| r.name.clone()),
-        ready_text: printers::pod_ready(pod),
-        status,
-        phase,
-        ready,
-        terminating,
-        pending,
-        look,
-        role: revs.role(revision.as_deref()),
+        name: f.name.clone(),
+        ordinal: f.ordinal,
+        set: f.owner.as_ref().map(|(n, _, _)| n.clone()),
+        status: f.status.clone(),
+        ready_text: f.ready_text.clone(),
+        phase: f.phase.clone(),
+        ready: f.ready,
+        terminating: f.terminating,
+        pending: f.pending,
+        look: f.look,
+        role: revs.role(f.revision.as_deref()),
         revision_number: known.map(|k| k.0),
         colour: known.map(|k| k.1),
-        revision,
-        node: pod.node().map(str::to_string),
-        restarts: pod
-            .status
-            .container_statuses
-            .iter()
-            .map(|c| c.restart_count)
-            .sum(),
-        image: pod
-            .spec
-            .containers
-            .first()
-            .map(|c| c.image.clone())
-            .unwrap_or_default(),
-        readiness_fault: ctx.world.readiness_fault(key),
-        waited_on: waited_on == Some(pod.metadata.name.as_str()),
+        revision: f.revision.clone(),
+        node: f.node.clone(),
+        restarts: f.restarts,
+        image: f.image.clone(),
+        readiness_fault: f.readiness_fault,
+        waited_on: waited_on == Some(f.name.as_str()),
     }
 }
 
@@ -872,105 +1303,58 @@ enum Level {
     Coarse,
 }
 
-/// The facts of one entry that decide whether it groups with its neighbour, computed
-/// once per entry (the grouping runs up to three times over 10,000 entries).
-#[derive(PartialEq)]
-struct GroupFacts<'a> {
-    pod: bool,
-    status: String,
-    ready: String,
-    running_and_ready: bool,
-    terminating: bool,
-    rev: &'a str,
-    node: &'a str,
-}
-
-fn group_facts<'a>(e: &Entry<'a>) -> GroupFacts<'a> {
-    match e.pod {
-        Some((_, p)) => GroupFacts {
-            pod: true,
-            status: printers::pod_status(p),
-            ready: printers::pod_ready(p),
-            running_and_ready: p.running_and_ready(),
-            terminating: p.metadata.terminating(),
-            rev: p.revision().unwrap_or(""),
-            node: p.node().unwrap_or(""),
-        },
-        None => GroupFacts {
-            pod: false,
-            status: String::new(),
-            ready: String::new(),
-            running_and_ready: false,
-            terminating: false,
-            rev: "",
-            node: "",
-        },
-    }
-}
-
 /// True if two entries fall in one group at `level`.
-fn same_group(a: (&Entry, &GroupFacts), b: (&Entry, &GroupFacts), level: Level) -> bool {
-    let (ea, fa) = a;
-    let (eb, fb) = b;
+fn same_group(a: &Entry, b: &Entry, level: Level) -> bool {
     let claims_equal = || {
-        ea.claims.len() == eb.claims.len()
-            && ea
-                .claims
+        a.claims.len() == b.claims.len()
+            && a.claims
                 .iter()
-                .zip(&eb.claims)
+                .zip(b.claims)
                 .all(|(x, y)| x.status == y.status)
     };
-    if fa.pod != fb.pod {
-        return false;
-    }
-    if !fa.pod {
-        return level == Level::Coarse || claims_equal();
-    }
+    let (fa, fb) = match (a.pod, b.pod) {
+        (Some(fa), Some(fb)) => (fa, fb),
+        (None, None) => return level == Level::Coarse || claims_equal(),
+        _ => return false,
+    };
     match level {
         Level::Fine => {
-            fa.status == fb.status
-                && fa.ready == fb.ready
+            fa.status_id == fb.status_id
+                && fa.ready_id == fb.ready_id
                 && fa.terminating == fb.terminating
-                && fa.rev == fb.rev
-                && fa.node == fb.node
+                && fa.rev_id == fb.rev_id
+                && fa.node_id == fb.node_id
                 && claims_equal()
         }
         Level::NoNode => {
-            fa.status == fb.status
-                && fa.ready == fb.ready
+            fa.status_id == fb.status_id
+                && fa.ready_id == fb.ready_id
                 && fa.terminating == fb.terminating
-                && fa.rev == fb.rev
+                && fa.rev_id == fb.rev_id
                 && claims_equal()
         }
         Level::Coarse => {
-            fa.running_and_ready == fb.running_and_ready
-                && fa.terminating == fb.terminating
-                && fa.rev == fb.rev
+            fa.ready == fb.ready && fa.terminating == fb.terminating && fa.rev_id == fb.rev_id
         }
     }
 }
 
 /// Cuts `entries` into runs: consecutive ordinals with equal keys, never across a
 /// break ordinal (start, end of range, partition boundary).
-fn runs(
-    entries: &[Entry],
-    facts: &[GroupFacts],
-    level: Option<Level>,
-    breaks: &[Option<i32>],
-) -> Vec<(usize, usize)> {
+fn runs(entries: &[Entry], level: Option<Level>, breaks: &[Option<i32>]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let joins = match (level, out.last(), i.checked_sub(1)) {
-            (Some(level), Some(_), Some(j)) => match (entries.get(j), facts.get(j), facts.get(i)) {
-                (Some(prev), Some(fp), Some(fe)) => {
+            (Some(level), Some(_), Some(j)) => match entries.get(j) {
+                Some(prev) => {
                     let consecutive = match (prev.ordinal, e.ordinal) {
                         (Some(a), Some(b)) => a.checked_add(1) == Some(b),
                         _ => false,
                     };
                     let broken = e.ordinal.is_some_and(|o| breaks.contains(&Some(o)));
-                    consecutive && !broken && same_group((prev, fp), (e, fe), level)
+                    consecutive && !broken && same_group(prev, e, level)
                 }
-                _ => false,
+                None => false,
             },
             _ => false,
         };
@@ -987,18 +1371,18 @@ fn runs(
 
 fn build_slots(
     ctx: &Ctx,
+    naming: Naming,
     entries: &[Entry],
     revs: &Revisions,
     waited_on: Option<&str>,
     breaks: &[Option<i32>],
 ) -> (Vec<Slot>, bool) {
-    let mut groups = runs(entries, &[], None, breaks);
+    let mut groups = runs(entries, None, breaks);
     let mut aggregated = false;
     if groups.len() > AGGREGATE_ABOVE {
         aggregated = true;
-        let facts: Vec<GroupFacts> = entries.iter().map(group_facts).collect();
         for level in [Level::Fine, Level::NoNode, Level::Coarse] {
-            groups = runs(entries, &facts, Some(level), breaks);
+            groups = runs(entries, Some(level), breaks);
             if groups.len() <= MAX_SLOTS {
                 break;
             }
@@ -1030,58 +1414,65 @@ fn build_slots(
         .into_iter()
         .filter_map(|(a, b)| {
             let run = entries.get(a..=b)?;
-            Some(slot(ctx, run, revs, waited_on))
+            Some(slot(ctx, naming, run, revs, waited_on))
         })
         .collect();
     (slots, aggregated)
 }
 
-fn slot(ctx: &Ctx, run: &[Entry], revs: &Revisions, waited_on: Option<&str>) -> Slot {
+fn slot(
+    ctx: &Ctx,
+    naming: Naming,
+    run: &[Entry],
+    revs: &Revisions,
+    waited_on: Option<&str>,
+) -> Slot {
     let first = run.first();
     let last = run.last();
     let pod = run
         .iter()
         .find_map(|e| e.pod)
-        .map(|(k, p)| pod_card(ctx, k, p, revs, waited_on));
+        .map(|f| pod_card(f, revs, waited_on));
     let pods = run.iter().filter(|e| e.pod.is_some()).count();
-    let mut nodes: Vec<Option<&str>> = run
-        .iter()
-        .filter_map(|e| e.pod.map(|(_, p)| p.node()))
-        .collect();
-    nodes.sort_unstable();
-    nodes.dedup();
+    // The distinct nodes of the run's pods (few: a run rarely spans many nodes).
+    let mut nodes: Vec<(u32, bool, &PodFacts)> = Vec::new();
+    for f in run.iter().filter_map(|e| e.pod) {
+        let n = (f.node_id, f.node.is_some());
+        if !nodes.iter().any(|(i, some, _)| (*i, *some) == n) {
+            nodes.push((n.0, n.1, f));
+        }
+    }
     let placement = match nodes.as_slice() {
         [] => Placement::Absent,
-        [one] => Placement::Lane(
-            one.and_then(|n| ctx.lane_of.get(n).copied())
-                .unwrap_or(ctx.unscheduled),
-        ),
+        [(_, _, f)] => Placement::Lane(ctx.lane(f)),
         many => Placement::Spread { nodes: many.len() },
     };
     let mixed = run.len() > 1
-        && first.is_some_and(|f| {
-            let f0 = group_facts(f);
-            run.iter()
-                .any(|e| !same_group((f, &f0), (e, &group_facts(e)), Level::Coarse))
-        });
+        && first.is_some_and(|f| run.iter().any(|e| !same_group(f, e, Level::Coarse)));
     let claims = first
         .map(|f| {
             f.claims
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let mut c = c.clone();
+                    let mut card = claim_card(
+                        c.facts,
+                        naming.claim_name(f, c),
+                        naming.template(c),
+                        f.ordinal,
+                        f.pod.is_some(),
+                    );
                     if run.len() > 1 {
-                        c.count = run
+                        card.count = run
                             .iter()
-                            .filter(|e| e.claims.get(i).is_some_and(|c| c.count > 0))
+                            .filter(|e| e.claims.get(i).is_some_and(|c| c.facts.is_some()))
                             .count();
-                        if let Some(l) = last.and_then(|l| l.claims.get(i)) {
-                            c.last_name = l.name.clone();
+                        if let Some((l, lc)) = last.and_then(|l| Some((l, l.claims.get(i)?))) {
+                            card.last_name = naming.claim_name(l, lc);
                         }
-                        c.pod_present = pods > 0;
+                        card.pod_present = pods > 0;
                     }
-                    c
+                    card
                 })
                 .collect()
         })
@@ -1090,8 +1481,8 @@ fn slot(ctx: &Ctx, run: &[Entry], revs: &Revisions, waited_on: Option<&str>) -> 
         first: first.and_then(|e| e.ordinal),
         last: last.and_then(|e| e.ordinal),
         count: run.len(),
-        first_name: first.map(|e| e.name.clone()).unwrap_or_default(),
-        last_name: last.map(|e| e.name.clone()).unwrap_or_default(),
+        first_name: first.map(|e| naming.pod_name(e)).unwrap_or_default(),
+        last_name: last.map(|e| naming.pod_name(e)).unwrap_or_default(),
         pods,
         pod,
         mixed,
@@ -1101,49 +1492,113 @@ fn slot(ctx: &Ctx, run: &[Entry], revs: &Revisions, waited_on: Option<&str>) -> 
     }
 }
 
-/// DNS records of headless Services, from the engine's own resolver data
+/// One DNS A record of a headless Service, by reference into the kept pod facts.
+struct Record<'a> {
+    name: &'a str,
+    ip: &'a str,
+    pod: &'a str,
+    ready: bool,
+}
+
+/// DNS records of headless Services, as the engine's resolver makes them
 /// (`World::dns_records`, `cluster/dns.rs`: a pod is listed when it has an IP and is
-/// Ready and not Terminating, or always with publishNotReadyAddresses; I-4).
-fn dns(world: &World) -> Vec<ServiceDns> {
-    let records = world.dns_records();
-    let mut out = Vec::new();
-    for ((ns, name), svc) in &world.services {
-        if !svc.headless() {
+/// Ready and not Terminating, or always with publishNotReadyAddresses; I-4), read off
+/// the kept pod facts; only the lines shown are copied.
+fn dns(ctx: &Ctx) -> Vec<ServiceDns> {
+    let world = ctx.world;
+    // Every record, per-pod and per-Service, in `dns_records`' order (name, then IP),
+    // except that names are not formatted for Service records (`svc` index instead).
+    let mut per_pod: Vec<Record> = Vec::new();
+    let mut service_ips: Vec<(usize, &str)> = Vec::new();
+    let headless: Vec<(&Key, &sts_engine::model::Service)> = world
+        .services
+        .iter()
+        .filter(|(_, s)| s.headless())
+        .collect();
+    for (si, ((ns, svc_name), svc)) in headless.iter().enumerate() {
+        if svc.spec.selector.is_empty() {
             continue;
         }
+        let first = lower_bound(ctx.pods, ns, "");
+        for ((pns, _), f) in ctx.pods.iter().skip(first) {
+            if pns != ns {
+                break;
+            }
+            if !svc
+                .spec
+                .selector
+                .iter()
+                .all(|(k, v)| f.labels.get(k) == Some(v))
+            {
+                continue;
+            }
+            let Some(ip) = f.ip.as_deref() else {
+                continue;
+            };
+            if !f.dns_ready && !svc.spec.publish_not_ready_addresses {
+                continue;
+            }
+            if let Some((sub, name)) = &f.record {
+                if sub == svc_name {
+                    per_pod.push(Record {
+                        name,
+                        ip,
+                        pod: &f.name,
+                        ready: f.dns_ready,
+                    });
+                }
+            }
+            service_ips.push((si, ip));
+        }
+    }
+    let mut out = Vec::new();
+    for (si, ((ns, name), svc)) in headless.iter().enumerate() {
         let fqdn = format!("{name}.{ns}.svc.{CLUSTER_DOMAIN}");
         let suffix = format!(".{fqdn}");
-        // Sorted and cut by reference; only the lines shown are copied.
-        let mut matching: Vec<_> = records
+        // The first MAX_DNS in natural order (ties as `dns_records` sorts: by name,
+        // then IP), selected without sorting them all.
+        let mut matching: Vec<&Record> = per_pod
             .iter()
             .filter(|r| r.name.ends_with(&suffix))
             .collect();
-        matching.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+        let order = |a: &&Record, b: &&Record| {
+            natural_cmp(a.name, b.name)
+                .then_with(|| a.name.cmp(b.name))
+                .then_with(|| a.ip.cmp(b.ip))
+        };
         let more = matching.len().saturating_sub(MAX_DNS);
-        let per_pod: Vec<DnsLine> = matching
+        if more > 0 {
+            matching.select_nth_unstable_by(MAX_DNS, order);
+            matching.truncate(MAX_DNS);
+        }
+        matching.sort_by(order);
+        let records: Vec<DnsLine> = matching
             .into_iter()
-            .take(MAX_DNS)
             .map(|r| DnsLine {
-                name: r.name.clone(),
-                ip: r.ip.clone(),
-                pod: r.pod.clone(),
+                name: r.name.to_string(),
+                ip: r.ip.to_string(),
+                pod: r.pod.to_string(),
                 ready: r.ready,
             })
             .collect();
-        let service_ips = records
+        let mut ips: Vec<&str> = service_ips
             .iter()
-            .filter(|r| r.name == fqdn)
-            .map(|r| r.ip.clone())
-            .take(MAX_DNS)
+            .filter(|(s, _)| *s == si)
+            .map(|(_, ip)| *ip)
             .collect();
+        if ips.len() > MAX_DNS {
+            ips.select_nth_unstable(MAX_DNS);
+            ips.truncate(MAX_DNS);
+        }
+        ips.sort_unstable();
         out.push(ServiceDns {
             name: name.clone(),
             namespace: ns.clone(),
             fqdn,
             publish_not_ready: svc.spec.publish_not_ready_addresses,
-            records: per_pod,
+            records,
             more,
-            service_ips,
+            service_ips: ips.into_iter().map(str::to_string).collect(),
         });
     }
     out

@@ -317,10 +317,16 @@ impl Session {
 
     /// Positions of the inputs (markers on the scrubber): `(position, label, is_fault)`.
     pub fn markers(&self) -> Vec<(usize, String, bool)> {
+        self.markers_from(0)
+    }
+
+    /// [`Session::markers`] of the history entries from index `from` on.
+    pub fn markers_from(&self, from: usize) -> Vec<(usize, String, bool)> {
         self.tl
             .entries()
             .iter()
             .enumerate()
+            .skip(from)
             .filter_map(|(i, e)| {
                 let input = (*e)?;
                 let (label, fault) = match input {

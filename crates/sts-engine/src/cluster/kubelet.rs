@@ -1009,6 +1009,15 @@ impl World {
         self.runtime.get(key).is_some_and(|r| r.never_ready)
     }
 
+    /// The pods whose "readiness never passes" fault is set, in key order: one pass
+    /// for a whole picture instead of a lookup per pod (the web app's cluster picture).
+    pub fn readiness_faults(&self) -> impl Iterator<Item = &Key> + '_ {
+        self.runtime
+            .iter()
+            .filter(|(_, r)| r.never_ready)
+            .map(|(k, _)| k)
+    }
+
     /// Fault: a node goes down (`up == false`) or comes back.
     pub fn set_node_up(&mut self, name: &str, up: bool) -> bool {
         let Some(node) = self.nodes.get_mut(name) else {

@@ -61,6 +61,48 @@ impl Completions {
         }
     }
 
+    /// `Completions::of(world)` if it differs from `self`, else `None`. With
+    /// `same_pods_and_claims` (the caller knows that no pod or claim was added or
+    /// removed since `self` was computed) the two longest lists are not looked at; the
+    /// others are compared with the world's names before anything is copied.
+    pub fn refreshed(&self, world: &World, same_pods_and_claims: bool) -> Option<Completions> {
+        fn same<'a>(old: &[String], it: impl Iterator<Item = &'a String> + Clone) -> bool {
+            // Sorted, deduplicated names: a plain comparison when the keys are
+            // already in name order (one namespace), else sort a copy.
+            if it.clone().is_sorted() {
+                let mut it = it.peekable();
+                let mut old = old.iter();
+                while let Some(n) = it.next() {
+                    if it.peek() == Some(&n) {
+                        continue;
+                    }
+                    if old.next() != Some(n) {
+                        return false;
+                    }
+                }
+                old.next().is_none()
+            } else {
+                let mut v: Vec<&String> = it.collect();
+                v.sort();
+                v.dedup();
+                v.into_iter().eq(old.iter())
+            }
+        }
+        let unchanged = (same_pods_and_claims
+            || (same(&self.pods, world.pods.keys().map(|k| &k.1))
+                && same(&self.pvcs, world.claims.keys().map(|k| &k.1))))
+            && same(&self.statefulsets, world.sets.keys().map(|k| &k.1))
+            && same(&self.services, world.services.keys().map(|k| &k.1))
+            && same(&self.pvs, world.volumes.keys())
+            && same(&self.nodes, world.nodes.keys())
+            && same(&self.storageclasses, world.classes.keys())
+            && same(
+                &self.controllerrevisions,
+                world.revisions.keys().map(|k| &k.1),
+            );
+        (!unchanged).then(|| Completions::of(world))
+    }
+
     fn names(&self, ty: Type) -> &[String] {
         match ty {
             Type::Pods => &self.pods,
