@@ -594,6 +594,8 @@ pub struct PictureCache {
     pub same_pod_names: bool,
     /// The last picture found the same claim keys as the one before.
     pub same_claim_names: bool,
+    /// `World::pod_changes` and `World::claim_changes` of the world last seen, if any.
+    mark: Option<(u64, u64)>,
 }
 
 impl PictureCache {
@@ -605,12 +607,103 @@ impl PictureCache {
     /// Brings the kept facts in line with `world`: one ordered pass over its pods and
     /// claims, computing facts only for objects that are new or changed.
     fn refresh(&mut self, world: &World) {
+        self.computed = 0;
+        fn sorted<'a>(keys: impl Iterator<Item = &'a Key>) -> Vec<&'a Key> {
+            let mut keys: Vec<&Key> = keys.collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        }
+        let (pods, claims) = match self.mark {
+            Some((p, c)) => (
+                world.pods_changed_since(p).map(sorted),
+                world.claims_changed_since(c).map(sorted),
+            ),
+            None => (None, None),
+        };
+        match pods {
+            Some(keys) => self.refresh_pods(world, &keys),
+            None => self.refresh_all_pods(world),
+        }
+        match claims {
+            Some(keys) => self.refresh_claims(world, &keys),
+            None => self.refresh_all_claims(world),
+        }
+        self.mark = Some((world.pod_changes(), world.claim_changes()));
+        if !self.same_pod_names || self.services != world.services {
+            self.dns = None;
+            self.services.clone_from(&world.services);
+        }
+    }
+
+    /// The claims `keys` changed (the engine's log says which): look at those only.
+    fn refresh_claims(&mut self, world: &World, keys: &[&Key]) {
+        self.same_claim_names = true;
+        for &k in keys {
+            let at = self.claims.binary_search_by(|(ok, _)| ok.cmp(k));
+            match (at, world.claims.get(k)) {
+                (Ok(i), Some(c)) => {
+                    if let Some((_, old)) = self.claims.get_mut(i) {
+                        if !old.current(c) {
+                            *old = Rc::new(ClaimFacts::of(c, &mut self.ids));
+                        }
+                    }
+                }
+                (Ok(i), None) => {
+                    self.claims.remove(i);
+                    self.same_claim_names = false;
+                }
+                (Err(i), Some(c)) => {
+                    let f = Rc::new(ClaimFacts::of(c, &mut self.ids));
+                    self.claims.insert(i, (k.clone(), f));
+                    self.same_claim_names = false;
+                }
+                (Err(_), None) => {}
+            }
+        }
+    }
+
+    /// The pods `keys` changed (the engine's log says which): look at those only.
+    fn refresh_pods(&mut self, world: &World, keys: &[&Key]) {
+        self.same_pod_names = true;
+        for &k in keys {
+            let at = self.pods.binary_search_by(|(ok, _)| ok.cmp(k));
+            match (at, world.pods.get(k)) {
+                (Ok(i), Some(p)) => {
+                    let fault = world.readiness_fault(k);
+                    if let Some((_, old)) = self.pods.get_mut(i) {
+                        if !old.current(p, fault) {
+                            self.computed += 1;
+                            let f = Rc::new(PodFacts::of(k, p, fault, &mut self.ids));
+                            if !old.same_dns(&f) {
+                                self.dns = None;
+                            }
+                            *old = f;
+                        }
+                    }
+                }
+                (Ok(i), None) => {
+                    self.pods.remove(i);
+                    self.same_pod_names = false;
+                }
+                (Err(i), Some(p)) => {
+                    self.computed += 1;
+                    let f = Rc::new(PodFacts::of(k, p, world.readiness_fault(k), &mut self.ids));
+                    self.pods.insert(i, (k.clone(), f));
+                    self.same_pod_names = false;
+                }
+                (Err(_), None) => {}
+            }
+        }
+    }
+
+    /// One ordered pass over every pod.
+    fn refresh_all_pods(&mut self, world: &World) {
         let mut faults = world.readiness_faults().peekable();
         let old_len = self.pods.len();
         let mut old = std::mem::take(&mut self.pods).into_iter().peekable();
         let mut pods = Vec::with_capacity(world.pods.len());
         let mut matched = 0;
-        self.computed = 0;
         for (k, p) in &world.pods {
             while faults.next_if(|f| *f < k).is_some() {}
             let fault = faults.next_if(|f| *f == k).is_some();
@@ -634,11 +727,11 @@ impl PictureCache {
             });
         }
         self.same_pod_names = matched == old_len && matched == pods.len();
-        if !self.same_pod_names || self.services != world.services {
-            self.dns = None;
-            self.services.clone_from(&world.services);
-        }
         self.pods = pods;
+    }
+
+    /// One ordered pass over every claim.
+    fn refresh_all_claims(&mut self, world: &World) {
         let old_len = self.claims.len();
         let mut old = std::mem::take(&mut self.claims).into_iter().peekable();
         let mut claims = Vec::with_capacity(world.claims.len());

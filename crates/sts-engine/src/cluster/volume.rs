@@ -49,6 +49,7 @@ impl World {
         );
         self.claim_record("ADDED", &claim);
         self.claims.insert(key.clone(), claim);
+        self.log_claim_change(&key);
         self.claim_changed(&key);
         self.schedule(self.now, Work::BindClaim(key));
     }
@@ -197,6 +198,10 @@ impl World {
 
     /// WaitForFirstConsumer: the scheduler picked `node` for a pod using this claim.
     pub(crate) fn provision_for_node(&mut self, key: &Key, node: &str) {
+        if !self.claims.contains_key(key) {
+            return;
+        }
+        self.log_claim_change(key);
         let Some(claim) = self.claims.get_mut(key) else {
             return;
         };
@@ -296,6 +301,7 @@ impl World {
         let modes = pv.spec.access_modes.clone();
         let pv = pv.clone();
         self.volume_record("MODIFIED", &pv);
+        self.log_claim_change(key);
         if let Some(c) = self.claims.get_mut(key) {
             c.spec.volume_name = Some(pv_name.to_string());
             c.status.phase = "Bound".into();
@@ -314,6 +320,7 @@ impl World {
         let Some(claim) = self.claims.remove(key) else {
             return;
         };
+        self.log_claim_change(key);
         self.claim_record("DELETED", &claim);
         self.claim_changed(key);
         let Some(pv_name) = claim.spec.volume_name.clone() else {

@@ -1125,6 +1125,7 @@ fn write_labels(
         }
         Res::PersistentVolumeClaim => {
             let rv = world.next_rv();
+            world.log_claim_change(&key);
             if let Some(c) = world.claims.get_mut(&key) {
                 c.metadata.labels = labels;
                 c.metadata.resource_version = rv;
