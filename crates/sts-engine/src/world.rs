@@ -291,6 +291,8 @@ pub struct World {
     pod_log: ChangeLog,
     /// The claims written lately (see [`World::claims_changed_since`]).
     claim_log: ChangeLog,
+    /// PersistentVolumes added or removed so far (see [`World::volume_name_changes`]).
+    volume_names: u64,
 }
 
 /// The keys of the last [`ChangeLog::KEEP`] object changes (pods: created, modified,
@@ -401,6 +403,7 @@ impl World {
             shell: crate::shell::Memory::default(),
             pod_log: ChangeLog::default(),
             claim_log: ChangeLog::default(),
+            volume_names: 0,
         }
     }
 
@@ -887,6 +890,16 @@ impl World {
 
     pub(crate) fn log_claim_change(&mut self, key: &Key) {
         self.claim_log.push(key);
+    }
+
+    /// How many PersistentVolumes were added or removed so far: along one history, the
+    /// same count means the same volume names (the console's completion reads it).
+    pub fn volume_name_changes(&self) -> u64 {
+        self.volume_names
+    }
+
+    pub(crate) fn volume_names_changed(&mut self) {
+        self.volume_names += 1;
     }
 
     /// Creates a pod as the API server would (phase Pending), queueing its scheduling.

@@ -65,6 +65,8 @@ struct Cache {
     watch: VecDeque<String>,
     /// A blocking command was running (its output grows in place).
     waiting: bool,
+    /// `World::volume_name_changes` when the completions were computed.
+    volume_names: u64,
     diagnostics: DiagnosticsKey,
 }
 
@@ -120,6 +122,7 @@ impl Derived {
         cache.trace_len = w.trace.len();
         cache.watch = panels::watch_lines(w, panels::WATCH_LINES).into();
         cache.waiting = w.pending_wait().is_some();
+        cache.volume_names = w.volume_name_changes();
         let picture = cache.picture.picture(w);
         let diagnostics = cache.diagnostics.refresh(s, true);
         Derived {
@@ -160,12 +163,17 @@ impl Derived {
             keep(&mut self.picture, self.cache.picture.picture(w));
             keep(&mut self.why, Why::of(w));
             keep(&mut self.sets, panels::set_statuses(w));
-            keep(&mut self.events, panels::event_rows(w, panels::EVENT_ROWS));
+            if !panels::event_rows_are(w, panels::EVENT_ROWS, &self.events) {
+                self.events = Rc::new(panels::event_rows(w, panels::EVENT_ROWS));
+            }
             self.update_trace_panels(s, change);
             let names_same = change != Change::Other
                 && self.cache.picture.same_pod_names
                 && self.cache.picture.same_claim_names;
-            if let Some(c) = self.completions.refreshed(w, names_same) {
+            let volumes_same =
+                change != Change::Other && self.cache.volume_names == w.volume_name_changes();
+            self.cache.volume_names = w.volume_name_changes();
+            if let Some(c) = self.completions.refreshed(w, names_same, volumes_same) {
                 self.completions = Rc::new(c);
             }
             let prompt = sts_engine::shell::prompt(w);

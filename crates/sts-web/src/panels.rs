@@ -147,6 +147,17 @@ pub fn event_rows(w: &World, limit: usize) -> Vec<EventRow> {
         .collect()
 }
 
+/// True if [`event_rows`]`(w, limit)` would be `rows` (compared in place, nothing
+/// copied: most steps add no Event).
+pub fn event_rows_are(w: &World, limit: usize, rows: &[EventRow]) -> bool {
+    let skip = w.events.len().saturating_sub(limit);
+    let events = w.events.get(skip..).unwrap_or_default();
+    events.len() == rows.len()
+        && events.iter().zip(rows).all(|(e, (t, r, o, m, c))| {
+            e.count == *c && e.message == *m && e.reason == *r && e.object == *o && e.type_ == *t
+        })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct WhyProps {
     pub why: Rc<Why>,

@@ -596,6 +596,20 @@ pub struct PictureCache {
     pub same_claim_names: bool,
     /// `World::pod_changes` and `World::claim_changes` of the world last seen, if any.
     mark: Option<(u64, u64)>,
+    /// Each set's pods and claims by ordinal, as indexes into `pods` and `claims`:
+    /// valid while no pod or claim is added or removed and no pod changes owner.
+    layouts: BTreeMap<Key, SetLayout>,
+}
+
+/// Which kept pods and claims are a set's, by ordinal (see [`set_view`]).
+#[derive(Debug)]
+struct SetLayout {
+    uid: String,
+    templates: Vec<String>,
+    /// (ordinal, index into the kept pods), in pod key order.
+    pods_at: Vec<(i32, usize)>,
+    /// Per template: (ordinal, index into the kept claims).
+    claims_at: Vec<Vec<(i32, usize)>>,
 }
 
 impl PictureCache {
@@ -630,6 +644,9 @@ impl PictureCache {
             None => self.refresh_all_claims(world),
         }
         self.mark = Some((world.pod_changes(), world.claim_changes()));
+        if !self.same_pod_names || !self.same_claim_names {
+            self.layouts.clear();
+        }
         if !self.same_pod_names || self.services != world.services {
             self.dns = None;
             self.services.clone_from(&world.services);
@@ -678,6 +695,9 @@ impl PictureCache {
                             if !old.same_dns(&f) {
                                 self.dns = None;
                             }
+                            if old.owner != f.owner {
+                                self.layouts.clear();
+                            }
                             *old = f;
                         }
                     }
@@ -718,6 +738,9 @@ impl PictureCache {
                         Some((ok, old)) => {
                             if !old.same_dns(&f) {
                                 self.dns = None;
+                            }
+                            if old.owner != f.owner {
+                                self.layouts.clear();
                             }
                             (ok, f)
                         }
@@ -763,6 +786,7 @@ impl PictureCache {
             &self.ids,
             missing,
             self.dns.is_none(),
+            &mut self.layouts,
         );
         match &self.dns {
             Some(dns) => picture.dns.clone_from(dns),
@@ -796,6 +820,7 @@ fn build(
     ids: &Interner,
     missing: u32,
     with_dns: bool,
+    layouts: &mut BTreeMap<Key, SetLayout>,
 ) -> Picture {
     let mut lanes: Vec<Lane> = {
         let mut nodes: Vec<_> = world.nodes.values().collect();
@@ -856,7 +881,7 @@ fn build(
     let mut sets = Vec::new();
     let mut owned_pods = vec![false; pods.len()];
     for (key, set) in &world.sets {
-        let (view, owned) = set_view(&ctx, key, set);
+        let (view, owned) = set_view(&ctx, key, set, layouts);
         for i in owned {
             if let Some(o) = owned_pods.get_mut(i) {
                 *o = true;
@@ -1004,7 +1029,12 @@ fn lower_bound<T>(v: &[(Key, T)], ns: &str, name: &str) -> usize {
     v.partition_point(|(k, _)| (k.0.as_str(), k.1.as_str()) < (ns, name))
 }
 
-fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
+fn set_view(
+    ctx: &Ctx,
+    key: &Key,
+    set: &StatefulSet,
+    layouts: &mut BTreeMap<Key, SetLayout>,
+) -> (SetView, Vec<usize>) {
     let world = ctx.world;
     let (ns, name) = key;
     let st = &set.status;
@@ -1037,54 +1067,19 @@ fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
     let start = set.start_ordinal();
     let replicas = set.replicas().max(0);
     let end = start.saturating_add(replicas);
-    let mut owned = Vec::new();
-    let mut pods_at: Vec<(i32, usize)> = Vec::new();
-    let first = lower_bound(ctx.pods, ns, "");
-    for (i, (k, f)) in ctx.pods.iter().enumerate().skip(first) {
-        if k.0 != *ns {
-            break;
-        }
-        let ours = f
-            .owner
-            .as_ref()
-            .is_some_and(|(_, uid, sts)| *sts && *uid == set.metadata.uid);
-        if !ours {
-            continue;
-        }
-        // A pod whose name has no ordinal is ignored by the controller (section 1); it
-        // is drawn with the pods without a set.
-        if let Some(o) = parse_ordinal(name, &f.name) {
-            owned.push(i);
-            pods_at.push((o, i));
-        }
-    }
     let templates: Vec<String> = set
         .spec
         .volume_claim_templates
         .iter()
         .map(|t| t.metadata.name.clone())
         .collect();
-    // Each template's claims by ordinal, read off one range scan (not one lookup per
-    // ordinal).
-    let mut claims_at: Vec<Vec<(i32, usize)>> = Vec::new();
-    for t in &templates {
-        let prefix = format!("{t}-{name}-");
-        let mut at = Vec::new();
-        let first = lower_bound(ctx.claims, ns, &prefix);
-        for (i, ((cns, cname), _)) in ctx.claims.iter().enumerate().skip(first) {
-            if cns != ns || !cname.starts_with(&prefix) {
-                break;
-            }
-            if let Some(o) = cname
-                .strip_prefix(t.as_str())
-                .and_then(|r| r.strip_prefix('-'))
-                .and_then(|r| parse_ordinal(name, r))
-            {
-                at.push((o, i));
-            }
-        }
-        claims_at.push(at);
-    }
+    let mut fresh = None;
+    let layout: &SetLayout = match layouts.get(key) {
+        Some(l) if l.uid == set.metadata.uid && l.templates == templates => l,
+        _ => fresh.insert(layout(ctx, key, set, &templates)),
+    };
+    let (pods_at, claims_at) = (&layout.pods_at, &layout.claims_at);
+    let owned: Vec<usize> = pods_at.iter().map(|&(_, i)| i).collect();
     let in_range = |o: i32| o >= start && o < end;
     let mut extra: Vec<i32> = pods_at
         .iter()
@@ -1138,7 +1133,7 @@ fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
         }
     }
     let mut pod_of: Vec<Option<&PodFacts>> = vec![None; count];
-    for &(o, i) in &pods_at {
+    for &(o, i) in pods_at {
         if let (Some(p), Some((_, f))) =
             (index_of(o).and_then(|x| pod_of.get_mut(x)), ctx.pods.get(i))
         {
@@ -1222,7 +1217,62 @@ fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
         service_headless,
         templates,
     };
+    if let Some(l) = fresh {
+        layouts.insert(key.clone(), l);
+    }
     (view, owned)
+}
+
+/// Which kept pods and claims are `set`'s, by ordinal: one pass over the namespace's
+/// pods and one range scan per template over its claims.
+fn layout(ctx: &Ctx, key: &Key, set: &StatefulSet, templates: &[String]) -> SetLayout {
+    let (ns, name) = key;
+    let mut pods_at: Vec<(i32, usize)> = Vec::new();
+    let first = lower_bound(ctx.pods, ns, "");
+    for (i, (k, f)) in ctx.pods.iter().enumerate().skip(first) {
+        if k.0 != *ns {
+            break;
+        }
+        let ours = f
+            .owner
+            .as_ref()
+            .is_some_and(|(_, uid, sts)| *sts && *uid == set.metadata.uid);
+        if !ours {
+            continue;
+        }
+        // A pod whose name has no ordinal is ignored by the controller (section 1); it
+        // is drawn with the pods without a set.
+        if let Some(o) = parse_ordinal(name, &f.name) {
+            pods_at.push((o, i));
+        }
+    }
+    // Each template's claims by ordinal, read off one range scan (not one lookup per
+    // ordinal).
+    let mut claims_at: Vec<Vec<(i32, usize)>> = Vec::new();
+    for t in templates {
+        let prefix = format!("{t}-{name}-");
+        let mut at = Vec::new();
+        let first = lower_bound(ctx.claims, ns, &prefix);
+        for (i, ((cns, cname), _)) in ctx.claims.iter().enumerate().skip(first) {
+            if cns != ns || !cname.starts_with(&prefix) {
+                break;
+            }
+            if let Some(o) = cname
+                .strip_prefix(t.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|r| parse_ordinal(name, r))
+            {
+                at.push((o, i));
+            }
+        }
+        claims_at.push(at);
+    }
+    SetLayout {
+        uid: set.metadata.uid.clone(),
+        templates: templates.to_vec(),
+        pods_at,
+        claims_at,
+    }
 }
 
 /// The pods no StatefulSet owns, by natural name order; each pod's claims are the ones

@@ -271,6 +271,7 @@ impl World {
         self.stamp_new(&mut pv.metadata);
         self.volume_record("ADDED", &pv);
         self.volumes.insert(name.clone(), pv);
+        self.volume_names_changed();
         self.event(
             format!("PersistentVolumeClaim/{}", key.1),
             "Normal",
@@ -337,6 +338,7 @@ impl World {
         {
             "Delete" => {
                 self.volumes.remove(&pv_name);
+                self.volume_names_changed();
                 self.volume_record("DELETED", &pv);
             }
             "Recycle" => {
@@ -427,7 +429,9 @@ impl World {
             pv.status.phase = "Available".into();
             self.volume_record("ADDED", &pv);
         }
-        self.volumes.insert(name, pv);
+        if self.volumes.insert(name, pv).is_none() {
+            self.volume_names_changed();
+        }
         self.retry_pending_claims();
     }
 }

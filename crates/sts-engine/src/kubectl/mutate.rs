@@ -470,6 +470,7 @@ fn delete_object(
         }
         Res::PersistentVolume => match world.volumes.remove(name) {
             Some(pv) => {
+                world.volume_names_changed();
                 world.volume_record("DELETED", &pv);
                 Ok(deleted)
             }

@@ -63,9 +63,15 @@ impl Completions {
 
     /// `Completions::of(world)` if it differs from `self`, else `None`. With
     /// `same_pods_and_claims` (the caller knows that no pod or claim was added or
-    /// removed since `self` was computed) the two longest lists are not looked at; the
-    /// others are compared with the world's names before anything is copied.
-    pub fn refreshed(&self, world: &World, same_pods_and_claims: bool) -> Option<Completions> {
+    /// removed since `self` was computed) and `same_volumes` (likewise for
+    /// PersistentVolumes) the longest lists are not looked at; the others are compared
+    /// with the world's names before anything is copied.
+    pub fn refreshed(
+        &self,
+        world: &World,
+        same_pods_and_claims: bool,
+        same_volumes: bool,
+    ) -> Option<Completions> {
         /// True if the names `it` gives, sorted and without repeats, are `old`: one
         /// pass while they come sorted (one namespace, or a cluster-scoped kind); names
         /// out of order (several namespaces) count as changed, which only costs a
@@ -94,7 +100,7 @@ impl Completions {
                 && same(&self.pvcs, world.claims.keys().map(|k| &k.1))))
             && same(&self.statefulsets, world.sets.keys().map(|k| &k.1))
             && same(&self.services, world.services.keys().map(|k| &k.1))
-            && same(&self.pvs, world.volumes.keys())
+            && (same_volumes || same(&self.pvs, world.volumes.keys()))
             && same(&self.nodes, world.nodes.keys())
             && same(&self.storageclasses, world.classes.keys())
             && same(
