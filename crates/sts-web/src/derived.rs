@@ -55,8 +55,12 @@ pub struct Derived {
 struct Cache {
     /// The session's scenario (with its seed) and id: the world at position 0.
     scenario: Option<(String, Scenario)>,
-    /// The timeline's entries.
+    /// The timeline's entries seen, which the session's entries are a prefix of.
     history: Vec<Option<Input>>,
+    /// How many of them the session has now.
+    entries: usize,
+    /// The number of entries the markers were made for.
+    markers: usize,
     position: usize,
     picture: PictureCache,
     /// The trace length the watch log, transcript and markers were computed for.
@@ -78,6 +82,9 @@ enum Change {
     /// The same scenario; the entries seen before are a prefix of the new ones, which
     /// start at this index.
     Extended(usize),
+    /// The same scenario; the new entries are a prefix of the ones seen (a step in the
+    /// past dropped the later entries, and no other entry was recorded yet).
+    Prefix,
     /// Anything else.
     Other,
 }
@@ -98,17 +105,26 @@ impl Cache {
             .zip(&entries)
             .take_while(|(a, b)| a.as_ref() == **b)
             .count();
-        let change = if !same_scenario || common < self.history.len() {
+        let change = if !same_scenario || (common < entries.len() && common < self.history.len()) {
+            // Another session, or entries that differ from the ones seen.
             self.history.clear();
             Change::Other
+        } else if entries.len() < self.history.len() {
+            // A step at an earlier position dropped the later entries: the history is
+            // still a part of the one seen, so every kept fact still holds (the seen
+            // entries are kept until the new ones differ).
+            Change::Prefix
         } else if entries.len() == common {
             Change::Same
         } else {
             Change::Extended(common)
         };
-        let from = self.history.len();
-        self.history
-            .extend(entries[from..].iter().map(|e| e.cloned()));
+        let from = self.history.len().min(entries.len());
+        if entries.len() > self.history.len() {
+            self.history
+                .extend(entries[from..].iter().map(|e| e.cloned()));
+        }
+        self.entries = entries.len();
         change
     }
 }
@@ -118,6 +134,7 @@ impl Derived {
         let w = s.world();
         let mut cache = Cache::default();
         cache.observe(s);
+        cache.markers = cache.entries;
         cache.position = s.tl.position();
         cache.trace_len = w.trace.len();
         cache.watch = panels::watch_lines(w, panels::WATCH_LINES).into();
@@ -182,8 +199,8 @@ impl Derived {
             }
         }
         match change {
-            Change::Same => {}
-            Change::Extended(from) => {
+            Change::Same if self.cache.markers == self.cache.entries => {}
+            Change::Extended(from) if self.cache.markers == from => {
                 let new = s.markers_from(from);
                 if !new.is_empty() {
                     let mut all = (*self.markers).clone();
@@ -191,8 +208,9 @@ impl Derived {
                     self.markers = Rc::new(all);
                 }
             }
-            Change::Other => keep(&mut self.markers, s.markers()),
+            _ => keep(&mut self.markers, s.markers()),
         }
+        self.cache.markers = self.cache.entries;
         keep(&mut self.lesson, LessonView::of(s));
         let names_changed = change == Change::Other
             || (world_changed
