@@ -6,9 +6,10 @@
 //! session's history (scenario and timeline entries) with the one it saw last time:
 //! - the same history and position: the world is the same, only the lesson and the
 //!   editor's problems can have changed;
-//! - the same history extended (a step, a command at the end): each panel looks only at
-//!   what is new (pods and claims whose resourceVersion changed, trace entries past the
-//!   last length, entries past the last history length);
+//! - the same history extended (a step, a command at the end), or cut short by a step
+//!   at an earlier position: each panel looks only at what is new (the pods and claims
+//!   the engine logged as written, trace entries past the last length, entries past
+//!   the last history length);
 //! - anything else (a fork, another session or scenario): everything is recomputed,
 //!   since a uid and resourceVersion can then stand for other contents.
 //!

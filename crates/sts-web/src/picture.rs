@@ -618,8 +618,10 @@ impl PictureCache {
         *self = PictureCache::default();
     }
 
-    /// Brings the kept facts in line with `world`: one ordered pass over its pods and
-    /// claims, computing facts only for objects that are new or changed.
+    /// Brings the kept facts in line with `world`: only the pods and claims the engine
+    /// logged as changed since the last call (`World::pods_changed_since`), or, when
+    /// that is not known (the first call, a seek back, many changes), one ordered pass
+    /// over all of them; facts are computed only for objects that are new or changed.
     fn refresh(&mut self, world: &World) {
         self.computed = 0;
         fn sorted<'a>(keys: impl Iterator<Item = &'a Key>) -> Vec<&'a Key> {
