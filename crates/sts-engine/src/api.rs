@@ -421,6 +421,7 @@ impl World {
                 if self.claims.contains_key(&key) {
                     // Claims are mostly immutable; only labels/annotations change here.
                     let rv = self.next_rv();
+                    self.log_claim_change(&key);
                     if let Some(c) = self.claims.get_mut(&key) {
                         c.metadata.labels = pvc.metadata.labels;
                         c.metadata.annotations = pvc.metadata.annotations;

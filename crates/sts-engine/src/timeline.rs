@@ -452,6 +452,7 @@ impl Timeline {
 mod tests {
     use super::*;
     use crate::scenario;
+    use crate::world::Key;
 
     fn timeline() -> Timeline {
         let s = scenario::parse(&crate::bench::scenario_yaml(3, 3)).expect("parses");
@@ -462,6 +463,57 @@ mod tests {
 
     fn fingerprint(w: &World) -> Vec<String> {
         w.trace.iter().map(|e| e.text()).collect()
+    }
+
+    #[test]
+    fn the_change_logs_name_exactly_the_pods_and_claims_written() {
+        use std::collections::BTreeSet;
+        let mut tl = timeline();
+        tl.every = 8;
+        for _ in 0..200 {
+            let w = tl.world();
+            let (pods, claims) = (w.pods.clone(), w.claims.clone());
+            let (pm, cm) = (w.pod_changes(), w.claim_changes());
+            if tl.step().is_none() {
+                break;
+            }
+            let w = tl.world();
+            let logged: BTreeSet<&Key> = w.pods_changed_since(pm).expect("kept").collect();
+            let keys: BTreeSet<&Key> = pods.keys().chain(w.pods.keys()).collect();
+            let changed: BTreeSet<&Key> = keys
+                .into_iter()
+                .filter(|k| pods.get(*k) != w.pods.get(*k))
+                .collect();
+            assert_eq!(logged, changed);
+            let logged: BTreeSet<&Key> = w.claims_changed_since(cm).expect("kept").collect();
+            let keys: BTreeSet<&Key> = claims.keys().chain(w.claims.keys()).collect();
+            for k in keys {
+                if claims.get(k) != w.claims.get(k) {
+                    assert!(logged.contains(k), "{k:?} changed but is not logged");
+                }
+            }
+        }
+        // A mark from a later state, or from before a copy, is not answered.
+        let later = tl.world().pod_changes();
+        tl.seek(tl.position() / 2);
+        assert!(tl.world().pods_changed_since(later).is_none());
+        let copy = tl.world().clone();
+        assert!(copy.pods_changed_since(copy.pod_changes()).is_some());
+        assert!(copy
+            .pods_changed_since(copy.pod_changes().saturating_sub(1))
+            .is_none());
+        // A readiness fault is a change of the pod's picture.
+        let key = tl.world().pods.keys().next().cloned().expect("a pod");
+        let mark = tl.world().pod_changes();
+        tl.input(Input::Fault(Fault::Readiness {
+            pod: key.1.clone(),
+            never: true,
+        }));
+        assert!(tl
+            .world()
+            .pods_changed_since(mark)
+            .expect("kept")
+            .any(|k| *k == key));
     }
 
     #[test]

@@ -313,6 +313,58 @@ pub struct World {
     /// What the playground's shell remembers between command lines: variables, `$?`,
     /// and the pod shell a `kubectl exec -it POD -- sh` left open.
     pub shell: crate::shell::Memory,
+    /// The pods written or given a readiness fault lately (see [`World::pods_changed_since`]).
+    pod_log: ChangeLog,
+    /// The claims written lately (see [`World::claims_changed_since`]).
+    claim_log: ChangeLog,
+    /// PersistentVolumes added or removed so far (see [`World::volume_name_changes`]).
+    volume_names: u64,
+}
+
+/// The keys of the last [`ChangeLog::KEEP`] object changes (pods: created, modified,
+/// deleted, readiness fault set or cleared; claims: any write) and how many were logged
+/// in all, so that a reader
+/// that has seen the pods at some count can look at only the pods changed since
+/// (the web app's cluster picture). It does not take part in the simulation. A copy of
+/// the world (a checkpoint) starts with an empty log at the same count: a reader whose
+/// count is before that looks at every pod instead.
+#[derive(Default)]
+struct ChangeLog {
+    keys: std::collections::VecDeque<Key>,
+    count: u64,
+}
+
+impl ChangeLog {
+    const KEEP: usize = 256;
+
+    fn since(&self, mark: u64) -> Option<impl Iterator<Item = &Key> + '_> {
+        let since = usize::try_from(self.count.checked_sub(mark)?).ok()?;
+        let skip = self.keys.len().checked_sub(since)?;
+        Some(self.keys.iter().skip(skip))
+    }
+
+    fn push(&mut self, key: &Key) {
+        if self.keys.len() == Self::KEEP {
+            self.keys.pop_front();
+        }
+        self.keys.push_back(key.clone());
+        self.count += 1;
+    }
+}
+
+impl Clone for ChangeLog {
+    fn clone(&self) -> ChangeLog {
+        ChangeLog {
+            keys: Default::default(),
+            count: self.count,
+        }
+    }
+}
+
+impl std::fmt::Debug for ChangeLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ChangeLog({})", self.count)
+    }
 }
 
 /// How a placed pod is counted by the scheduler's aggregates.
@@ -378,6 +430,9 @@ impl World {
             pending_wait: None,
             pod_files: crate::podshell::Files::default(),
             shell: crate::shell::Memory::default(),
+            pod_log: ChangeLog::default(),
+            claim_log: ChangeLog::default(),
+            volume_names: 0,
         }
     }
 
@@ -863,6 +918,49 @@ impl World {
         }
     }
 
+    /// How many pod changes were logged so far (a mark for [`World::pods_changed_since`]).
+    pub fn pod_changes(&self) -> u64 {
+        self.pod_log.count
+    }
+
+    /// The pods changed (created, modified, deleted, readiness fault set or cleared)
+    /// since [`World::pod_changes`] returned `mark` on this world or an earlier state of
+    /// it, oldest first and possibly repeated; `None` when that is not known (too many
+    /// changes since, a mark from a later state, or a copy of the world made since).
+    pub fn pods_changed_since(&self, mark: u64) -> Option<impl Iterator<Item = &Key> + '_> {
+        self.pod_log.since(mark)
+    }
+
+    pub(crate) fn log_pod_change(&mut self, key: &Key) {
+        self.pod_log.push(key);
+    }
+
+    /// How many claim writes were logged so far (a mark for
+    /// [`World::claims_changed_since`]).
+    pub fn claim_changes(&self) -> u64 {
+        self.claim_log.count
+    }
+
+    /// The claims written (created, modified, deleted) since [`World::claim_changes`]
+    /// returned `mark`, as [`World::pods_changed_since`] for pods.
+    pub fn claims_changed_since(&self, mark: u64) -> Option<impl Iterator<Item = &Key> + '_> {
+        self.claim_log.since(mark)
+    }
+
+    pub(crate) fn log_claim_change(&mut self, key: &Key) {
+        self.claim_log.push(key);
+    }
+
+    /// How many PersistentVolumes were added or removed so far: along one history, the
+    /// same count means the same volume names (the console's completion reads it).
+    pub fn volume_name_changes(&self) -> u64 {
+        self.volume_names
+    }
+
+    pub(crate) fn volume_names_changed(&mut self) {
+        self.volume_names += 1;
+    }
+
     /// Creates a pod as the API server would (phase Pending), queueing its scheduling.
     pub(crate) fn create_pod(&mut self, mut pod: Pod) {
         self.stamp_new(&mut pod.metadata);
@@ -873,6 +971,7 @@ impl World {
             self.orphans.insert(key.clone());
         }
         self.pods.insert(key.clone(), pod);
+        self.pod_log.push(&key);
         self.runtime.insert(key.clone(), PodRuntime::default());
         self.pod_record("ADDED", &key);
         self.schedule(
@@ -908,6 +1007,7 @@ impl World {
             return;
         }
         pod.metadata.resource_version = rv;
+        self.pod_log.push(key);
         let placement_changed = pod.spec.node_name != before_node
             || pod.status.phase != before_status.phase
             || pod.metadata.deletion != before_meta.deletion
@@ -995,6 +1095,7 @@ impl World {
         let rs_owner = self.owner_replica_set_of(pod);
         self.pod_record("DELETED", key);
         let removed = self.pods.remove(key);
+        self.pod_log.push(key);
         self.refresh_placement(key);
         self.runtime.remove(key);
         self.unschedulable.remove(key);
@@ -1325,6 +1426,7 @@ impl World {
             } => {
                 let k = (ns, claim);
                 let rv = self.next_rv();
+                self.claim_log.push(&k);
                 if let Some(c) = self.claims.get_mut(&k) {
                     c.metadata.owner_references = owner_references;
                     c.metadata.resource_version = rv;

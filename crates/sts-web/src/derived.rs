@@ -6,9 +6,10 @@
 //! session's history (scenario and timeline entries) with the one it saw last time:
 //! - the same history and position: the world is the same, only the lesson and the
 //!   editor's problems can have changed;
-//! - the same history extended (a step, a command at the end): each panel looks only at
-//!   what is new (pods and claims whose resourceVersion changed, trace entries past the
-//!   last length, entries past the last history length);
+//! - the same history extended (a step, a command at the end), or cut short by a step
+//!   at an earlier position: each panel looks only at what is new (the pods and claims
+//!   the engine logged as written, trace entries past the last length, entries past
+//!   the last history length);
 //! - anything else (a fork, another session or scenario): everything is recomputed,
 //!   since a uid and resourceVersion can then stand for other contents.
 //!
@@ -63,8 +64,12 @@ pub struct Derived {
 struct Cache {
     /// The session's scenario (with its seed) and id: the world at position 0.
     scenario: Option<(String, Scenario)>,
-    /// The timeline's entries.
+    /// The timeline's entries seen, which the session's entries are a prefix of.
     history: Vec<Option<Input>>,
+    /// How many of them the session has now.
+    entries: usize,
+    /// The number of entries the markers were made for.
+    markers: usize,
     position: usize,
     picture: PictureCache,
     /// The trace length the watch log, transcript and markers were computed for.
@@ -73,6 +78,8 @@ struct Cache {
     watch: VecDeque<String>,
     /// A blocking command was running (its output grows in place).
     waiting: bool,
+    /// `World::volume_name_changes` when the completions were computed.
+    volume_names: u64,
     diagnostics: DiagnosticsKey,
 }
 
@@ -84,6 +91,9 @@ enum Change {
     /// The same scenario; the entries seen before are a prefix of the new ones, which
     /// start at this index.
     Extended(usize),
+    /// The same scenario; the new entries are a prefix of the ones seen (a step in the
+    /// past dropped the later entries, and no other entry was recorded yet).
+    Prefix,
     /// Anything else.
     Other,
 }
@@ -104,17 +114,26 @@ impl Cache {
             .zip(&entries)
             .take_while(|(a, b)| a.as_ref() == **b)
             .count();
-        let change = if !same_scenario || common < self.history.len() {
+        let change = if !same_scenario || (common < entries.len() && common < self.history.len()) {
+            // Another session, or entries that differ from the ones seen.
             self.history.clear();
             Change::Other
+        } else if entries.len() < self.history.len() {
+            // A step at an earlier position dropped the later entries: the history is
+            // still a part of the one seen, so every kept fact still holds (the seen
+            // entries are kept until the new ones differ).
+            Change::Prefix
         } else if entries.len() == common {
             Change::Same
         } else {
             Change::Extended(common)
         };
-        let from = self.history.len();
-        self.history
-            .extend(entries[from..].iter().map(|e| e.cloned()));
+        let from = self.history.len().min(entries.len());
+        if entries.len() > self.history.len() {
+            self.history
+                .extend(entries[from..].iter().map(|e| e.cloned()));
+        }
+        self.entries = entries.len();
         change
     }
 }
@@ -151,10 +170,12 @@ impl Derived {
         let w = s.world();
         let mut cache = Cache::default();
         cache.observe(s);
+        cache.markers = cache.entries;
         cache.position = s.tl.position();
         cache.trace_len = w.trace.len();
         cache.watch = panels::watch_lines(w, panels::WATCH_LINES).into();
         cache.waiting = w.pending_wait().is_some();
+        cache.volume_names = w.volume_name_changes();
         let picture = cache.picture.picture(w);
         let diagnostics = cache.diagnostics.refresh(s, true);
         Derived {
@@ -195,12 +216,17 @@ impl Derived {
             keep(&mut self.picture, self.cache.picture.picture(w));
             keep(&mut self.why, Why::of(w));
             keep(&mut self.sets, panels::set_statuses(w));
-            keep(&mut self.events, panels::event_rows(w, panels::EVENT_ROWS));
+            if !panels::event_rows_are(w, panels::EVENT_ROWS, &self.events) {
+                self.events = Rc::new(panels::event_rows(w, panels::EVENT_ROWS));
+            }
             self.update_trace_panels(s, change);
             let names_same = change != Change::Other
                 && self.cache.picture.same_pod_names
                 && self.cache.picture.same_claim_names;
-            if let Some(c) = self.completions.refreshed(w, names_same) {
+            let volumes_same =
+                change != Change::Other && self.cache.volume_names == w.volume_name_changes();
+            self.cache.volume_names = w.volume_name_changes();
+            if let Some(c) = self.completions.refreshed(w, names_same, volumes_same) {
                 self.completions = Rc::new(c);
             }
             let prompt = sts_engine::shell::prompt(w);
@@ -209,8 +235,8 @@ impl Derived {
             }
         }
         match change {
-            Change::Same => {}
-            Change::Extended(from) => {
+            Change::Same if self.cache.markers == self.cache.entries => {}
+            Change::Extended(from) if self.cache.markers == from => {
                 let new = s.markers_from(from);
                 if !new.is_empty() {
                     let mut all = (*self.markers).clone();
@@ -218,8 +244,9 @@ impl Derived {
                     self.markers = Rc::new(all);
                 }
             }
-            Change::Other => keep(&mut self.markers, s.markers()),
+            _ => keep(&mut self.markers, s.markers()),
         }
+        self.cache.markers = self.cache.entries;
         keep(&mut self.lesson, LessonView::of(s));
         let names_changed = change == Change::Other
             || (world_changed

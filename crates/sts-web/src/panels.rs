@@ -148,6 +148,17 @@ pub fn event_rows(w: &World, limit: usize) -> Vec<EventRow> {
         .collect()
 }
 
+/// True if [`event_rows`]`(w, limit)` would be `rows` (compared in place, nothing
+/// copied: most steps add no Event).
+pub fn event_rows_are(w: &World, limit: usize, rows: &[EventRow]) -> bool {
+    let skip = w.events.len().saturating_sub(limit);
+    let events = w.events.get(skip..).unwrap_or_default();
+    events.len() == rows.len()
+        && events.iter().zip(rows).all(|(e, (t, r, o, m, c))| {
+            e.count == *c && e.message == *m && e.reason == *r && e.object == *o && e.type_ == *t
+        })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct WhyProps {
     pub why: Rc<Why>,
@@ -250,9 +261,48 @@ pub struct LogProps {
     pub lang: Lang,
 }
 
-/// The watch log and the Events table, side by side (stacked when narrow).
+/// The watch log and the Events table, side by side (stacked when narrow). Each is its
+/// own component, so a step that adds a watch line does not lay out the Events table
+/// again (and the reverse).
 #[function_component]
 pub fn Logs(p: &LogProps) -> Html {
+    html! {
+        <div class="logs">
+            <WatchLog lines={p.lines.clone()} lang={p.lang} />
+            <EventsTable events={p.events.clone()} lang={p.lang} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WatchLogProps {
+    pub lines: Rc<Vec<String>>,
+    pub lang: Lang,
+}
+
+/// `kubectl get pods -w`: the pod rows so far.
+#[function_component]
+pub fn WatchLog(p: &WatchLogProps) -> Html {
+    let l = p.lang;
+    html! {
+        <section aria-labelledby="watch-title">
+            <h2 id="watch-title">{ "kubectl get pods -w" }</h2>
+            <pre id="watch-log" role="log" aria-live="off" tabindex="0">{
+                if p.lines.is_empty() { l.pick("(no pod changes yet)", "（还没有 Pod 变化）").to_string() } else { p.lines.join("\n") }
+            }</pre>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventsTableProps {
+    pub events: Rc<Vec<EventRow>>,
+    pub lang: Lang,
+}
+
+/// `kubectl get events`: the latest Events.
+#[function_component]
+pub fn EventsTable(p: &EventsTableProps) -> Html {
     let l = p.lang;
     let mut rows = vec![vec![
         "TYPE".to_string(),
@@ -269,20 +319,12 @@ pub fn Logs(p: &LogProps) -> Html {
         rows.push(vec![t.clone(), r.clone(), o.clone().to_lowercase(), m]);
     }
     html! {
-        <div class="logs">
-            <section aria-labelledby="watch-title">
-                <h2 id="watch-title">{ "kubectl get pods -w" }</h2>
-                <pre id="watch-log" role="log" aria-live="off" tabindex="0">{
-                    if p.lines.is_empty() { l.pick("(no pod changes yet)", "（还没有 Pod 变化）").to_string() } else { p.lines.join("\n") }
-                }</pre>
-            </section>
-            <section aria-labelledby="events-title">
-                <h2 id="events-title">{ "kubectl get events" }</h2>
-                <pre id="events" role="log" aria-live="off" tabindex="0">{
-                    if p.events.is_empty() { l.pick("No events yet.", "还没有事件。").to_string() } else { printers::table(&rows) }
-                }</pre>
-            </section>
-        </div>
+        <section aria-labelledby="events-title">
+            <h2 id="events-title">{ "kubectl get events" }</h2>
+            <pre id="events" role="log" aria-live="off" tabindex="0">{
+                if p.events.is_empty() { l.pick("No events yet.", "还没有事件。").to_string() } else { printers::table(&rows) }
+            }</pre>
+        </section>
     }
 }
 

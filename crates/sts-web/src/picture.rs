@@ -595,6 +595,22 @@ pub struct PictureCache {
     pub same_pod_names: bool,
     /// The last picture found the same claim keys as the one before.
     pub same_claim_names: bool,
+    /// `World::pod_changes` and `World::claim_changes` of the world last seen, if any.
+    mark: Option<(u64, u64)>,
+    /// Each set's pods and claims by ordinal, as indexes into `pods` and `claims`:
+    /// valid while no pod or claim is added or removed and no pod changes owner.
+    layouts: BTreeMap<Key, SetLayout>,
+}
+
+/// Which kept pods and claims are a set's, by ordinal (see [`set_view`]).
+#[derive(Debug)]
+struct SetLayout {
+    uid: String,
+    templates: Vec<String>,
+    /// (ordinal, index into the kept pods), in pod key order.
+    pods_at: Vec<(i32, usize)>,
+    /// Per template: (ordinal, index into the kept claims).
+    claims_at: Vec<Vec<(i32, usize)>>,
 }
 
 impl PictureCache {
@@ -603,15 +619,114 @@ impl PictureCache {
         *self = PictureCache::default();
     }
 
-    /// Brings the kept facts in line with `world`: one ordered pass over its pods and
-    /// claims, computing facts only for objects that are new or changed.
+    /// Brings the kept facts in line with `world`: only the pods and claims the engine
+    /// logged as changed since the last call (`World::pods_changed_since`), or, when
+    /// that is not known (the first call, a seek back, many changes), one ordered pass
+    /// over all of them; facts are computed only for objects that are new or changed.
     fn refresh(&mut self, world: &World) {
+        self.computed = 0;
+        fn sorted<'a>(keys: impl Iterator<Item = &'a Key>) -> Vec<&'a Key> {
+            let mut keys: Vec<&Key> = keys.collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        }
+        let (pods, claims) = match self.mark {
+            Some((p, c)) => (
+                world.pods_changed_since(p).map(sorted),
+                world.claims_changed_since(c).map(sorted),
+            ),
+            None => (None, None),
+        };
+        match pods {
+            Some(keys) => self.refresh_pods(world, &keys),
+            None => self.refresh_all_pods(world),
+        }
+        match claims {
+            Some(keys) => self.refresh_claims(world, &keys),
+            None => self.refresh_all_claims(world),
+        }
+        self.mark = Some((world.pod_changes(), world.claim_changes()));
+        if !self.same_pod_names || !self.same_claim_names {
+            self.layouts.clear();
+        }
+        if !self.same_pod_names || self.services != world.services {
+            self.dns = None;
+            self.services.clone_from(&world.services);
+        }
+    }
+
+    /// The claims `keys` changed (the engine's log says which): look at those only.
+    fn refresh_claims(&mut self, world: &World, keys: &[&Key]) {
+        self.same_claim_names = true;
+        for &k in keys {
+            let at = self.claims.binary_search_by(|(ok, _)| ok.cmp(k));
+            match (at, world.claims.get(k)) {
+                (Ok(i), Some(c)) => {
+                    if let Some((_, old)) = self.claims.get_mut(i) {
+                        if !old.current(c) {
+                            *old = Rc::new(ClaimFacts::of(c, &mut self.ids));
+                        }
+                    }
+                }
+                (Ok(i), None) => {
+                    self.claims.remove(i);
+                    self.same_claim_names = false;
+                }
+                (Err(i), Some(c)) => {
+                    let f = Rc::new(ClaimFacts::of(c, &mut self.ids));
+                    self.claims.insert(i, (k.clone(), f));
+                    self.same_claim_names = false;
+                }
+                (Err(_), None) => {}
+            }
+        }
+    }
+
+    /// The pods `keys` changed (the engine's log says which): look at those only.
+    fn refresh_pods(&mut self, world: &World, keys: &[&Key]) {
+        self.same_pod_names = true;
+        for &k in keys {
+            let at = self.pods.binary_search_by(|(ok, _)| ok.cmp(k));
+            match (at, world.pods.get(k)) {
+                (Ok(i), Some(p)) => {
+                    let fault = world.readiness_fault(k);
+                    if let Some((_, old)) = self.pods.get_mut(i) {
+                        if !old.current(p, fault) {
+                            self.computed += 1;
+                            let f = Rc::new(PodFacts::of(k, p, fault, &mut self.ids));
+                            if !old.same_dns(&f) {
+                                self.dns = None;
+                            }
+                            if old.owner != f.owner {
+                                self.layouts.clear();
+                            }
+                            *old = f;
+                        }
+                    }
+                }
+                (Ok(i), None) => {
+                    self.pods.remove(i);
+                    self.same_pod_names = false;
+                }
+                (Err(i), Some(p)) => {
+                    self.computed += 1;
+                    let f = Rc::new(PodFacts::of(k, p, world.readiness_fault(k), &mut self.ids));
+                    self.pods.insert(i, (k.clone(), f));
+                    self.same_pod_names = false;
+                }
+                (Err(_), None) => {}
+            }
+        }
+    }
+
+    /// One ordered pass over every pod.
+    fn refresh_all_pods(&mut self, world: &World) {
         let mut faults = world.readiness_faults().peekable();
         let old_len = self.pods.len();
         let mut old = std::mem::take(&mut self.pods).into_iter().peekable();
         let mut pods = Vec::with_capacity(world.pods.len());
         let mut matched = 0;
-        self.computed = 0;
         for (k, p) in &world.pods {
             while faults.next_if(|f| *f < k).is_some() {}
             let fault = faults.next_if(|f| *f == k).is_some();
@@ -627,6 +742,9 @@ impl PictureCache {
                             if !old.same_dns(&f) {
                                 self.dns = None;
                             }
+                            if old.owner != f.owner {
+                                self.layouts.clear();
+                            }
                             (ok, f)
                         }
                         None => (k.clone(), f),
@@ -635,11 +753,11 @@ impl PictureCache {
             });
         }
         self.same_pod_names = matched == old_len && matched == pods.len();
-        if !self.same_pod_names || self.services != world.services {
-            self.dns = None;
-            self.services.clone_from(&world.services);
-        }
         self.pods = pods;
+    }
+
+    /// One ordered pass over every claim.
+    fn refresh_all_claims(&mut self, world: &World) {
         let old_len = self.claims.len();
         let mut old = std::mem::take(&mut self.claims).into_iter().peekable();
         let mut claims = Vec::with_capacity(world.claims.len());
@@ -671,6 +789,7 @@ impl PictureCache {
             &self.ids,
             missing,
             self.dns.is_none(),
+            &mut self.layouts,
         );
         match &self.dns {
             Some(dns) => picture.dns.clone_from(dns),
@@ -704,6 +823,7 @@ fn build(
     ids: &Interner,
     missing: u32,
     with_dns: bool,
+    layouts: &mut BTreeMap<Key, SetLayout>,
 ) -> Picture {
     let mut lanes: Vec<Lane> = {
         let mut nodes: Vec<_> = world.nodes.values().collect();
@@ -764,7 +884,7 @@ fn build(
     let mut sets = Vec::new();
     let mut owned_pods = vec![false; pods.len()];
     for (key, set) in &world.sets {
-        let (view, owned) = set_view(&ctx, key, set);
+        let (view, owned) = set_view(&ctx, key, set, layouts);
         for i in owned {
             if let Some(o) = owned_pods.get_mut(i) {
                 *o = true;
@@ -912,7 +1032,12 @@ fn lower_bound<T>(v: &[(Key, T)], ns: &str, name: &str) -> usize {
     v.partition_point(|(k, _)| (k.0.as_str(), k.1.as_str()) < (ns, name))
 }
 
-fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
+fn set_view(
+    ctx: &Ctx,
+    key: &Key,
+    set: &StatefulSet,
+    layouts: &mut BTreeMap<Key, SetLayout>,
+) -> (SetView, Vec<usize>) {
     let world = ctx.world;
     let (ns, name) = key;
     let st = &set.status;
@@ -945,54 +1070,19 @@ fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
     let start = set.start_ordinal();
     let replicas = set.replicas().max(0);
     let end = start.saturating_add(replicas);
-    let mut owned = Vec::new();
-    let mut pods_at: Vec<(i32, usize)> = Vec::new();
-    let first = lower_bound(ctx.pods, ns, "");
-    for (i, (k, f)) in ctx.pods.iter().enumerate().skip(first) {
-        if k.0 != *ns {
-            break;
-        }
-        let ours = f
-            .owner
-            .as_ref()
-            .is_some_and(|(_, uid, sts)| *sts && *uid == set.metadata.uid);
-        if !ours {
-            continue;
-        }
-        // A pod whose name has no ordinal is ignored by the controller (section 1); it
-        // is drawn with the pods without a set.
-        if let Some(o) = parse_ordinal(name, &f.name) {
-            owned.push(i);
-            pods_at.push((o, i));
-        }
-    }
     let templates: Vec<String> = set
         .spec
         .volume_claim_templates
         .iter()
         .map(|t| t.metadata.name.clone())
         .collect();
-    // Each template's claims by ordinal, read off one range scan (not one lookup per
-    // ordinal).
-    let mut claims_at: Vec<Vec<(i32, usize)>> = Vec::new();
-    for t in &templates {
-        let prefix = format!("{t}-{name}-");
-        let mut at = Vec::new();
-        let first = lower_bound(ctx.claims, ns, &prefix);
-        for (i, ((cns, cname), _)) in ctx.claims.iter().enumerate().skip(first) {
-            if cns != ns || !cname.starts_with(&prefix) {
-                break;
-            }
-            if let Some(o) = cname
-                .strip_prefix(t.as_str())
-                .and_then(|r| r.strip_prefix('-'))
-                .and_then(|r| parse_ordinal(name, r))
-            {
-                at.push((o, i));
-            }
-        }
-        claims_at.push(at);
-    }
+    let mut fresh = None;
+    let layout: &SetLayout = match layouts.get(key) {
+        Some(l) if l.uid == set.metadata.uid && l.templates == templates => l,
+        _ => fresh.insert(layout(ctx, key, set, &templates)),
+    };
+    let (pods_at, claims_at) = (&layout.pods_at, &layout.claims_at);
+    let owned: Vec<usize> = pods_at.iter().map(|&(_, i)| i).collect();
     let in_range = |o: i32| o >= start && o < end;
     let mut extra: Vec<i32> = pods_at
         .iter()
@@ -1046,7 +1136,7 @@ fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
         }
     }
     let mut pod_of: Vec<Option<&PodFacts>> = vec![None; count];
-    for &(o, i) in &pods_at {
+    for &(o, i) in pods_at {
         if let (Some(p), Some((_, f))) =
             (index_of(o).and_then(|x| pod_of.get_mut(x)), ctx.pods.get(i))
         {
@@ -1130,7 +1220,62 @@ fn set_view(ctx: &Ctx, key: &Key, set: &StatefulSet) -> (SetView, Vec<usize>) {
         service_headless,
         templates,
     };
+    if let Some(l) = fresh {
+        layouts.insert(key.clone(), l);
+    }
     (view, owned)
+}
+
+/// Which kept pods and claims are `set`'s, by ordinal: one pass over the namespace's
+/// pods and one range scan per template over its claims.
+fn layout(ctx: &Ctx, key: &Key, set: &StatefulSet, templates: &[String]) -> SetLayout {
+    let (ns, name) = key;
+    let mut pods_at: Vec<(i32, usize)> = Vec::new();
+    let first = lower_bound(ctx.pods, ns, "");
+    for (i, (k, f)) in ctx.pods.iter().enumerate().skip(first) {
+        if k.0 != *ns {
+            break;
+        }
+        let ours = f
+            .owner
+            .as_ref()
+            .is_some_and(|(_, uid, sts)| *sts && *uid == set.metadata.uid);
+        if !ours {
+            continue;
+        }
+        // A pod whose name has no ordinal is ignored by the controller (section 1); it
+        // is drawn with the pods without a set.
+        if let Some(o) = parse_ordinal(name, &f.name) {
+            pods_at.push((o, i));
+        }
+    }
+    // Each template's claims by ordinal, read off one range scan (not one lookup per
+    // ordinal).
+    let mut claims_at: Vec<Vec<(i32, usize)>> = Vec::new();
+    for t in templates {
+        let prefix = format!("{t}-{name}-");
+        let mut at = Vec::new();
+        let first = lower_bound(ctx.claims, ns, &prefix);
+        for (i, ((cns, cname), _)) in ctx.claims.iter().enumerate().skip(first) {
+            if cns != ns || !cname.starts_with(&prefix) {
+                break;
+            }
+            if let Some(o) = cname
+                .strip_prefix(t.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|r| parse_ordinal(name, r))
+            {
+                at.push((o, i));
+            }
+        }
+        claims_at.push(at);
+    }
+    SetLayout {
+        uid: set.metadata.uid.clone(),
+        templates: templates.to_vec(),
+        pods_at,
+        claims_at,
+    }
 }
 
 /// The pods no StatefulSet owns, by natural name order; each pod's claims are the ones

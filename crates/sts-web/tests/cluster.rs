@@ -240,3 +240,109 @@ async fn readonly_hides_every_fault_button() {
     assert_eq!(count(&root, ".pod"), 4);
     assert_eq!(count(&root, "button"), 0);
 }
+
+/// Holds the picture in state, so a test can hand the same `Cluster` a new picture.
+#[derive(yew::Properties, PartialEq)]
+struct HostProps {
+    first: Rc<Picture>,
+    setter: Rc<RefCell<Option<yew::UseStateSetter<Rc<Picture>>>>>,
+}
+
+#[yew::function_component]
+fn Host(p: &HostProps) -> yew::Html {
+    let picture = yew::use_state(|| p.first.clone());
+    *p.setter.borrow_mut() = Some(picture.setter());
+    yew::html! {
+        <Cluster picture={(*picture).clone()} lang={Lang::En} on_fault={Callback::noop()} />
+    }
+}
+
+/// One pod changes: the DOM of the other pods' cards is not touched (a step with 1,000
+/// pods repaints only what changed).
+#[wasm_bindgen_test]
+async fn a_step_touches_only_the_cards_that_changed() {
+    let mut tl = partitioned();
+    let doc = document();
+    let root = doc.create_element("div").expect("div");
+    doc.body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let setter: Rc<RefCell<Option<yew::UseStateSetter<Rc<Picture>>>>> = Rc::default();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps {
+            first: Rc::new(picture(tl.world())),
+            setter: setter.clone(),
+        },
+    )
+    .render();
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(count(&root, ".pod"), 4);
+
+    let out = tl.input(Input::Fault(Fault::FailPod {
+        pod: "web-3".into(),
+    }));
+    assert_eq!(out.exit, 0, "{}", out.output);
+    let records: Rc<RefCell<Vec<web_sys::MutationRecord>>> = Rc::default();
+    let sink = records.clone();
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+        move |list: js_sys::Array| {
+            for r in list.iter() {
+                if let Ok(r) = r.dyn_into::<web_sys::MutationRecord>() {
+                    sink.borrow_mut().push(r);
+                }
+            }
+        },
+    );
+    let observer =
+        web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).expect("observer");
+    let init = web_sys::MutationObserverInit::new();
+    init.set_subtree(true);
+    init.set_child_list(true);
+    init.set_attributes(true);
+    init.set_character_data(true);
+    observer
+        .observe_with_options(&root, &init)
+        .expect("observe");
+    if let Some(set) = setter.borrow().as_ref() {
+        set.set(Rc::new(picture(tl.world())));
+    }
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    records.borrow_mut().extend(
+        observer
+            .take_records()
+            .iter()
+            .filter_map(|r| r.dyn_into().ok()),
+    );
+    observer.disconnect();
+
+    assert_eq!(
+        count(&root, ".pod[data-pod=\"web-3\"][data-phase=\"Failed\"]"),
+        1,
+        "the failed pod's card shows it"
+    );
+    let records = records.borrow();
+    assert!(!records.is_empty(), "the change reached the DOM");
+    let card_of = |n: &web_sys::Node| -> Option<String> {
+        let mut e = match n.dyn_ref::<web_sys::Element>() {
+            Some(e) => Some(e.clone()),
+            None => n.parent_element(),
+        };
+        while let Some(el) = e {
+            if el.class_list().contains("pod") {
+                return el.get_attribute("data-pod");
+            }
+            e = el.parent_element();
+        }
+        None
+    };
+    for r in records.iter() {
+        let card = card_of(&r.target().expect("a target"));
+        assert!(
+            card.is_none() || card.as_deref() == Some("web-3"),
+            "a mutation in the unchanged card of {card:?}"
+        );
+    }
+    drop(callback);
+}

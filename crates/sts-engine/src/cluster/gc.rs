@@ -83,6 +83,7 @@ impl World {
         if self.claim_in_use(key) {
             let now = self.now;
             let rv = self.next_rv();
+            self.log_claim_change(key);
             if let Some(c) = self.claims.get_mut(key) {
                 if c.metadata.deletion.is_none() {
                     c.metadata.deletion = Some(now);
@@ -215,6 +216,7 @@ impl World {
                 }
                 for k in owned_by(&self.claims, |c| &c.metadata, &uid) {
                     let rv = self.next_rv();
+                    self.log_claim_change(&k);
                     if let Some(c) = self.claims.get_mut(&k) {
                         c.metadata.owner_references.retain(|r| r.uid != uid);
                         c.metadata.resource_version = rv;

@@ -991,6 +991,7 @@ impl World {
         let running = pod.status.phase == "Running" && !pod.metadata.terminating();
         let n = pod.spec.containers.len();
         self.runtime.entry(key.clone()).or_default().never_ready = never;
+        self.log_pod_change(key);
         if running {
             for idx in 0..n {
                 self.kubelet_later(

@@ -49,6 +49,7 @@ impl World {
         );
         self.claim_record("ADDED", &claim);
         self.claims.insert(key.clone(), claim);
+        self.log_claim_change(&key);
         self.claim_changed(&key);
         self.schedule(self.now, Work::BindClaim(key));
     }
@@ -197,6 +198,10 @@ impl World {
 
     /// WaitForFirstConsumer: the scheduler picked `node` for a pod using this claim.
     pub(crate) fn provision_for_node(&mut self, key: &Key, node: &str) {
+        if !self.claims.contains_key(key) {
+            return;
+        }
+        self.log_claim_change(key);
         let Some(claim) = self.claims.get_mut(key) else {
             return;
         };
@@ -266,6 +271,7 @@ impl World {
         self.stamp_new(&mut pv.metadata);
         self.volume_record("ADDED", &pv);
         self.volumes.insert(name.clone(), pv);
+        self.volume_names_changed();
         self.event(
             format!("PersistentVolumeClaim/{}", key.1),
             "Normal",
@@ -296,6 +302,7 @@ impl World {
         let modes = pv.spec.access_modes.clone();
         let pv = pv.clone();
         self.volume_record("MODIFIED", &pv);
+        self.log_claim_change(key);
         if let Some(c) = self.claims.get_mut(key) {
             c.spec.volume_name = Some(pv_name.to_string());
             c.status.phase = "Bound".into();
@@ -314,6 +321,7 @@ impl World {
         let Some(claim) = self.claims.remove(key) else {
             return;
         };
+        self.log_claim_change(key);
         self.claim_record("DELETED", &claim);
         self.claim_changed(key);
         let Some(pv_name) = claim.spec.volume_name.clone() else {
@@ -330,6 +338,7 @@ impl World {
         {
             "Delete" => {
                 self.volumes.remove(&pv_name);
+                self.volume_names_changed();
                 self.volume_record("DELETED", &pv);
             }
             "Recycle" => {
@@ -420,7 +429,9 @@ impl World {
             pv.status.phase = "Available".into();
             self.volume_record("ADDED", &pv);
         }
-        self.volumes.insert(name, pv);
+        if self.volumes.insert(name, pv).is_none() {
+            self.volume_names_changed();
+        }
         self.retry_pending_claims();
     }
 }

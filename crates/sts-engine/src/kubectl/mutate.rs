@@ -484,6 +484,7 @@ fn delete_object(
         }
         Res::PersistentVolume => match world.volumes.remove(name) {
             Some(pv) => {
+                world.volume_names_changed();
                 world.volume_record("DELETED", &pv);
                 Ok(deleted)
             }
@@ -1164,6 +1165,7 @@ fn write_labels(
         }
         Res::PersistentVolumeClaim => {
             let rv = world.next_rv();
+            world.log_claim_change(&key);
             if let Some(c) = world.claims.get_mut(&key) {
                 c.metadata.labels = labels;
                 c.metadata.resource_version = rv;

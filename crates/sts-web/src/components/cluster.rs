@@ -15,8 +15,8 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::picture::{
-    ClaimCard, Lane, LegendEntry, Look, NodeState, Picture, Placement, PodCard as Card,
-    RevisionRole, ServiceDns, SetView, Slot,
+    ClaimCard, Lane, LegendEntry, Look, NodeState, Picture, Placement, RevisionRole, ServiceDns,
+    SetView, Slot,
 };
 
 /// Properties of [`Cluster`].
@@ -31,6 +31,37 @@ pub struct ClusterProps {
     /// Hide the fault buttons (embedded read-only mode).
     #[prop_or_default]
     pub readonly: bool,
+}
+
+/// A slot of a picture, for the components that draw it. Compared by value, not by
+/// pointer: a step makes a new picture, and a slot equal to the one drawn before is not
+/// drawn again (with 1,000 pods a step changes a few slots of about a hundred).
+#[derive(Clone, Debug)]
+pub struct SlotRef {
+    /// The picture.
+    pub picture: Rc<Picture>,
+    /// Index into [`Picture::sets`].
+    pub set: usize,
+    /// Index into [`SetView::slots`].
+    pub slot: usize,
+}
+
+impl SlotRef {
+    fn set(&self) -> Option<&SetView> {
+        self.picture.sets.get(self.set)
+    }
+
+    fn slot(&self) -> Option<&Slot> {
+        self.set()?.slots.get(self.slot)
+    }
+}
+
+impl PartialEq for SlotRef {
+    fn eq(&self, o: &SlotRef) -> bool {
+        (Rc::ptr_eq(&self.picture, &o.picture) && self.set == o.set && self.slot == o.slot)
+            || (self.slot() == o.slot()
+                && self.set().map(|s| (&s.name, s.owned)) == o.set().map(|s| (&s.name, s.owned)))
+    }
 }
 
 /// Grid columns of each set: `(first column, slots)`.
@@ -83,23 +114,12 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             </div>
         });
         for (i, slot) in set.slots.iter().enumerate() {
-            let col = start + i;
-            cells.push(ordinal_head(&sk, slot, set.owned, col, lang));
             cells.push(html! {
-                <div class="slot-claims" key={format!("c/{sk}/{}", slot.key())}
-                    data-slot={slot.first_name.clone()}
-                    style={format!("grid-row: {claims_row}; grid-column: {col};")}>
-                    { for slot.claims.iter().map(|c| claim(c, slot, lang)) }
-                </div>
+                <SlotCells key={format!("slot/{sk}/{}", slot.key())}
+                    slot={SlotRef { picture: props.picture.clone(), set: si, slot: i }}
+                    sk={sk.clone()} col={start + i} claims_row={claims_row} node_lanes={node_lanes}
+                    lang={lang} readonly={props.readonly} on_fault={props.on_fault.clone()} />
             });
-            if let (Placement::Spread { nodes }, Some(card)) = (slot.placement, &slot.pod) {
-                cells.push(html! {
-                    <PodCard key={format!("s/{sk}/{}", slot.key())}
-                        card={card.clone()} range={range_of(slot, Some(nodes))}
-                        lang={lang} readonly={props.readonly} on_fault={props.on_fault.clone()}
-                        place={format!("grid-row: 3 / span {node_lanes}; grid-column: {col};")} />
-                });
-            }
         }
         if let (Some(ps), Some(partition)) = (set.partition_slot, set.partition) {
             let col = start + ps;
@@ -130,7 +150,9 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     html! {
         <section id="cluster" class="cluster" aria-label={lang.pick("Cluster picture", "集群示意图")}>
             <div class="set-summaries">
-                { for p.sets.iter().map(|s| set_summary(s, lang)) }
+                { for (0..p.sets.len()).map(|i| html! {
+                    <SetSummary picture={props.picture.clone()} set={i} lang={lang} />
+                }) }
             </div>
             if p.sets.is_empty() {
                 <p class="cluster-empty">
@@ -144,7 +166,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     { for cells }
                 </div>
             </div>
-            { dns_view(&p.dns, lang) }
+            <DnsView picture={props.picture.clone()} lang={lang} />
         </section>
     }
 }
@@ -260,11 +282,11 @@ fn lane_row(props: &ClusterProps, lane: &Lane, index: usize, row: usize, starts:
     let cards = lane.cards.iter().filter_map(|r| {
         let set = p.sets.get(r.set)?;
         let slot = set.slots.get(r.slot)?;
-        let card = slot.pod.as_ref()?;
+        slot.pod.as_ref()?;
         let col = starts.get(r.set).copied().unwrap_or(2) + r.slot;
         Some(html! {
             <PodCard key={format!("{}:{}/{}", r.set, set.name, slot.key())}
-                card={card.clone()} range={range_of(slot, None)}
+                slot={SlotRef { picture: props.picture.clone(), set: r.set, slot: r.slot }}
                 lang={lang} readonly={props.readonly} on_fault={props.on_fault.clone()}
                 place={format!("grid-column: {col};")} />
         })
@@ -358,14 +380,131 @@ pub struct Range {
     pub nodes: Option<usize>,
 }
 
+/// Properties of [`SlotCells`].
+#[derive(Properties, PartialEq)]
+pub struct SlotCellsProps {
+    /// The slot.
+    pub slot: SlotRef,
+    /// The set's key prefix (`<index>:<name>`) of the cells' keys.
+    pub sk: String,
+    /// Grid column.
+    pub col: usize,
+    /// Grid row of the claims.
+    pub claims_row: usize,
+    /// Node lanes (rows) a card spread over several nodes spans.
+    pub node_lanes: usize,
+    /// UI language.
+    pub lang: Lang,
+    /// Hide fault buttons.
+    pub readonly: bool,
+    /// Fault buttons.
+    pub on_fault: Callback<Fault>,
+}
+
+/// A slot's cells outside the lanes: the ordinal header, the claims, and the card of a
+/// range whose pods run on several nodes.
+#[component]
+pub fn SlotCells(props: &SlotCellsProps) -> Html {
+    let (Some(set), Some(slot)) = (props.slot.set(), props.slot.slot()) else {
+        return Html::default();
+    };
+    let (sk, col, lang) = (&props.sk, props.col, props.lang);
+    let claims_row = props.claims_row;
+    // Every child keyed, as in the grid around them.
+    let mut cells = vec![
+        ordinal_head(sk, slot, set.owned, col, lang),
+        html! {
+            <div class="slot-claims" key={format!("c/{sk}/{}", slot.key())}
+                data-slot={slot.first_name.clone()}
+                style={format!("grid-row: {claims_row}; grid-column: {col};")}>
+                { for slot.claims.iter().map(|c| claim(c, slot, lang)) }
+            </div>
+        },
+    ];
+    if let (Placement::Spread { nodes }, Some(_)) = (slot.placement, &slot.pod) {
+        cells.push(html! {
+            <PodCard key={format!("s/{sk}/{}", slot.key())}
+                slot={props.slot.clone()} spread={Some(nodes)}
+                lang={lang} readonly={props.readonly} on_fault={props.on_fault.clone()}
+                place={format!("grid-row: 3 / span {}; grid-column: {col};", props.node_lanes)} />
+        });
+    }
+    html! { <>{ for cells }</> }
+}
+
+/// Properties of [`SetSummary`].
+#[derive(Properties)]
+pub struct SetSummaryProps {
+    /// The picture.
+    pub picture: Rc<Picture>,
+    /// Index into [`Picture::sets`].
+    pub set: usize,
+    /// UI language.
+    pub lang: Lang,
+}
+
+impl PartialEq for SetSummaryProps {
+    /// Equal when what the summary shows is equal (not the slots).
+    fn eq(&self, o: &SetSummaryProps) -> bool {
+        fn shown(s: &SetView) -> impl PartialEq + '_ {
+            (
+                (
+                    &s.name,
+                    &s.namespace,
+                    s.owned,
+                    s.replicas,
+                    s.ready,
+                    s.current,
+                ),
+                (s.updated, s.available, &s.strategy, &s.policy, s.partition),
+                (s.start, s.aggregated, &s.legend, &s.blocker),
+                (&s.service, s.service_headless),
+            )
+        }
+        self.lang == o.lang
+            && self.picture.sets.get(self.set).map(shown) == o.picture.sets.get(o.set).map(shown)
+    }
+}
+
+/// A set's summary above the grid: counts, strategy, legend, blocker.
+#[component]
+pub fn SetSummary(props: &SetSummaryProps) -> Html {
+    match props.picture.sets.get(props.set) {
+        Some(set) => set_summary(set, props.lang),
+        None => Html::default(),
+    }
+}
+
+/// Properties of [`DnsView`].
+#[derive(Properties)]
+pub struct DnsViewProps {
+    /// The picture.
+    pub picture: Rc<Picture>,
+    /// UI language.
+    pub lang: Lang,
+}
+
+impl PartialEq for DnsViewProps {
+    fn eq(&self, o: &DnsViewProps) -> bool {
+        self.lang == o.lang
+            && (Rc::ptr_eq(&self.picture, &o.picture) || self.picture.dns == o.picture.dns)
+    }
+}
+
+/// The headless Services' DNS records.
+#[component]
+pub fn DnsView(props: &DnsViewProps) -> Html {
+    dns_view(&props.picture.dns, props.lang)
+}
+
 /// Properties of [`PodCard`].
 #[derive(Properties, PartialEq)]
 pub struct PodCardProps {
-    /// The pod (the first pod of a range).
-    pub card: Card,
-    /// Set when the card stands for a range of ordinals.
+    /// The slot whose pod (the first pod of a range) the card shows.
+    pub slot: SlotRef,
+    /// A range whose pods run on this many nodes (drawn across the node lanes).
     #[prop_or_default]
-    pub range: Option<Range>,
+    pub spread: Option<usize>,
     /// UI language.
     pub lang: Lang,
     /// Hide fault buttons.
@@ -419,7 +558,10 @@ fn short_revision(rev: &str, set: Option<&str>) -> String {
 /// One pod card; re-rendered only when its props change.
 #[component]
 pub fn PodCard(props: &PodCardProps) -> Html {
-    let c = &props.card;
+    let Some((slot, c)) = props.slot.slot().and_then(|s| Some((s, s.pod.as_ref()?))) else {
+        return Html::default();
+    };
+    let range = range_of(slot, props.spread);
     let lang = props.lang;
     let (icon, label) = look_label(c.look, lang);
     let rev_class = c.colour.map(|i| format!("rev-{i}"));
@@ -427,7 +569,7 @@ pub fn PodCard(props: &PodCardProps) -> Html {
         .ordinal
         .map(|o| o.to_string())
         .unwrap_or_else(|| "·".into());
-    let fault_buttons = if props.readonly || props.range.is_some() {
+    let fault_buttons = if props.readonly || range.is_some() {
         Html::default()
     } else {
         let pod = c.name.clone();
@@ -496,7 +638,7 @@ pub fn PodCard(props: &PodCardProps) -> Html {
     html! {
         <article
             class={classes!("pod", c.look.class(), rev_class.clone(), role_class(c.role),
-                c.waited_on.then_some("waited-on"), props.range.is_some().then_some("pod-range"))}
+                c.waited_on.then_some("waited-on"), range.is_some().then_some("pod-range"))}
             style={props.place.clone()}
             data-pod={c.name.clone()} data-status={c.status.clone()} data-ready={c.ready.to_string()}
             data-revision={c.revision.clone().unwrap_or_default()} data-phase={c.phase.clone()}
@@ -507,7 +649,7 @@ pub fn PodCard(props: &PodCardProps) -> Html {
                 <span class="ordinal" aria-hidden="true">{ ordinal }</span>
                 <span class="pod-name">{ c.name.clone() }</span>
             </header>
-            if let Some(r) = &props.range {
+            if let Some(r) = &range {
                 <p class="pod-range-text">
                     { format!("… {}", r.last_name) }
                     <br />

@@ -63,37 +63,44 @@ impl Completions {
 
     /// `Completions::of(world)` if it differs from `self`, else `None`. With
     /// `same_pods_and_claims` (the caller knows that no pod or claim was added or
-    /// removed since `self` was computed) the two longest lists are not looked at; the
-    /// others are compared with the world's names before anything is copied.
-    pub fn refreshed(&self, world: &World, same_pods_and_claims: bool) -> Option<Completions> {
-        fn same<'a>(old: &[String], it: impl Iterator<Item = &'a String> + Clone) -> bool {
-            // Sorted, deduplicated names: a plain comparison when the keys are
-            // already in name order (one namespace), else sort a copy.
-            if it.clone().is_sorted() {
-                let mut it = it.peekable();
-                let mut old = old.iter();
-                while let Some(n) = it.next() {
-                    if it.peek() == Some(&n) {
+    /// removed since `self` was computed) and `same_volumes` (likewise for
+    /// PersistentVolumes) the longest lists are not looked at; the others are compared
+    /// with the world's names before anything is copied.
+    pub fn refreshed(
+        &self,
+        world: &World,
+        same_pods_and_claims: bool,
+        same_volumes: bool,
+    ) -> Option<Completions> {
+        /// True if the names `it` gives, sorted and without repeats, are `old`: one
+        /// pass while they come sorted (one namespace, or a cluster-scoped kind); names
+        /// out of order (several namespaces) count as changed, which only costs a
+        /// recomputation.
+        fn same<'a>(old: &[String], it: impl Iterator<Item = &'a String>) -> bool {
+            let mut prev: Option<&String> = None;
+            let mut old = old.iter();
+            for n in it {
+                if let Some(p) = prev {
+                    if n == p {
                         continue;
                     }
-                    if old.next() != Some(n) {
+                    if n < p {
                         return false;
                     }
                 }
-                old.next().is_none()
-            } else {
-                let mut v: Vec<&String> = it.collect();
-                v.sort();
-                v.dedup();
-                v.into_iter().eq(old.iter())
+                prev = Some(n);
+                if old.next() != Some(n) {
+                    return false;
+                }
             }
+            old.next().is_none()
         }
         let unchanged = (same_pods_and_claims
             || (same(&self.pods, world.pods.keys().map(|k| &k.1))
                 && same(&self.pvcs, world.claims.keys().map(|k| &k.1))))
             && same(&self.statefulsets, world.sets.keys().map(|k| &k.1))
             && same(&self.services, world.services.keys().map(|k| &k.1))
-            && same(&self.pvs, world.volumes.keys())
+            && (same_volumes || same(&self.pvs, world.volumes.keys()))
             && same(&self.nodes, world.nodes.keys())
             && same(&self.storageclasses, world.classes.keys())
             && same(

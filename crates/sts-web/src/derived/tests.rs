@@ -28,10 +28,29 @@ fn replayed(s: &Session) -> Session {
     fresh
 }
 
+/// Fails with the first difference of two values' Debug forms (the whole values would
+/// be hundreds of kilobytes).
+fn same<T: PartialEq + std::fmt::Debug>(a: &T, b: &T, what: &str) {
+    if a != b {
+        let (x, y) = (format!("{a:?}"), format!("{b:?}"));
+        let at = x
+            .bytes()
+            .zip(y.bytes())
+            .position(|(p, q)| p != q)
+            .unwrap_or(x.len().min(y.len()));
+        let from = at.saturating_sub(200);
+        let part = |s: &str| {
+            s.get(from..(at + 200).min(s.len()))
+                .unwrap_or("")
+                .to_string()
+        };
+        panic!("{what}\nupdated: …{}…\nfresh:   …{}…", part(&x), part(&y));
+    }
+}
+
 fn check(d: &Derived, s: &Session, what: &str) {
     let fresh = Derived::of(s);
-    assert_eq!(*d.picture, *fresh.picture, "picture after {what}");
-    assert_eq!(d, &fresh, "after {what}");
+    same(d, &fresh, &format!("after {what}"));
     let r = Derived::of(&replayed(s));
     assert_eq!(*d.picture, *r.picture, "replayed picture after {what}");
     assert_eq!(*d.why, *r.why, "replayed why after {what}");
@@ -75,7 +94,9 @@ fn act(s: &mut Session, rng: &mut Lcg) -> String {
             format!("seek {p}")
         }
         8 => {
-            let line = match rng.next(8) {
+            let line = match rng.next(10) {
+                8 => "kubectl delete sts web --cascade=orphan".to_string(),
+                9 => format!("kubectl label pod {} app=other --overwrite", pod(rng)),
                 0 => format!("kubectl scale sts web --replicas={}", rng.next(80)),
                 1 => format!("kubectl set image sts/web nginx=nginx:1.{}", 20 + rng.next(4)),
                 2 => format!("kubectl delete pod {}", pod(rng)),
