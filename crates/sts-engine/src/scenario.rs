@@ -37,6 +37,10 @@ pub struct Scenario {
     /// One-paragraph summary.
     #[serde(default)]
     pub summary: Option<Text>,
+    /// The scenario's place in the course of lessons (1, 2, …): the web app lists
+    /// lessons in this order, then the scenarios without a number.
+    #[serde(default)]
+    pub lesson: Option<u32>,
     /// Behaviour baseline; only "1.32" is supported.
     #[serde(default = "default_version")]
     pub kubernetes: String,

@@ -223,6 +223,11 @@ impl Timeline {
         self.position < self.history.len()
     }
 
+    /// Forgets the entries after the cursor (as the next input would).
+    pub fn drop_future(&mut self) {
+        self.truncate_future();
+    }
+
     fn truncate_future(&mut self) {
         self.history.truncate(self.position);
         self.checkpoints.retain(|(p, _, _)| *p <= self.position);

@@ -49,6 +49,7 @@ pub enum Msg {
     LessonHint,
     LessonSolve,
     LessonRestart,
+    LessonReset,
     DismissError,
     Key(String),
     HashChanged,
@@ -104,6 +105,7 @@ fn callbacks(link: &yew::html::Scope<App>) -> PageCallbacks {
         lesson_hint: unit(|| Msg::LessonHint),
         lesson_solve: unit(|| Msg::LessonSolve),
         lesson_restart: unit(|| Msg::LessonRestart),
+        lesson_reset: unit(|| Msg::LessonReset),
         open: link.callback(Msg::Open),
         toggle_lang: unit(|| Msg::ToggleLang),
         help: link.callback(Msg::Help),
@@ -116,6 +118,8 @@ pub struct App {
     cb: PageCallbacks,
     lang: Lang,
     catalog: Catalog,
+    /// Lessons completed in this browser (kept in localStorage).
+    completed: Vec<String>,
     speed: u32,
     play: Option<Interval>,
     help: bool,
@@ -147,6 +151,7 @@ fn default_session() -> Session {
             scenario: "custom".into(),
             title: Default::default(),
             summary: None,
+            lesson: None,
             kubernetes: "1.32".into(),
             seed: 0,
             cluster: Default::default(),
@@ -231,6 +236,16 @@ fn initial_session(props: &AppProps) -> (Session, Option<(String, String)>) {
 impl App {
     fn changed(&mut self) {
         self.d.update(&self.s);
+        // A finished lesson is remembered in this browser (the picker marks it).
+        if self.s.lesson_finished() && !self.completed.iter().any(|c| *c == self.s.id) {
+            self.completed = if self.persist {
+                browser::store_completed(&self.s.id)
+            } else {
+                let mut c = self.completed.clone();
+                c.push(self.s.id.clone());
+                c
+            };
+        }
         if self.play.is_none() {
             self.save();
         }
@@ -325,6 +340,7 @@ impl Component for App {
             cb: callbacks(ctx.link()),
             lang,
             catalog: Rc::new(session::catalog()),
+            completed: browser::completed(),
             speed: props
                 .handoff
                 .as_ref()
@@ -463,6 +479,10 @@ impl Component for App {
                 self.stop();
                 self.s.lesson_restart();
             }
+            Msg::LessonReset => {
+                self.stop();
+                self.s.lesson_reset_task();
+            }
             Msg::DismissError => {
                 self.error = None;
                 return true;
@@ -505,6 +525,10 @@ impl Component for App {
                 format!("The timeline forked at position {at}: the {dropped} later entries were dropped."),
                 format!("时间线已在位置 {at} 分叉：之后的 {dropped} 个条目已丢弃。"),
             ), true)),
+            Notice::TaskReset { dropped } => Some((l.pick_owned(
+                format!("The task starts over: the cluster is back where it began ({dropped} later entries dropped)."),
+                format!("任务重新开始：集群已回到任务开始时的状态（之后的 {dropped} 个条目已丢弃）。"),
+            ), true)),
             Notice::SettleLimit { steps } => Some((l.pick_owned(
                 format!("Stopped after {steps} events so the page stays responsive; press again to continue."),
                 format!("为保持页面响应，已在 {steps} 个事件后暂停；再按一次继续。"),
@@ -517,6 +541,7 @@ impl Component for App {
                 lang: l,
                 stage: Stage::Full,
                 catalog: &self.catalog,
+                completed: &self.completed,
                 scenario: &s.id,
                 error: self.error.as_ref(),
                 d: &self.d,

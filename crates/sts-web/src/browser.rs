@@ -13,6 +13,8 @@ pub const STORAGE_KEY: &str = "sts-playground";
 pub const URL_KEY: &str = "sts-playground-url";
 /// localStorage key of the language choice.
 pub const LANG_KEY: &str = "sts-playground-lang";
+/// localStorage key of the lessons completed in this browser: ids separated by spaces.
+pub const DONE_KEY: &str = "sts-playground-done";
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -83,6 +85,26 @@ pub fn initial_lang(persist: bool, fallback: Option<Lang>) -> Lang {
 }
 
 /// Remembers a language choice.
+/// The lessons completed in this browser, by id (a scenario id has no spaces).
+pub fn completed() -> Vec<String> {
+    local_storage()
+        .and_then(|s| s.get_item(DONE_KEY).ok().flatten())
+        .map(|v| v.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Remembers that lesson `id` was completed; returns the new list.
+pub fn store_completed(id: &str) -> Vec<String> {
+    let mut done = completed();
+    if !done.iter().any(|d| d == id) {
+        done.push(id.to_string());
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(DONE_KEY, &done.join(" "));
+        }
+    }
+    done
+}
+
 pub fn store_lang(lang: Lang) {
     if let Some(s) = local_storage() {
         // JSON, as gloo's `LocalStorage` (which the rest of the app uses) writes strings.

@@ -24,6 +24,8 @@ pub struct LessonView {
     pub earlier: Vec<Text>,
     pub can_advance: bool,
     pub finished: bool,
+    /// "Reset this task" can go back to where the current task began.
+    pub can_reset: bool,
 }
 
 /// A narration or a task.
@@ -110,6 +112,7 @@ impl LessonView {
             earlier,
             can_advance: s.lesson_can_advance(),
             finished: s.lesson.next >= s.scenario.steps.len(),
+            can_reset: s.lesson_can_reset_task(),
         }
     }
 }
@@ -119,10 +122,15 @@ pub struct LessonProps {
     pub view: Rc<LessonView>,
     pub lang: Lang,
     pub readonly: bool,
+    /// This lesson was completed before in this browser.
+    #[prop_or_default]
+    pub completed: bool,
     pub on_next: Callback<()>,
     pub on_hint: Callback<()>,
     pub on_solve: Callback<()>,
     pub on_restart: Callback<()>,
+    #[prop_or_default]
+    pub on_reset: Callback<()>,
 }
 
 #[function_component]
@@ -175,6 +183,13 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
     html! {
         <section id="lesson" aria-labelledby="lesson-title">
             <h2 id="lesson-title">{ l.text(&v.title).to_string() }</h2>
+            if p.completed {
+                <p class="lesson-done" id="lesson-done">{ if v.finished {
+                    l.pick("✓ Lesson completed — it is marked in the scenario list.", "✓ 本课已完成——已在场景列表中标记。")
+                } else {
+                    l.pick("✓ You completed this lesson before.", "✓ 你之前已完成本课。")
+                } }</p>
+            }
             if let Some(s) = &v.summary {
                 if v.current.is_none() { <p class="summary">{ l.text(s).to_string() }</p> }
             }
@@ -194,6 +209,12 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     <button id="lesson-next" onclick={click(&p.on_next)} disabled={!v.can_advance}>
                         { if v.current.is_none() { l.pick("Start", "开始") } else if v.finished { l.pick("Finished", "已完成") } else { l.pick("Next", "下一步") } }
                     </button>
+                    if matches!(v.current, Some(Beat::Task { .. })) {
+                        <button id="lesson-reset" onclick={click(&p.on_reset)} disabled={!v.can_reset}
+                            title={l.pick("Back to where this task began; later changes are dropped", "回到本任务开始时的状态；之后的改动会被丢弃")}>
+                            { l.pick("Reset this task", "重置本任务") }
+                        </button>
+                    }
                     <button id="lesson-restart" onclick={click(&p.on_restart)}>{ l.pick("Restart lesson", "重新开始本课") }</button>
                     <span class="count">{ format!("{} / {}", v.reached, v.beats) }</span>
                 </div>

@@ -127,6 +127,7 @@ pub struct Lite {
     help: bool,
     error: Option<(String, String)>,
     catalog: Catalog,
+    completed: Vec<String>,
     manifest: AttrValue,
     d: Derived,
     cb: PageCallbacks,
@@ -153,6 +154,7 @@ fn callbacks(link: &yew::html::Scope<Lite>) -> PageCallbacks {
         lesson_hint: unit(|| LiteMsg::Wait),
         lesson_solve: unit(|| LiteMsg::Wait),
         lesson_restart: unit(|| LiteMsg::Wait),
+        lesson_reset: unit(|| LiteMsg::Wait),
         open: link.callback(LiteMsg::Open),
         toggle_lang: unit(|| LiteMsg::ToggleLang),
         help: link.callback(LiteMsg::Help),
@@ -231,6 +233,7 @@ impl Component for Lite {
         let d = derive(&set, 0, &lesson);
         let lite = Lite {
             catalog: Rc::new(set.catalog.clone()),
+            completed: browser::completed(),
             manifest: AttrValue::from(set.manifest.clone()),
             picked: set.scenario.clone(),
             set,
@@ -333,6 +336,7 @@ impl Component for Lite {
                 lang: self.lang,
                 stage: Stage::Loading,
                 catalog: &self.catalog,
+                completed: &self.completed,
                 scenario: &self.picked,
                 error: self.error.as_ref(),
                 d: &self.d,

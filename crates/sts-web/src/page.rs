@@ -37,6 +37,7 @@ pub struct PageCallbacks {
     pub lesson_hint: Callback<()>,
     pub lesson_solve: Callback<()>,
     pub lesson_restart: Callback<()>,
+    pub lesson_reset: Callback<()>,
     pub open: Callback<String>,
     pub toggle_lang: Callback<()>,
     pub help: Callback<bool>,
@@ -61,6 +62,8 @@ pub struct Page<'a> {
     pub lang: Lang,
     pub stage: Stage,
     pub catalog: &'a [CatalogEntry],
+    /// Lessons completed in this browser, by id.
+    pub completed: &'a [String],
     pub scenario: &'a str,
     /// The error banner: (English, Chinese).
     pub error: Option<&'a (String, String)>,
@@ -94,13 +97,46 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
         let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
         sel.value()
     });
-    let options = p.catalog.iter().map(|c| {
+    let option = |c: &CatalogEntry| {
+        let done = p.completed.iter().any(|d| *d == c.id);
+        let label = match c.number {
+            Some(n) => format!(
+                "{n}. {}{}",
+                l.text(&c.title),
+                if done {
+                    l.pick(" ✓ completed", " ✓ 已完成")
+                } else {
+                    ""
+                }
+            ),
+            None => format!(
+                "{}{}",
+                l.text(&c.title),
+                if c.lesson {
+                    ""
+                } else {
+                    l.pick(" (demo)", "（演示）")
+                }
+            ),
+        };
         html! {
             <option key={c.id.clone()} value={c.id.clone()} selected={c.id == p.scenario}>
-                { format!("{}{}", l.text(&c.title), if c.lesson { "" } else { l.pick(" (demo)", "（演示）") }) }
+                { label }
             </option>
         }
-    });
+    };
+    let lessons = p.catalog.iter().filter(|c| c.number.is_some()).map(option);
+    let more = p.catalog.iter().filter(|c| c.number.is_none()).map(option);
+    let done_count = p
+        .catalog
+        .iter()
+        .filter(|c| c.number.is_some() && p.completed.contains(&c.id))
+        .count();
+    let lesson_count = p.catalog.iter().filter(|c| c.number.is_some()).count();
+    let lessons_label = l.pick_owned(
+        format!("Lessons ({done_count} of {lesson_count} completed)"),
+        format!("课程（已完成 {done_count} / {lesson_count}）"),
+    );
     let in_past = p.position < p.len;
     let has_lesson = d.lesson.beats > 0;
     let apply_label = if p.editing {
@@ -116,7 +152,10 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
                 <h1>{ "StatefulSet Playground" }<small lang="zh-CN">{ " · StatefulSet 演练场" }</small></h1>
                 <label class="picker">
                     <span>{ l.pick("Scenario", "场景") }</span>
-                    <select id="scenario" onchange={on_open}>{ for options }</select>
+                    <select id="scenario" onchange={on_open}>
+                        <optgroup label={lessons_label}>{ for lessons }</optgroup>
+                        <optgroup label={l.pick("More scenarios", "更多场景")}>{ for more }</optgroup>
+                    </select>
                 </label>
                 <button id="lang" onclick={unit(&cb.toggle_lang)}
                     aria-label={l.pick("切换到中文", "Switch to English")}>
@@ -162,8 +201,10 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
                 <div class="col-side">
                     if has_lesson {
                         <LessonPanel view={d.lesson.clone()} lang={l} readonly={loading}
+                            completed={p.completed.iter().any(|c| c == p.scenario)}
                             on_next={cb.lesson_next.clone()} on_hint={cb.lesson_hint.clone()}
-                            on_solve={cb.lesson_solve.clone()} on_restart={cb.lesson_restart.clone()} />
+                            on_solve={cb.lesson_solve.clone()} on_restart={cb.lesson_restart.clone()}
+                            on_reset={cb.lesson_reset.clone()} />
                     }
                     <section class="console-panel" aria-labelledby="console-title">
                         <h2 id="console-title">{ l.pick("Console", "控制台") }</h2>

@@ -16,7 +16,10 @@ use std::rc::Rc;
 
 use sts_engine::cluster::dns::CLUSTER_DOMAIN;
 use sts_engine::controller::identity::{claim_name, parse_ordinal, pod_name};
-use sts_engine::model::{PersistentVolumeClaim, Pod, StatefulSet, UpdateStrategyType};
+use sts_engine::deploy::util as deploy_util;
+use sts_engine::model::{
+    Deployment, PersistentVolumeClaim, Pod, ReplicaSet, StatefulSet, UpdateStrategyType,
+};
 use sts_engine::printers;
 use sts_engine::world::{Key, World};
 
@@ -291,8 +294,12 @@ pub struct SetView {
     pub name: String,
     /// Namespace.
     pub namespace: String,
-    /// True for a StatefulSet, false for the group of pods without one.
+    /// True for a StatefulSet, false for a Deployment's pods or the group of pods
+    /// without a controller that keeps them.
     pub owned: bool,
+    /// What the group is: a StatefulSet, a Deployment (its pods through its
+    /// ReplicaSets, drawn by name without ordinals), or the pods no controller keeps.
+    pub kind: GroupKind,
     /// `spec.replicas`.
     pub replicas: i32,
     /// `status.replicas`.
@@ -335,6 +342,20 @@ pub struct SetView {
     pub service_headless: bool,
     /// volumeClaimTemplates names.
     pub templates: Vec<String>,
+}
+
+/// What a group of pods in the picture is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupKind {
+    /// A StatefulSet: ordinal slots with their claims.
+    #[default]
+    StatefulSet,
+    /// A Deployment: its ReplicaSets' pods, by name (random suffixes, no ordinals);
+    /// the colour is the ReplicaSet (`pod-template-hash`), numbered by its
+    /// `deployment.kubernetes.io/revision`.
+    Deployment,
+    /// Pods that no StatefulSet or Deployment owns (orphaned, or created by hand).
+    Loose,
 }
 
 /// A DNS A record.
@@ -447,18 +468,30 @@ impl PodFacts {
         let owner = pod.metadata.controller_ref();
         let trailing = trailing_ordinal(&pod.metadata.name);
         let ready_text = printers::pod_ready(pod);
+        // A ReplicaSet's pods carry its pod-template-hash, not a ControllerRevision:
+        // their "revision" is the ReplicaSet's name (`<deployment>-<hash>`).
+        let revision = pod.revision().map(str::to_string).or_else(|| {
+            owner
+                .filter(|r| r.kind == "ReplicaSet")
+                .map(|r| r.name.clone())
+        });
         PodFacts {
             status_id: ids.id(&status),
             ready_id: ids.id(&ready_text),
-            rev_id: ids.id(pod.revision().unwrap_or("")),
+            rev_id: ids.id(revision.as_deref().unwrap_or("")),
             node_id: ids.id(pod.node().unwrap_or("")),
             uid: pod.metadata.uid.clone(),
             resource_version: pod.metadata.resource_version.clone(),
             readiness_fault,
             name: pod.metadata.name.clone(),
-            ordinal: owner
-                .and_then(|r| parse_ordinal(&r.name, &pod.metadata.name))
-                .or(trailing),
+            // A ReplicaSet's pod names end in a random suffix, never an ordinal.
+            ordinal: if owner.is_some_and(|r| r.kind == "ReplicaSet") {
+                None
+            } else {
+                owner
+                    .and_then(|r| parse_ordinal(&r.name, &pod.metadata.name))
+                    .or(trailing)
+            },
             owner: owner.map(|r| (r.name.clone(), r.uid.clone(), r.kind == "StatefulSet")),
             ready_text,
             status,
@@ -467,7 +500,7 @@ impl PodFacts {
             terminating,
             pending,
             look,
-            revision: pod.revision().map(str::to_string),
+            revision,
             node: pod.node().map(str::to_string),
             restarts: pod
                 .status
@@ -895,8 +928,26 @@ fn build(
     let others: Vec<usize> = (0..pods.len())
         .filter(|&i| !owned_pods.get(i).copied().unwrap_or(false))
         .collect();
-    if !others.is_empty() {
-        sets.push(others_view(&ctx, others));
+    // A Deployment's pods (through its ReplicaSets) are drawn as the Deployment's group.
+    let mut by_deployment: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    let mut loose = Vec::new();
+    for i in others {
+        match ctx
+            .pods
+            .get(i)
+            .and_then(|(k, f)| deployment_of(world, k, f))
+        {
+            Some(d) => by_deployment.entry(d).or_default().push(i),
+            None => loose.push(i),
+        }
+    }
+    for (key, pods) in by_deployment {
+        if let Some(d) = world.deployments.get(&key) {
+            sets.push(deployment_view(&ctx, &key, d, pods));
+        }
+    }
+    if !loose.is_empty() {
+        sets.push(others_view(&ctx, loose, &Revisions::default(), false));
     }
 
     for (_, f) in pods {
@@ -968,6 +1019,7 @@ struct EntryClaim<'a> {
 }
 
 /// Revision facts of one set: name → (number, colour, role).
+#[derive(Default)]
 struct Revisions {
     by_name: BTreeMap<String, (i64, usize)>,
     current: String,
@@ -1199,6 +1251,7 @@ fn set_view(
         name: name.clone(),
         namespace: ns.clone(),
         owned: true,
+        kind: GroupKind::StatefulSet,
         replicas: set.replicas(),
         status_replicas: st.replicas,
         ready: st.ready_replicas,
@@ -1280,7 +1333,7 @@ fn layout(ctx: &Ctx, key: &Key, set: &StatefulSet, templates: &[String]) -> SetL
 
 /// The pods no StatefulSet owns, by natural name order; each pod's claims are the ones
 /// its volumes reference.
-fn others_view(ctx: &Ctx, mut pods: Vec<usize>) -> SetView {
+fn others_view(ctx: &Ctx, mut pods: Vec<usize>, revs: &Revisions, by_name: bool) -> SetView {
     let key_of = |i: usize| ctx.pods.get(i).map(|(k, _)| k);
     pods.sort_by(|&a, &b| match (key_of(a), key_of(b)) {
         (Some(a), Some(b)) => a.0.cmp(&b.0).then(natural_cmp(&a.1, &b.1)),
@@ -1333,23 +1386,19 @@ fn others_view(ctx: &Ctx, mut pods: Vec<usize>) -> SetView {
         .filter_map(|&i| ctx.pods.get(i))
         .zip(&flat)
         .map(|((_, f), claims)| Entry {
-            ordinal: f.trailing,
+            ordinal: if by_name { None } else { f.trailing },
             name: Some(&f.name),
             pod: Some(f),
             claims,
             in_range: true,
         })
         .collect();
-    let revs = Revisions {
-        by_name: BTreeMap::new(),
-        current: String::new(),
-        update: String::new(),
-    };
-    let (slots, aggregated) = build_slots(ctx, Naming { set: None }, &entries, &revs, None, &[]);
+    let (slots, aggregated) = build_slots(ctx, Naming { set: None }, &entries, revs, None, &[]);
     SetView {
         name: String::new(),
         namespace: String::new(),
         owned: false,
+        kind: GroupKind::Loose,
         replicas: 0,
         status_replicas: 0,
         ready: 0,
@@ -1371,6 +1420,103 @@ fn others_view(ctx: &Ctx, mut pods: Vec<usize>) -> SetView {
         service_headless: false,
         templates: Vec::new(),
     }
+}
+
+/// The Deployment that owns the pod through its ReplicaSet (controller references
+/// both ways), if any.
+fn deployment_of(world: &World, key: &Key, f: &PodFacts) -> Option<Key> {
+    let (rs_name, rs_uid, _) = f.owner.as_ref()?;
+    let rs = world.replica_sets.get(&(key.0.clone(), rs_name.clone()))?;
+    if rs.metadata.uid != *rs_uid {
+        return None;
+    }
+    let d = rs
+        .metadata
+        .controller_ref()
+        .filter(|r| r.kind == "Deployment")?;
+    let dkey = (key.0.clone(), d.name.clone());
+    world
+        .deployments
+        .get(&dkey)
+        .is_some_and(|dep| dep.metadata.uid == d.uid)
+        .then_some(dkey)
+}
+
+/// A Deployment's group: its pods by name, coloured by ReplicaSet; the legend lists
+/// the Deployment's ReplicaSets by revision (the newest is the update).
+fn deployment_view(ctx: &Ctx, key: &Key, d: &Deployment, pods: Vec<usize>) -> SetView {
+    let mut rss: Vec<&ReplicaSet> = ctx
+        .world
+        .replica_sets
+        .range((key.0.clone(), String::new())..)
+        .take_while(|((ns, _), _)| *ns == key.0)
+        .map(|(_, rs)| rs)
+        .filter(|rs| {
+            rs.metadata
+                .controller_ref()
+                .is_some_and(|r| r.kind == "Deployment" && r.uid == d.metadata.uid)
+        })
+        .collect();
+    rss.sort_by_key(|rs| rs.revision());
+    let newest = rss
+        .last()
+        .map(|rs| rs.metadata.name.clone())
+        .unwrap_or_default();
+    let revs = Revisions {
+        by_name: rss
+            .iter()
+            .map(|rs| {
+                (
+                    rs.metadata.name.clone(),
+                    (rs.revision(), colour_of(rs.revision())),
+                )
+            })
+            .collect(),
+        current: String::new(),
+        update: newest,
+    };
+    let mut view = others_view(ctx, pods.clone(), &revs, true);
+    let mut per_rs: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in &pods {
+        if let Some(r) = ctx.pods.get(i).and_then(|(_, f)| f.revision.as_deref()) {
+            *per_rs.entry(r).or_default() += 1;
+        }
+    }
+    view.legend = rss
+        .iter()
+        .map(|rs| LegendEntry {
+            name: rs.metadata.name.clone(),
+            number: rs.revision(),
+            colour: colour_of(rs.revision()),
+            role: revs.role(Some(&rs.metadata.name)),
+            pods: per_rs.get(rs.metadata.name.as_str()).copied().unwrap_or(0),
+        })
+        .collect();
+    let st = &d.status;
+    view.name = key.1.clone();
+    view.namespace = key.0.clone();
+    view.kind = GroupKind::Deployment;
+    view.replicas = d.replicas();
+    view.status_replicas = st.replicas;
+    view.ready = st.ready_replicas;
+    view.updated = st.updated_replicas;
+    view.available = st.available_replicas;
+    view.update_revision = revs.update.clone();
+    view.strategy = if d.recreate() {
+        "Recreate"
+    } else {
+        "RollingUpdate"
+    }
+    .into();
+    if !d.recreate() {
+        // The resolved numbers (percentages rounded as the controller does).
+        view.policy = format!(
+            "maxSurge {} · maxUnavailable {}",
+            deploy_util::max_surge(d),
+            deploy_util::max_unavailable(d)
+        );
+    }
+    view
 }
 
 fn trailing_ordinal(name: &str) -> Option<i32> {

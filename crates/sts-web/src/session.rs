@@ -31,11 +31,14 @@ pub struct CatalogEntry {
     pub summary: Option<scenario::Text>,
     /// True if the scenario has narration or tasks (a lesson).
     pub lesson: bool,
+    /// Its place in the course (the scenario's `lesson:` number).
+    pub number: Option<u32>,
 }
 
-/// The picker's list: every built-in scenario that parses, sorted by id.
+/// The picker's list: every built-in scenario that parses, the numbered lessons first
+/// in course order, then the others by id.
 pub fn catalog() -> Vec<CatalogEntry> {
-    SCENARIOS
+    let mut c: Vec<CatalogEntry> = SCENARIOS
         .iter()
         .filter_map(|(id, text)| {
             let s = scenario::parse(text).ok()?;
@@ -47,9 +50,14 @@ pub fn catalog() -> Vec<CatalogEntry> {
                     .steps
                     .iter()
                     .any(|st| matches!(st, Step::Say(_) | Step::Task(_))),
+                number: s.lesson,
             })
         })
-        .collect()
+        .collect();
+    c.sort_by(|a, b| {
+        (a.number.is_none(), a.number, &a.id).cmp(&(b.number.is_none(), b.number, &b.id))
+    });
+    c
 }
 
 /// The text of a built-in scenario.
@@ -68,6 +76,8 @@ pub enum Notice {
     Settled,
     /// The cluster only has retry loops left (crash loop, image pull back-off…).
     Stuck,
+    /// "Reset this task" went back to the task's start, dropping this many entries.
+    TaskReset { dropped: usize },
 }
 
 /// The lesson's progress through the scenario's steps.
@@ -81,6 +91,9 @@ pub struct Lesson {
     pub revealed: Vec<usize>,
     /// Tasks whose hint was shown.
     pub hinted: Vec<usize>,
+    /// The timeline position at which the current task began ("Reset this task" goes
+    /// back there).
+    pub task_at: Option<usize>,
 }
 
 /// Everything the page shows and changes.
@@ -418,7 +431,44 @@ impl Session {
                 break;
             }
         }
+        self.lesson.task_at = match self.lesson_current() {
+            Some((_, Step::Task(_))) => Some(self.tl.position()),
+            _ => None,
+        };
         self.notice = notice;
+    }
+
+    /// True when the lesson stands at a task whose start can be gone back to.
+    pub fn lesson_can_reset_task(&self) -> bool {
+        matches!(self.lesson_current(), Some((_, Step::Task(_))))
+            && self
+                .lesson
+                .task_at
+                .is_some_and(|at| at <= self.tl.len() && at != self.tl.position())
+    }
+
+    /// "Reset this task": the cluster goes back to where the current task began, the
+    /// entries after it are dropped (the page says so), and the task counts as not
+    /// solved again (its hint stays shown).
+    pub fn lesson_reset_task(&mut self) {
+        if !self.lesson_can_reset_task() {
+            return;
+        }
+        let (Some((i, _)), Some(at)) = (self.lesson_current(), self.lesson.task_at) else {
+            return;
+        };
+        let dropped = self.tl.len().saturating_sub(at);
+        self.tl.seek(at);
+        self.tl.drop_future();
+        self.lesson.solved.retain(|&s| s != i);
+        self.lesson.revealed.retain(|&s| s != i);
+        self.last_settle = None;
+        self.notice = Some(Notice::TaskReset { dropped });
+    }
+
+    /// True when the lesson reached its end (every task on the way was solved).
+    pub fn lesson_finished(&self) -> bool {
+        self.lesson_beats() > 0 && self.lesson.next >= self.scenario.steps.len()
     }
 
     /// Marks the hint of the current task as shown.
@@ -587,6 +637,105 @@ mod tests {
         }
         assert_eq!(s.lesson.next, s.scenario.steps.len());
         assert_eq!(s.lesson_reached(), s.lesson_beats());
+    }
+
+    /// Advances the lesson to its first task.
+    fn to_first_task(s: &mut Session) {
+        for _ in 0..100 {
+            if matches!(s.lesson_current(), Some((_, Step::Task(_)))) {
+                return;
+            }
+            s.lesson_next();
+        }
+        panic!("no task in {}", s.id);
+    }
+
+    #[test]
+    fn reset_task_goes_back_to_where_the_task_began_and_unsolves_it() {
+        let mut s = Session::open("partition-canary").expect("opens");
+        to_first_task(&mut s);
+        assert_eq!(s.task_done(), Some(false));
+        assert!(
+            !s.lesson_can_reset_task(),
+            "nothing done yet: nothing to reset"
+        );
+        let began = s.tl.position();
+        let pods_before = pod_names(&s);
+        s.lesson_solve();
+        assert_eq!(s.task_done(), Some(true));
+        assert!(s.tl.position() > began);
+        assert!(s.lesson_can_reset_task());
+        s.lesson_reset_task();
+        assert_eq!(s.tl.position(), began);
+        assert_eq!(
+            s.tl.len(),
+            began,
+            "the entries after the task's start are dropped"
+        );
+        assert_eq!(s.task_done(), Some(false), "the task is open again");
+        assert!(!s.lesson_can_advance());
+        assert_eq!(pod_names(&s), pods_before);
+        assert!(matches!(s.notice, Some(Notice::TaskReset { dropped }) if dropped > 0));
+        // The learner's own command solves it again.
+        s.lesson_solve();
+        assert_eq!(s.task_done(), Some(true));
+    }
+
+    #[test]
+    fn the_task_start_survives_a_share_link() {
+        let mut s = Session::open("partition-canary").expect("opens");
+        to_first_task(&mut s);
+        let began = s.tl.position();
+        s.lesson_solve();
+        let text = crate::share::encode(&crate::share::save(&s));
+        let saved = crate::share::decode(&text).expect("decodes");
+        let (mut r, warning) = crate::share::restore(&saved).expect("restores");
+        assert!(warning.is_none());
+        assert_eq!(r.lesson.task_at, Some(began));
+        r.lesson_reset_task();
+        assert_eq!(r.tl.position(), began);
+        assert_eq!(r.task_done(), Some(false));
+    }
+
+    #[test]
+    fn a_lesson_is_finished_only_at_its_end() {
+        let mut s = Session::open("partition-canary").expect("opens");
+        assert!(!s.lesson_finished());
+        for _ in 0..100 {
+            if s.task_done() == Some(false) {
+                s.lesson_solve();
+            }
+            if s.lesson_finished() {
+                break;
+            }
+            assert!(s.lesson_can_advance());
+            s.lesson_next();
+        }
+        assert!(s.lesson_finished());
+        s.lesson_restart();
+        assert!(!s.lesson_finished());
+    }
+
+    #[test]
+    fn the_catalog_lists_numbered_lessons_first_in_course_order() {
+        let c = catalog();
+        let numbers: Vec<u32> = c.iter().map_while(|e| e.number).collect();
+        let mut sorted = numbers.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(numbers, sorted, "lesson numbers ascend and are unique");
+        assert!(
+            c.iter().skip(numbers.len()).all(|e| e.number.is_none()),
+            "unnumbered scenarios come after the lessons"
+        );
+        let rest: Vec<&str> = c
+            .iter()
+            .skip(numbers.len())
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut by_id = rest.clone();
+        by_id.sort_unstable();
+        assert_eq!(rest, by_id);
     }
 
     #[test]

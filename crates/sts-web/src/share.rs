@@ -49,6 +49,9 @@ pub struct Saved {
     /// Lesson progress: next step, solved, revealed, hinted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<SavedLesson>,
+    /// Where the current lesson task began (for "Reset this task").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_at: Option<usize>,
     /// Console history (the up-arrow list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub typed: Vec<String>,
@@ -221,6 +224,7 @@ pub fn save(s: &Session) -> Saved {
                 l.hinted.clone(),
             )
         }),
+        task_at: l.task_at,
         typed: s.typed.clone(),
     }
 }
@@ -266,6 +270,7 @@ pub fn restore(saved: &Saved) -> Result<(Session, Option<ShareError>), ShareErro
             solved: solved.clone(),
             revealed: revealed.clone(),
             hinted: hinted.clone(),
+            task_at: saved.task_at.filter(|&at| at <= s.tl.len()),
         };
     }
     s.typed = saved.typed.clone();

@@ -15,8 +15,8 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::picture::{
-    ClaimCard, Lane, LegendEntry, Look, NodeState, Picture, Placement, RevisionRole, ServiceDns,
-    SetView, Slot,
+    ClaimCard, GroupKind, Lane, LegendEntry, Look, NodeState, Picture, Placement, RevisionRole,
+    ServiceDns, SetView, Slot,
 };
 
 /// Properties of [`Cluster`].
@@ -172,12 +172,12 @@ pub fn Cluster(props: &ClusterProps) -> Html {
 }
 
 fn set_title(set: &SetView, lang: Lang) -> Html {
-    if !set.owned {
+    if set.kind == GroupKind::Loose {
         return html! { <span class="set-name">{ lang.pick("Pods without a StatefulSet", "不属于任何 StatefulSet 的 Pod") }</span> };
     }
     html! {
         <>
-            <span class="set-kind">{ "StatefulSet " }</span>
+            <span class="set-kind">{ if set.kind == GroupKind::Deployment { "Deployment " } else { "StatefulSet " } }</span>
             <span class="set-name">{ set.name.clone() }</span>
             if set.namespace != "default" {
                 <span class="set-ns">{ format!(" ({})", set.namespace) }</span>
@@ -452,6 +452,7 @@ impl PartialEq for SetSummaryProps {
                     &s.name,
                     &s.namespace,
                     s.owned,
+                    s.kind,
                     s.replicas,
                     s.ready,
                     s.current,
@@ -548,7 +549,12 @@ fn role_class(role: RevisionRole) -> &'static str {
 }
 
 /// The short form of a revision name: its hash (`web-6c5f8d9b7` → `6c5f8d9b7`).
+/// A ReplicaSet's pods (whose owner is the revision itself, `<deployment>-<hash>`)
+/// show the pod-template-hash.
 fn short_revision(rev: &str, set: Option<&str>) -> String {
+    if set == Some(rev) {
+        return rev.rsplit_once('-').map_or(rev, |(_, h)| h).to_string();
+    }
     set.and_then(|s| rev.strip_prefix(s))
         .and_then(|r| r.strip_prefix('-'))
         .unwrap_or(rev)
@@ -703,12 +709,42 @@ pub fn PodCard(props: &PodCardProps) -> Html {
 }
 
 fn set_summary(set: &SetView, lang: Lang) -> Html {
-    if !set.owned {
+    if set.kind == GroupKind::Loose {
         return html! {
             <div class="set-summary set-others">
                 <h3>{ lang.pick("Pods without a StatefulSet", "不属于任何 StatefulSet 的 Pod") }</h3>
                 <p>{ lang.pick("No controller recreates these pods (orphaned, or created by hand).",
                                "没有控制器会重建这些 Pod（被孤立的，或手动创建的）。") }</p>
+            </div>
+        };
+    }
+    if set.kind == GroupKind::Deployment {
+        let counts = lang.pick_owned(
+            format!(
+                "replicas {} · ready {} · up-to-date {} · available {}",
+                set.replicas, set.ready, set.updated, set.available
+            ),
+            format!(
+                "副本 {} · 就绪 {} · 最新 {} · 可用 {}",
+                set.replicas, set.ready, set.updated, set.available
+            ),
+        );
+        let strategy = if set.policy.is_empty() {
+            set.strategy.clone()
+        } else {
+            format!("{} · {}", set.strategy, set.policy)
+        };
+        return html! {
+            <div class="set-summary set-deployment" data-deployment={set.name.clone()}>
+                <h3>{ set_title(set, lang) }</h3>
+                <p class="set-counts">{ counts }</p>
+                <p class="set-strategy">{ strategy }</p>
+                <p class="set-note">{ lang.pick(
+                    "Pod names are the ReplicaSet's hash plus a random suffix; pods are created together, not in order; a claim named in the template is shared by every pod — no ordinals, no per-pod storage.",
+                    "Pod 名称是 ReplicaSet 的哈希加随机后缀；Pod 一起创建，没有顺序；模板中引用的 PVC 由所有 Pod 共用——没有序号，也没有每个 Pod 独有的存储。") }</p>
+                <ul class="legend" aria-label={lang.pick("ReplicaSets", "ReplicaSet")}>
+                    { for set.legend.iter().map(|l| legend_entry(l, set, lang)) }
+                </ul>
             </div>
         };
     }
@@ -763,6 +799,12 @@ fn set_summary(set: &SetView, lang: Lang) -> Html {
 
 fn legend_entry(l: &LegendEntry, set: &SetView, lang: Lang) -> Html {
     let marks = match l.role {
+        RevisionRole::Update if set.kind == GroupKind::Deployment => {
+            lang.pick("new ReplicaSet", "新 ReplicaSet")
+        }
+        RevisionRole::Old if set.kind == GroupKind::Deployment => {
+            lang.pick("old ReplicaSet", "旧 ReplicaSet")
+        }
         RevisionRole::Both => lang.pick("current · update", "当前 · 更新"),
         RevisionRole::Current => lang.pick("current", "当前"),
         RevisionRole::Update => lang.pick("update", "更新"),

@@ -196,6 +196,34 @@ fn updated_values_equal_fresh_ones_along_scripted_sessions() {
 }
 
 #[test]
+fn updated_values_equal_fresh_ones_with_a_deployment_beside_the_set() {
+    let mut s = Session::open("sts-vs-deployment").expect("opens");
+    let mut d = Derived::of(&s);
+    let commands = [
+        "kubectl scale deployment web-deploy --replicas=5",
+        "kubectl set image deployment/web-deploy nginx=nginx:1.27",
+        "kubectl rollout undo deployment/web-deploy",
+        "kubectl scale deployment web-deploy --replicas=2",
+        "kubectl delete deployment web-deploy --cascade=orphan",
+    ];
+    let mut log = Vec::new();
+    for c in commands {
+        s.run_command(c);
+        log.push(c.to_string());
+        d.update(&s);
+        check(&d, &s, &log.join(", "));
+        // Every event of the rollout, one at a time.
+        for i in 0..400 {
+            if !s.step() {
+                break;
+            }
+            d.update(&s);
+            check(&d, &s, &format!("{}, step {i}", log.join(", ")));
+        }
+    }
+}
+
+#[test]
 fn another_session_is_not_mistaken_for_the_same_history() {
     // Two sessions of one scenario that agree on uids and resourceVersions but not on
     // the contents: the second, with a fault at the same point, must not reuse facts.

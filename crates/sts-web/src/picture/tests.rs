@@ -428,3 +428,74 @@ fn a_small_set_is_never_aggregated() {
     assert!(!web(&p).aggregated);
     assert_eq!(web(&p).slots.len(), AGGREGATE_ABOVE);
 }
+
+/// The Deployment comparison lesson run to its end (every task solved).
+fn comparison_world() -> World {
+    let mut s = crate::session::Session::open("sts-vs-deployment").expect("opens");
+    for _ in 0..200 {
+        if s.task_done() == Some(false) {
+            s.lesson_solve();
+        }
+        if s.lesson_finished() {
+            break;
+        }
+        s.lesson_next();
+    }
+    assert!(s.lesson_finished());
+    s.world().clone()
+}
+
+#[test]
+fn a_deployments_pods_are_its_own_group_by_name_coloured_by_replica_set() {
+    let w = comparison_world();
+    let p = picture(&w);
+    let kinds: Vec<(GroupKind, &str)> = p.sets.iter().map(|s| (s.kind, s.name.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (GroupKind::StatefulSet, "web"),
+            (GroupKind::Deployment, "web-deploy")
+        ],
+        "no Deployment pod is drawn as a pod without a controller"
+    );
+    let d = &p.sets[1];
+    let deploy = w
+        .deployments
+        .get(&("default".to_string(), "web-deploy".to_string()))
+        .expect("the lesson's Deployment");
+    assert_eq!(d.replicas, deploy.replicas());
+    assert_eq!(d.ready, deploy.status.ready_replicas);
+    assert_eq!(d.updated, deploy.status.updated_replicas);
+    // The lesson changed the image once: two ReplicaSets, revisions 1 and 2, the newest
+    // is the update (new) one and holds every pod.
+    let legend: Vec<(i64, RevisionRole, usize)> = d
+        .legend
+        .iter()
+        .map(|l| (l.number, l.role, l.pods))
+        .collect();
+    assert_eq!(
+        legend,
+        [
+            (1, RevisionRole::Old, 0),
+            (
+                2,
+                RevisionRole::Update,
+                d.slots.iter().map(|s| s.pods).sum()
+            )
+        ]
+    );
+    for slot in &d.slots {
+        assert_eq!(slot.first, None, "no ordinals: {}", slot.first_name);
+        let card = slot.pod.as_ref().expect("a pod per slot");
+        assert_eq!(card.ordinal, None);
+        assert_eq!(card.role, RevisionRole::Update);
+        assert_eq!(card.colour, Some(colour_of(2)));
+        assert!(
+            card.name.starts_with(&format!("{}-", d.legend[1].name)),
+            "{} is named after its ReplicaSet {}",
+            card.name,
+            d.legend[1].name
+        );
+    }
+    assert!(d.strategy == "RollingUpdate" && d.policy.starts_with("maxSurge "));
+}
