@@ -237,7 +237,7 @@ impl App {
     fn changed(&mut self) {
         self.d.update(&self.s);
         // A finished lesson is remembered in this browser (the picker marks it).
-        if self.s.lesson_finished() && !self.completed.iter().any(|c| *c == self.s.id) {
+        if self.s.lesson_finished() && !self.completed.contains(&self.s.id) {
             self.completed = if self.persist {
                 browser::store_completed(&self.s.id)
             } else {

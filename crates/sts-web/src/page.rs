@@ -98,7 +98,7 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
         sel.value()
     });
     let option = |c: &CatalogEntry| {
-        let done = p.completed.iter().any(|d| *d == c.id);
+        let done = p.completed.contains(&c.id);
         let label = match c.number {
             Some(n) => format!(
                 "{n}. {}{}",
