@@ -413,3 +413,87 @@ test('11. a first visit can step before the engine arrives, and the engine takes
   await shot('11-after-hand-over.png');
   assertNoErrors();
 });
+
+/** The lesson panel's state: the current task's `data-done` (null when the lesson
+ *  stands at narration), whether "Next" is enabled and whether the lesson finished. */
+async function lessonState() {
+  return page.evaluate(() => {
+    const task = document.querySelector('#lesson .task');
+    const next = document.querySelector('#lesson-next');
+    return {
+      task: task ? task.dataset.done : null,
+      count: document.querySelector('#lesson .count')?.textContent ?? '',
+      canAdvance: !!next && !next.disabled,
+      finished: /Finished|已完成/.test(next?.textContent ?? ''),
+    };
+  });
+}
+
+/**
+ * Follows lesson `id` from Start to Finished as a learner would: narration is read with
+ * "Next"; at each task the learner types that task's commands (`tasks[i]`: pairs of a
+ * command and a piece of its expected output) into the console, runs until settled, and
+ * waits for the live check to pass. Screenshots of the first task and the end.
+ */
+async function completeLesson(id, marker, tasks, shotPrefix) {
+  await open();
+  await loadScenario(id, marker);
+  await page.click('#lesson-next'); // Start
+  let done = 0;
+  for (let guard = 0; guard < 80; guard++) {
+    const s = await lessonState();
+    if (s.finished) break;
+    if (s.task === 'false') {
+      assert.ok(done < tasks.length, `task ${done + 1} of ${id} has no commands in this test`);
+      assert.equal(s.canAdvance, false, 'an open task holds the lesson');
+      if (done === 0) await shot(`${shotPrefix}-task.png`);
+      for (const [command, expected] of tasks[done]) await kubectl(command, expected);
+      await page.click('#settle');
+      await page.waitForSelector('#lesson .task[data-done="true"]', { timeout: 30_000 });
+      done += 1;
+    }
+    assert.ok((await lessonState()).canAdvance, `the lesson can go on (${s.count})`);
+    await page.click('#lesson-next');
+    await page.waitForFunction(
+      (before) => (document.querySelector('#lesson .count')?.textContent ?? '') !== before ||
+        /Finished|已完成/.test(document.querySelector('#lesson-next')?.textContent ?? ''),
+      s.count,
+    );
+  }
+  assert.ok((await lessonState()).finished, `${id} reaches its end`);
+  assert.equal(done, tasks.length, 'every task was done by the learner');
+  await page.waitForSelector('#lesson-done');
+  await shot(`${shotPrefix}-finished.png`);
+  // Remembered in this browser: the picker marks it after a reload.
+  await page.reload();
+  await page.waitForSelector(READY);
+  const label = await page.$eval(`#scenario option[value="${id}"]`, (o) => o.textContent);
+  assert.match(label, /✓/, `the picker marks ${id} as completed: ${label}`);
+}
+
+test('12. the StatefulSet vs Deployment lesson can be completed, with the Deployment drawn as its own group', async () => {
+  await completeLesson(
+    'sts-vs-deployment',
+    'kind: Deployment',
+    [
+      [
+        ['kubectl scale statefulset web --replicas=5', 'statefulset.apps/web scaled'],
+        ['kubectl scale deployment web-deploy --replicas=5', 'deployment.apps/web-deploy scaled'],
+      ],
+      [
+        ['kubectl set image statefulset/web nginx=nginx:1.27', 'statefulset.apps/web image updated'],
+        ['kubectl set image deployment/web-deploy nginx=nginx:1.27', 'deployment.apps/web-deploy image updated'],
+      ],
+    ],
+    '12-sts-vs-deployment',
+  );
+  // The Deployment's pods: their own group, named after the new ReplicaSet, no ordinals.
+  const summary = await page.textContent('.set-summary[data-deployment="web-deploy"]');
+  assert.match(summary, /Deployment\s*web-deploy/);
+  assert.match(summary, /new ReplicaSet/);
+  const names = await podNames();
+  const deployPods = names.filter((n) => n.startsWith('web-deploy-'));
+  assert.equal(deployPods.length, 5, names.join(' '));
+  assert.ok(names.includes('web-4'), 'the StatefulSet kept ordinal names');
+  assertNoErrors();
+});

@@ -98,26 +98,19 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
         sel.value()
     });
     let option = |c: &CatalogEntry| {
-        let done = p.completed.contains(&c.id);
+        let done = if p.completed.contains(&c.id) {
+            l.pick(" ✓ completed", " ✓ 已完成")
+        } else {
+            ""
+        };
+        let demo = if c.lesson {
+            ""
+        } else {
+            l.pick(" (demo)", "（演示）")
+        };
         let label = match c.number {
-            Some(n) => format!(
-                "{n}. {}{}",
-                l.text(&c.title),
-                if done {
-                    l.pick(" ✓ completed", " ✓ 已完成")
-                } else {
-                    ""
-                }
-            ),
-            None => format!(
-                "{}{}",
-                l.text(&c.title),
-                if c.lesson {
-                    ""
-                } else {
-                    l.pick(" (demo)", "（演示）")
-                }
-            ),
+            Some(n) => format!("{n}. {}{done}", l.text(&c.title)),
+            None => format!("{}{demo}{done}", l.text(&c.title)),
         };
         html! {
             <option key={c.id.clone()} value={c.id.clone()} selected={c.id == p.scenario}>
