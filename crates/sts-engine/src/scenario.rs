@@ -397,6 +397,16 @@ pub struct SetExpect {
     /// Number of ControllerRevisions it owns.
     #[serde(default)]
     pub revisions: Option<usize>,
+    /// `spec.updateStrategy.rollingUpdate.partition` (0 when unset, D-2/U-1), so a
+    /// lesson task can check that the learner set it, however they did.
+    #[serde(default)]
+    pub partition: Option<i32>,
+    /// Image of the template's first container (the spec, not the pods).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// `spec.updateStrategy.type`: `RollingUpdate` or `OnDelete` (D-2).
+    #[serde(default)]
+    pub strategy: Option<String>,
 }
 
 /// Expected Deployment state.
@@ -1122,6 +1132,37 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             if n != is {
                 diffs.push(format!(
                     "statefulset {name}: revisions expected {n}, found {is}"
+                ));
+            }
+        }
+        if let Some(p) = se.partition {
+            let is = set.partition();
+            if p != is {
+                diffs.push(format!(
+                    "statefulset {name}: partition expected {p}, found {is}"
+                ));
+            }
+        }
+        if let Some(want) = &se.image {
+            let is = set
+                .spec
+                .template
+                .spec
+                .containers
+                .first()
+                .map(|c| c.image.as_str())
+                .unwrap_or("");
+            if want != is {
+                diffs.push(format!(
+                    "statefulset {name}: image expected {want}, found {is}"
+                ));
+            }
+        }
+        if let Some(want) = &se.strategy {
+            let is = set.strategy_name();
+            if want != is {
+                diffs.push(format!(
+                    "statefulset {name}: strategy expected {want}, found {is}"
                 ));
             }
         }
