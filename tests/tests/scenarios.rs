@@ -203,6 +203,48 @@ fn every_scenario_passes_check() {
     );
 }
 
+/// A task must wait for the learner: its `until` may not already hold when the lesson
+/// reaches it (otherwise the lesson would advance without the learner doing anything),
+/// and every task has a hint in both languages.
+#[test]
+fn every_task_needs_the_learner() {
+    let mut problems = Vec::new();
+    for path in files() {
+        let s = load(&path);
+        let mut w = scenario::build_world(&s);
+        w.config.controller = Implementation::Fast;
+        let mut tl = sts_engine::timeline::Timeline::new(w);
+        if !s.manifests.trim().is_empty() {
+            tl.input(sts_engine::timeline::Input::Apply(s.manifests.clone()));
+        }
+        let mut failures = Vec::new();
+        let mut last_settle = None;
+        for (i, step) in s.steps.iter().enumerate() {
+            if let scenario::Step::Task(t) = step {
+                if scenario::check(&t.until, tl.world(), last_settle.as_ref()).is_empty() {
+                    problems.push(format!(
+                        "{}: step {}: task {:?} is already done before the learner acts",
+                        path.display(),
+                        i + 1,
+                        t.prompt.en
+                    ));
+                }
+                match &t.hint {
+                    Some(h) if !h.en.trim().is_empty() && !h.zh.trim().is_empty() => {}
+                    _ => problems.push(format!(
+                        "{}: step {}: task {:?} has no hint in both languages",
+                        path.display(),
+                        i + 1,
+                        t.prompt.en
+                    )),
+                }
+            }
+            scenario::run_step(&mut tl, step, i + 1, &mut failures, &mut last_settle, true);
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_scenario_has_valid_manifests() {
     let mut problems = Vec::new();
@@ -469,23 +511,25 @@ fn tutorial_partition_2_updates_only_web_3_and_web_2() {
     assert_eq!(new_rev.len(), 2);
     assert_eq!(new_rev[0], new_rev[1]);
     // R-9/U-1: web-1, deleted by hand below the partition, comes back at the old revision.
-    let after = command_index(t, "partition\":0");
-    let recreated = pods_added(&t[until..after]);
+    let lowered = command_index(t, "partition\":1");
+    let recreated = pods_added(&t[until..lowered]);
     assert_eq!(recreated.len(), 1);
     assert_eq!(recreated[0].0, "web-1");
     assert_ne!(
         recreated[0].1, new_rev[0],
         "U-1: below the partition a pod is recreated from currentRevision"
     );
-    // Lowering the partition to 0 then updates web-1 and web-0 (U-2).
+    // Lowering the partition step by step exposes one more ordinal each time (U-2):
+    // partition 1 updates web-1 only, partition 0 then web-0.
+    let one = command_index(t, "partition\":1");
+    let after = command_index(t, "partition\":0");
+    assert_eq!(
+        pod_actions(&t[one..after], "web"),
+        strs(&["delete web-1", "create web-1"])
+    );
     assert_eq!(
         pod_actions(&t[after..], "web"),
-        strs(&[
-            "delete web-1",
-            "create web-1",
-            "delete web-0",
-            "create web-0"
-        ])
+        strs(&["delete web-0", "create web-0"])
     );
 }
 
@@ -672,4 +716,36 @@ fn pvc_retention_deletes_only_claims_of_whenscaled_delete() {
     let w = r.timeline.world();
     let claims: Vec<&str> = w.claims.keys().map(|(_, n)| n.as_str()).collect();
     assert_eq!(claims, ["data-db-0", "data-db-1", "data-db-2", "www-web-0"]);
+}
+
+/// `expect.statefulsets` reads the spec too (partition, template image, strategy), so a
+/// lesson task can check what the learner changed however they changed it; a
+/// difference names the field and both values.
+#[test]
+fn set_expectations_read_partition_image_and_strategy_from_the_spec() {
+    let ok = variant(
+        "partition-canary",
+        |m| m.to_string(),
+        "  - wait: settled\n  - kubectl: >-\n      patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":3}}}}'\n  - kubectl: set image statefulset/web nginx=nginx:1.22\n  - expect:\n      statefulsets:\n        web: {partition: 3, image: \"nginx:1.22\", strategy: RollingUpdate}\n",
+    );
+    run_ok(&ok);
+    let wrong = variant(
+        "partition-canary",
+        |m| m.to_string(),
+        "  - wait: settled\n  - expect:\n      statefulsets:\n        web: {partition: 2, image: \"nginx:1.22\", strategy: OnDelete}\n",
+    );
+    let r = scenario::run(&wrong);
+    let detail = r
+        .failures
+        .iter()
+        .map(|(_, d)| d.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for want in [
+        "statefulset web: partition expected 2, found 0",
+        "statefulset web: image expected nginx:1.22, found nginx:1.21",
+        "statefulset web: strategy expected OnDelete, found RollingUpdate",
+    ] {
+        assert!(detail.contains(want), "missing {want:?} in {detail}");
+    }
 }
