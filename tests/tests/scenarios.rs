@@ -645,10 +645,11 @@ fn parallel_creates_all_pods_at_the_same_time_ordered_ready_does_not() {
         "Parallel: all creations at the same t, got {first4:?}"
     );
 
+    // The lesson creates web-0..web-2, scales to 5 (web-3, web-4), then recreates web-1.
     let ordered = create_times(&load_id("ordered-creation"));
     assert_eq!(
         ordered.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-        ["web-0", "web-1", "web-2"]
+        ["web-0", "web-1", "web-2", "web-3", "web-4", "web-1"]
     );
     assert!(
         ordered.windows(2).all(|w| w[0].1 < w[1].1),
