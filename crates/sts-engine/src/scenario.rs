@@ -340,6 +340,10 @@ pub struct CommandExpect {
     /// A substring of the output.
     #[serde(default)]
     pub contains: Option<String>,
+    /// A pod whose *current* IP the output must contain (a lookup answered with the
+    /// address of the pod that exists now, e.g. after the pod was recreated, I-5).
+    #[serde(default)]
+    pub contains_pod_ip: Option<String>,
 }
 
 /// Expected pod state.
@@ -1344,6 +1348,33 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                             "command `{}`: output expected to contain {sub:?}, found {:?}",
                             c.command, c.output
                         ));
+                    }
+                }
+                if let Some(pod) = &ce.contains_pod_ip {
+                    match w
+                        .pods
+                        .get(&(ns.clone(), pod.clone()))
+                        .and_then(|p| p.status.pod_ip.as_deref())
+                    {
+                        None => diffs.push(format!(
+                            "command `{}`: pod {pod} has no IP to look for",
+                            c.command
+                        )),
+                        Some(ip) => {
+                            // A whole-word match: 10.244.1.2 must not match 10.244.1.23.
+                            let found = c.output.match_indices(ip).any(|(i, _)| {
+                                let after = c.output[i + ip.len()..].chars().next();
+                                let before = c.output[..i].chars().next_back();
+                                !after.is_some_and(|ch| ch.is_ascii_digit() || ch == '.')
+                                    && !before.is_some_and(|ch| ch.is_ascii_digit() || ch == '.')
+                            });
+                            if !found {
+                                diffs.push(format!(
+                                    "command `{}`: output expected to contain the IP of pod {pod} ({ip}), found {:?}",
+                                    c.command, c.output
+                                ));
+                            }
+                        }
                     }
                 }
             }
