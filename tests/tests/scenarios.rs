@@ -750,3 +750,33 @@ fn set_expectations_read_partition_image_and_strategy_from_the_spec() {
         assert!(detail.contains(want), "missing {want:?} in {detail}");
     }
 }
+
+/// `expect.command.containsPodIp` looks for the pod's *current* IP: a lookup made before
+/// the pod was recreated no longer matches (I-5), one made afterwards does.
+#[test]
+fn command_expectation_follows_the_current_pod_ip() {
+    let lookup = "  - kubectl: run -it --rm --restart=Never --image=busybox:1.28 dns-test -- nslookup web-0.nginx\n";
+    let recreate =
+        "  - kubectl: delete pod web-0\n  - wait: {gone: web-0}\n  - wait: {ready: web-0}\n";
+    let check = "  - expect:\n      command: {containsPodIp: web-0}\n";
+    let stale = variant(
+        "headless-dns",
+        |m| m.to_string(),
+        &format!("  - wait: settled\n{lookup}{recreate}{check}"),
+    );
+    let r = scenario::run(&stale);
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert!(
+        r.failures[0]
+            .1
+            .contains("output expected to contain the IP of pod web-0"),
+        "{:?}",
+        r.failures
+    );
+    let fresh = variant(
+        "headless-dns",
+        |m| m.to_string(),
+        &format!("  - wait: settled\n{recreate}{lookup}{check}"),
+    );
+    run_ok(&fresh);
+}
