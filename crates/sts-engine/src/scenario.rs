@@ -453,6 +453,10 @@ pub struct ClaimExpect {
     /// `Bound`, `Pending`, `Terminating`.
     #[serde(default)]
     pub status: Option<String>,
+    /// Files on the claim's volume: path relative to the volume root → a substring the
+    /// file must contain (what pods wrote under the claim's mount; it outlives them).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// A lesson task.
@@ -1256,6 +1260,17 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                     };
                     if s != is {
                         diffs.push(format!("claim {name}: status expected {s}, found {is}"));
+                    }
+                }
+                for (path, want) in &ce.files {
+                    match crate::podshell::claim_file(w, &ns, name, path) {
+                        None => diffs.push(format!(
+                            "claim {name}: file {path} expected on its volume, but there is none"
+                        )),
+                        Some(text) if !text.contains(want.as_str()) => diffs.push(format!(
+                            "claim {name}: file {path} expected to contain {want:?}, found {text:?}"
+                        )),
+                        Some(_) => {}
                     }
                 }
             }
