@@ -780,3 +780,29 @@ fn command_expectation_follows_the_current_pod_ip() {
     );
     run_ok(&fresh);
 }
+
+/// `expect.claims.<name>.files` reads what pods wrote on the claim's volume, and names
+/// a missing file or different content.
+#[test]
+fn claim_file_expectations_read_the_volume() {
+    let s = variant(
+        "stable-storage",
+        |m| m.to_string(),
+        "  - wait: settled\n  - expect:\n      claims:\n        www-web-0: {files: {index.html: hello}}\n  - kubectl: exec web-0 -- sh -c 'echo bye > /usr/share/nginx/html/index.html'\n  - expect:\n      claims:\n        www-web-0: {files: {/index.html: hello}}\n        www-web-1: {files: {index.html: bye}}\n",
+    );
+    let r = scenario::run(&s);
+    let detail = r
+        .failures
+        .iter()
+        .map(|(_, d)| d.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for want in [
+        "claim www-web-0: file index.html expected on its volume, but there is none",
+        "claim www-web-0: file /index.html expected to contain \"hello\", found \"bye\\n\"",
+        "claim www-web-1: file index.html expected on its volume, but there is none",
+    ] {
+        assert!(detail.contains(want), "missing {want:?} in {detail}");
+    }
+    assert_eq!(r.failures.len(), 2, "{detail}");
+}
