@@ -463,7 +463,18 @@ fn tutorial_set_image_on_two_replicas_updates_web_1_then_web_0() {
 fn tutorial_scale_4_to_2_deletes_web_3_then_web_2() {
     let r = run_ok(&load_id("scale-up-down"));
     let t = trace(&r);
+    // scaling 2 → 4 creates web-2, and web-3 only after web-2 is Ready; the
+    // blocker says so meanwhile (the lesson's narration quotes it).
+    let up = command_index(t, "--replicas=4");
     let from = command_index(t, "--replicas=2");
+    assert_eq!(
+        pod_actions(&t[up..from], "web"),
+        strs(&["create web-2", "create web-3"])
+    );
+    assert!(
+        t[up..from].iter().any(|e| matches!(&e.record, Record::Blocked(b) if b.reason == "web-3 is not created yet: web-2 is not Running and Ready (OrderedReady)")),
+        "the blocker names web-3 and web-2"
+    );
     let until = command_index(t, "--replicas=3");
     let window = &t[from..until];
     assert_eq!(
