@@ -458,6 +458,38 @@ fn tutorial_set_image_on_two_replicas_updates_web_1_then_web_0() {
     );
 }
 
+/// in the rolling-update lesson the learner's `set image` replaces web-2,
+/// web-1, web-0 in turn; meanwhile the blocker names the Terminating web-2, then the
+/// not-yet-Ready new web-2. `rollout undo` (K-12) rolls back in the same order.
+#[test]
+fn rolling_update_lesson_replaces_from_the_top_and_undo_does_too() {
+    let r = run_ok(&load_id("rolling-update"));
+    let t = trace(&r);
+    let set = command_index(t, "set image");
+    let undo = command_index(t, "rollout undo");
+    let order = strs(&[
+        "delete web-2",
+        "create web-2",
+        "delete web-1",
+        "create web-1",
+        "delete web-0",
+        "create web-0",
+    ]);
+    assert_eq!(pod_actions(&t[set..undo], "web"), order);
+    assert_eq!(pod_actions(&t[undo..], "web"), order);
+    for want in [
+        "web-2 is terminating",
+        "the rolling update of web-1 waits: web-2 is not Running and Ready",
+    ] {
+        assert!(
+            t[set..undo]
+                .iter()
+                .any(|e| matches!(&e.record, Record::Blocked(b) if b.reason.contains(want))),
+            "no blocker containing {want:?}"
+        );
+    }
+}
+
 /// scaling 4 → 2 deletes web-3, waits until it is gone, then deletes web-2.
 #[test]
 fn tutorial_scale_4_to_2_deletes_web_3_then_web_2() {
