@@ -203,6 +203,48 @@ fn every_scenario_passes_check() {
     );
 }
 
+/// A task must wait for the learner: its `until` may not already hold when the lesson
+/// reaches it (otherwise the lesson would advance without the learner doing anything),
+/// and every task has a hint in both languages.
+#[test]
+fn every_task_needs_the_learner() {
+    let mut problems = Vec::new();
+    for path in files() {
+        let s = load(&path);
+        let mut w = scenario::build_world(&s);
+        w.config.controller = Implementation::Fast;
+        let mut tl = sts_engine::timeline::Timeline::new(w);
+        if !s.manifests.trim().is_empty() {
+            tl.input(sts_engine::timeline::Input::Apply(s.manifests.clone()));
+        }
+        let mut failures = Vec::new();
+        let mut last_settle = None;
+        for (i, step) in s.steps.iter().enumerate() {
+            if let scenario::Step::Task(t) = step {
+                if scenario::check(&t.until, tl.world(), last_settle.as_ref()).is_empty() {
+                    problems.push(format!(
+                        "{}: step {}: task {:?} is already done before the learner acts",
+                        path.display(),
+                        i + 1,
+                        t.prompt.en
+                    ));
+                }
+                match &t.hint {
+                    Some(h) if !h.en.trim().is_empty() && !h.zh.trim().is_empty() => {}
+                    _ => problems.push(format!(
+                        "{}: step {}: task {:?} has no hint in both languages",
+                        path.display(),
+                        i + 1,
+                        t.prompt.en
+                    )),
+                }
+            }
+            scenario::run_step(&mut tl, step, i + 1, &mut failures, &mut last_settle, true);
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_scenario_has_valid_manifests() {
     let mut problems = Vec::new();
@@ -416,12 +458,55 @@ fn tutorial_set_image_on_two_replicas_updates_web_1_then_web_0() {
     );
 }
 
+/// R-20/R-15: in the rolling-update lesson the learner's `set image` replaces web-2,
+/// web-1, web-0 in turn; meanwhile the blocker names the Terminating web-2, then the
+/// not-yet-Ready new web-2. `rollout undo` (K-12) rolls back in the same order.
+#[test]
+fn rolling_update_lesson_replaces_from_the_top_and_undo_does_too() {
+    let r = run_ok(&load_id("rolling-update"));
+    let t = trace(&r);
+    let set = command_index(t, "set image");
+    let undo = command_index(t, "rollout undo");
+    let order = strs(&[
+        "delete web-2",
+        "create web-2",
+        "delete web-1",
+        "create web-1",
+        "delete web-0",
+        "create web-0",
+    ]);
+    assert_eq!(pod_actions(&t[set..undo], "web"), order);
+    assert_eq!(pod_actions(&t[undo..], "web"), order);
+    for want in [
+        "web-2 is terminating",
+        "the rolling update of web-1 waits: web-2 is not Running and Ready",
+    ] {
+        assert!(
+            t[set..undo]
+                .iter()
+                .any(|e| matches!(&e.record, Record::Blocked(b) if b.reason.contains(want))),
+            "no blocker containing {want:?}"
+        );
+    }
+}
+
 /// R-18: scaling 4 → 2 deletes web-3, waits until it is gone, then deletes web-2.
 #[test]
 fn tutorial_scale_4_to_2_deletes_web_3_then_web_2() {
     let r = run_ok(&load_id("scale-up-down"));
     let t = trace(&r);
+    // R-13/R-15: scaling 2 → 4 creates web-2, and web-3 only after web-2 is Ready; the
+    // blocker says so meanwhile (the lesson's narration quotes it).
+    let up = command_index(t, "--replicas=4");
     let from = command_index(t, "--replicas=2");
+    assert_eq!(
+        pod_actions(&t[up..from], "web"),
+        strs(&["create web-2", "create web-3"])
+    );
+    assert!(
+        t[up..from].iter().any(|e| matches!(&e.record, Record::Blocked(b) if b.reason == "web-3 is not created yet: web-2 is not Running and Ready (OrderedReady)")),
+        "the blocker names web-3 and web-2"
+    );
     let until = command_index(t, "--replicas=3");
     let window = &t[from..until];
     assert_eq!(
@@ -469,23 +554,25 @@ fn tutorial_partition_2_updates_only_web_3_and_web_2() {
     assert_eq!(new_rev.len(), 2);
     assert_eq!(new_rev[0], new_rev[1]);
     // R-9/U-1: web-1, deleted by hand below the partition, comes back at the old revision.
-    let after = command_index(t, "partition\":0");
-    let recreated = pods_added(&t[until..after]);
+    let lowered = command_index(t, "partition\":1");
+    let recreated = pods_added(&t[until..lowered]);
     assert_eq!(recreated.len(), 1);
     assert_eq!(recreated[0].0, "web-1");
     assert_ne!(
         recreated[0].1, new_rev[0],
         "U-1: below the partition a pod is recreated from currentRevision"
     );
-    // Lowering the partition to 0 then updates web-1 and web-0 (U-2).
+    // Lowering the partition step by step exposes one more ordinal each time (U-2):
+    // partition 1 updates web-1 only, partition 0 then web-0.
+    let one = command_index(t, "partition\":1");
+    let after = command_index(t, "partition\":0");
+    assert_eq!(
+        pod_actions(&t[one..after], "web"),
+        strs(&["delete web-1", "create web-1"])
+    );
     assert_eq!(
         pod_actions(&t[after..], "web"),
-        strs(&[
-            "delete web-1",
-            "create web-1",
-            "delete web-0",
-            "create web-0"
-        ])
+        strs(&["delete web-0", "create web-0"])
     );
 }
 
@@ -601,10 +688,11 @@ fn parallel_creates_all_pods_at_the_same_time_ordered_ready_does_not() {
         "Parallel: all creations at the same t, got {first4:?}"
     );
 
+    // The lesson creates web-0..web-2, scales to 5 (web-3, web-4), then recreates web-1.
     let ordered = create_times(&load_id("ordered-creation"));
     assert_eq!(
         ordered.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-        ["web-0", "web-1", "web-2"]
+        ["web-0", "web-1", "web-2", "web-3", "web-4", "web-1"]
     );
     assert!(
         ordered.windows(2).all(|w| w[0].1 < w[1].1),
@@ -672,4 +760,92 @@ fn pvc_retention_deletes_only_claims_of_whenscaled_delete() {
     let w = r.timeline.world();
     let claims: Vec<&str> = w.claims.keys().map(|(_, n)| n.as_str()).collect();
     assert_eq!(claims, ["data-db-0", "data-db-1", "data-db-2", "www-web-0"]);
+}
+
+/// `expect.statefulsets` reads the spec too (partition, template image, strategy), so a
+/// lesson task can check what the learner changed however they changed it; a
+/// difference names the field and both values.
+#[test]
+fn set_expectations_read_partition_image_and_strategy_from_the_spec() {
+    let ok = variant(
+        "partition-canary",
+        |m| m.to_string(),
+        "  - wait: settled\n  - kubectl: >-\n      patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":3}}}}'\n  - kubectl: set image statefulset/web nginx=nginx:1.22\n  - expect:\n      statefulsets:\n        web: {partition: 3, image: \"nginx:1.22\", strategy: RollingUpdate}\n",
+    );
+    run_ok(&ok);
+    let wrong = variant(
+        "partition-canary",
+        |m| m.to_string(),
+        "  - wait: settled\n  - expect:\n      statefulsets:\n        web: {partition: 2, image: \"nginx:1.22\", strategy: OnDelete}\n",
+    );
+    let r = scenario::run(&wrong);
+    let detail = r
+        .failures
+        .iter()
+        .map(|(_, d)| d.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for want in [
+        "statefulset web: partition expected 2, found 0",
+        "statefulset web: image expected nginx:1.22, found nginx:1.21",
+        "statefulset web: strategy expected OnDelete, found RollingUpdate",
+    ] {
+        assert!(detail.contains(want), "missing {want:?} in {detail}");
+    }
+}
+
+/// `expect.command.containsPodIp` looks for the pod's *current* IP: a lookup made before
+/// the pod was recreated no longer matches (I-5), one made afterwards does.
+#[test]
+fn command_expectation_follows_the_current_pod_ip() {
+    let lookup = "  - kubectl: run -it --rm --restart=Never --image=busybox:1.28 dns-test -- nslookup web-0.nginx\n";
+    let recreate =
+        "  - kubectl: delete pod web-0\n  - wait: {gone: web-0}\n  - wait: {ready: web-0}\n";
+    let check = "  - expect:\n      command: {containsPodIp: web-0}\n";
+    let stale = variant(
+        "headless-dns",
+        |m| m.to_string(),
+        &format!("  - wait: settled\n{lookup}{recreate}{check}"),
+    );
+    let r = scenario::run(&stale);
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert!(
+        r.failures[0]
+            .1
+            .contains("output expected to contain the IP of pod web-0"),
+        "{:?}",
+        r.failures
+    );
+    let fresh = variant(
+        "headless-dns",
+        |m| m.to_string(),
+        &format!("  - wait: settled\n{recreate}{lookup}{check}"),
+    );
+    run_ok(&fresh);
+}
+
+/// `expect.claims.<name>.files` reads what pods wrote on the claim's volume, and names
+/// a missing file or different content.
+#[test]
+fn claim_file_expectations_read_the_volume() {
+    let s = variant(
+        "stable-storage",
+        |m| m.to_string(),
+        "  - wait: settled\n  - expect:\n      claims:\n        www-web-0: {files: {index.html: hello}}\n  - kubectl: exec web-0 -- sh -c 'echo bye > /usr/share/nginx/html/index.html'\n  - expect:\n      claims:\n        www-web-0: {files: {/index.html: hello}}\n        www-web-1: {files: {index.html: bye}}\n",
+    );
+    let r = scenario::run(&s);
+    let detail = r
+        .failures
+        .iter()
+        .map(|(_, d)| d.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for want in [
+        "claim www-web-0: file index.html expected on its volume, but there is none",
+        "claim www-web-0: file /index.html expected to contain \"hello\", found \"bye\\n\"",
+        "claim www-web-1: file index.html expected on its volume, but there is none",
+    ] {
+        assert!(detail.contains(want), "missing {want:?} in {detail}");
+    }
+    assert_eq!(r.failures.len(), 2, "{detail}");
 }

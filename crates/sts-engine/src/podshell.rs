@@ -1045,6 +1045,24 @@ fn volume_source(
     )
 }
 
+/// The text of file `rel` (relative to the volume's root, a leading `/` ignored) on the
+/// PersistentVolume bound to claim `ns/claim`, if the claim is bound and the file exists.
+/// What a pod wrote under that claim's mount, whichever pod it was (I-5, P-6); a scenario
+/// check reads it without running a command.
+pub fn claim_file(world: &World, ns: &str, claim: &str, rel: &str) -> Option<String> {
+    let c = world.claims.get(&(ns.to_string(), claim.to_string()))?;
+    let pv_name = c.spec.volume_name.clone()?;
+    let pv = world.volumes.get(&pv_name)?;
+    let store = world.pod_files.get(
+        &StoreKey::Volume(pv_name),
+        &volume_owner(pv, &c.metadata.uid),
+    )?;
+    match store.tree.get(rel.trim_start_matches('/'))? {
+        Entry::File { data, .. } => Some(data.to_string()),
+        Entry::Dir { .. } => None,
+    }
+}
+
 /// Who a PV's files belong to: the PV object (a recycled volume also forgets them when
 /// its claim changes, since the recycler scrubs it).
 fn volume_owner(pv: &crate::model::PersistentVolume, claim_uid: &str) -> String {

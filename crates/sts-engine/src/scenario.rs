@@ -344,6 +344,10 @@ pub struct CommandExpect {
     /// A substring of the output.
     #[serde(default)]
     pub contains: Option<String>,
+    /// A pod whose *current* IP the output must contain (a lookup answered with the
+    /// address of the pod that exists now, e.g. after the pod was recreated, I-5).
+    #[serde(default)]
+    pub contains_pod_ip: Option<String>,
 }
 
 /// Expected pod state.
@@ -401,6 +405,16 @@ pub struct SetExpect {
     /// Number of ControllerRevisions it owns.
     #[serde(default)]
     pub revisions: Option<usize>,
+    /// `spec.updateStrategy.rollingUpdate.partition` (0 when unset, D-2/U-1), so a
+    /// lesson task can check that the learner set it, however they did.
+    #[serde(default)]
+    pub partition: Option<i32>,
+    /// Image of the template's first container (the spec, not the pods).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// `spec.updateStrategy.type`: `RollingUpdate` or `OnDelete` (D-2).
+    #[serde(default)]
+    pub strategy: Option<String>,
 }
 
 /// Expected Deployment state.
@@ -443,6 +457,10 @@ pub struct ClaimExpect {
     /// `Bound`, `Pending`, `Terminating`.
     #[serde(default)]
     pub status: Option<String>,
+    /// Files on the claim's volume: path relative to the volume root → a substring the
+    /// file must contain (what pods wrote under the claim's mount; it outlives them).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// A lesson task.
@@ -1129,6 +1147,37 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                 ));
             }
         }
+        if let Some(p) = se.partition {
+            let is = set.partition();
+            if p != is {
+                diffs.push(format!(
+                    "statefulset {name}: partition expected {p}, found {is}"
+                ));
+            }
+        }
+        if let Some(want) = &se.image {
+            let is = set
+                .spec
+                .template
+                .spec
+                .containers
+                .first()
+                .map(|c| c.image.as_str())
+                .unwrap_or("");
+            if want != is {
+                diffs.push(format!(
+                    "statefulset {name}: image expected {want}, found {is}"
+                ));
+            }
+        }
+        if let Some(want) = &se.strategy {
+            let is = set.strategy_name();
+            if want != is {
+                diffs.push(format!(
+                    "statefulset {name}: strategy expected {want}, found {is}"
+                ));
+            }
+        }
     }
     for (name, de) in &e.deployments {
         let d = w.deployments.get(&(ns.clone(), name.clone()));
@@ -1215,6 +1264,17 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                     };
                     if s != is {
                         diffs.push(format!("claim {name}: status expected {s}, found {is}"));
+                    }
+                }
+                for (path, want) in &ce.files {
+                    match crate::podshell::claim_file(w, &ns, name, path) {
+                        None => diffs.push(format!(
+                            "claim {name}: file {path} expected on its volume, but there is none"
+                        )),
+                        Some(text) if !text.contains(want.as_str()) => diffs.push(format!(
+                            "claim {name}: file {path} expected to contain {want:?}, found {text:?}"
+                        )),
+                        Some(_) => {}
                     }
                 }
             }
@@ -1307,6 +1367,33 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
                             "command `{}`: output expected to contain {sub:?}, found {:?}",
                             c.command, c.output
                         ));
+                    }
+                }
+                if let Some(pod) = &ce.contains_pod_ip {
+                    match w
+                        .pods
+                        .get(&(ns.clone(), pod.clone()))
+                        .and_then(|p| p.status.pod_ip.as_deref())
+                    {
+                        None => diffs.push(format!(
+                            "command `{}`: pod {pod} has no IP to look for",
+                            c.command
+                        )),
+                        Some(ip) => {
+                            // A whole-word match: 10.244.1.2 must not match 10.244.1.23.
+                            let found = c.output.match_indices(ip).any(|(i, _)| {
+                                let after = c.output[i + ip.len()..].chars().next();
+                                let before = c.output[..i].chars().next_back();
+                                !after.is_some_and(|ch| ch.is_ascii_digit() || ch == '.')
+                                    && !before.is_some_and(|ch| ch.is_ascii_digit() || ch == '.')
+                            });
+                            if !found {
+                                diffs.push(format!(
+                                    "command `{}`: output expected to contain the IP of pod {pod} ({ip}), found {:?}",
+                                    c.command, c.output
+                                ));
+                            }
+                        }
                     }
                 }
             }

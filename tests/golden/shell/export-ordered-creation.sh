@@ -74,8 +74,21 @@ spec:
         requests:
           storage: 1Gi
 EOF
-# web-0 is created first. web-1 is not created until web-0 is Running and Ready.
+# web-0 is created first. web-1 is not created until web-0 is Running and Ready. Type kubectl get pods -w -l app=nginx in the console to follow it as the tutorials do in a second terminal.
 kubectl wait --for=condition=Ready pod/web-0 --timeout=300s
 # step 3: the lesson checks the cluster's state here
 settle
-# step 5: the lesson checks the cluster's state here
+# Each pod is named <set>-<ordinal> and gets its own claim, www-web-0, www-web-1… from the volumeClaimTemplates, created right before the pod (I-1, P-1, P-3).
+# step 6: the lesson checks the cluster's state here
+# task: Scale web to 5 replicas. Step through time and watch web-4 wait until web-3 is Running and Ready.
+# hint: kubectl scale statefulset web --replicas=N (or change replicas in the editor and apply). Start kubectl get pods -w first to see each change.
+kubectl scale statefulset web --replicas=5
+settle
+# Scaling up follows the same rule: web-3 first, and web-4 only after web-3 became Ready, each with its new claim.
+# step 9: the lesson checks the cluster's state here
+# task: Delete the pod web-1 and watch the controller bring it back.
+# hint: kubectl delete pod NAME.
+kubectl delete pod web-1
+settle
+# The replacement has the same name, web-1, and mounts the same claim, www-web-1: no claim is created for it (I-5, P-7). Its IP and node may change.
+# step 12: the lesson checks the cluster's state here
