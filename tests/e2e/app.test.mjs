@@ -497,3 +497,55 @@ test('12. the StatefulSet vs Deployment lesson can be completed, with the Deploy
   assert.ok(names.includes('web-4'), 'the StatefulSet kept ordinal names');
   assertNoErrors();
 });
+
+test('13. the partition canary lesson can be completed: partition 2, new image, then 1, then 0', async () => {
+  const patch = (p) => [
+    `kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":${p}}}}}'`,
+    'statefulset.apps/web patched',
+  ];
+  await completeLesson(
+    'partition-canary',
+    'replicas: 4',
+    [
+      [patch(2)],
+      [['kubectl set image statefulset/web nginx=nginx:1.22', 'statefulset.apps/web image updated']],
+      [patch(1)],
+      [patch(0)],
+    ],
+    '13-partition-canary',
+  );
+  // Every pod ends on the new revision.
+  const p = await pods();
+  const revisions = new Set(Object.values(p).map((c) => c.revision));
+  assert.equal(revisions.size, 1, JSON.stringify(p));
+  assertNoErrors();
+});
+
+test('14. Reset this task puts the cluster back where the task began', async () => {
+  await open();
+  await loadScenario('partition-canary', 'replicas: 4');
+  await page.click('#lesson-next');
+  for (let i = 0; i < 20 && (await lessonState()).task === null; i++) {
+    const before = (await lessonState()).count;
+    await page.click('#lesson-next');
+    await page.waitForFunction(
+      (b) => (document.querySelector('#lesson .count')?.textContent ?? '') !== b,
+      before,
+    );
+  }
+  assert.equal((await lessonState()).task, 'false');
+  assert.ok(await page.isDisabled('#lesson-reset'), 'nothing to reset before acting');
+  const began = moment(await clock());
+  await kubectl(
+    `kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}'`,
+    'statefulset.apps/web patched',
+  );
+  await page.click('#settle');
+  await page.waitForSelector('#lesson .task[data-done="true"]');
+  await page.click('#lesson-reset');
+  await page.waitForSelector('#lesson .task[data-done="false"]');
+  assert.equal(moment(await clock()), began, 'the clock is back at the task start');
+  assert.match(await page.textContent('#notice'), /task starts over/);
+  await shot('14-task-reset.png');
+  assertNoErrors();
+});
