@@ -1107,7 +1107,10 @@ manifests: |
         let node = &w.nodes["node-3"];
         assert!(node.ready);
         assert_eq!(
-            node.metadata.labels.get("kubernetes.io/hostname").map(String::as_str),
+            node.metadata
+                .labels
+                .get("kubernetes.io/hostname")
+                .map(String::as_str),
             Some("node-3")
         );
         assert!(w.events.iter().any(|e| e.reason == "RegisteredNode"
@@ -1156,5 +1159,39 @@ manifests: |
         );
         assert_eq!(typed.exit, 1, "{}", typed.output);
         assert!(!w.nodes.contains_key("node-3"));
+    }
+
+    /// Parallel pods with WaitForFirstConsumer claims are scheduled one after another
+    /// while their volumes are provisioned: each one chosen counts on its node at once
+    /// (upstream assumes it in the scheduler cache), so required anti-affinity and
+    /// spreading see it and three replicas land on three nodes, not all on one.
+    #[test]
+    fn pods_waiting_for_their_volumes_count_on_the_chosen_node() {
+        for (anti_affinity, seed) in [true, false]
+            .into_iter()
+            .flat_map(|a| (0..8).map(move |s| (a, s)))
+        {
+            let affinity = if anti_affinity {
+                "        affinity:\n          podAntiAffinity:\n            requiredDuringSchedulingIgnoredDuringExecution:\n            - labelSelector: {matchLabels: {app: db}}\n              topologyKey: kubernetes.io/hostname\n"
+            } else {
+                ""
+            };
+            let text = format!(
+                "scenario: t\ntitle: {{en: t, zh: t}}\nseed: {seed}\ncluster: {{nodes: 3}}\nmanifests: |\n  apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {{name: db}}\n  spec:\n    selector: {{matchLabels: {{app: db}}}}\n    serviceName: db\n    replicas: 3\n    podManagementPolicy: Parallel\n    template:\n      metadata: {{labels: {{app: db}}}}\n      spec:\n{affinity}        containers: [{{name: db, image: \"postgres:15\"}}]\n    volumeClaimTemplates:\n    - metadata: {{name: data}}\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources: {{requests: {{storage: 1Gi}}}}\n"
+            );
+            let s = scenario::parse(&text).expect("parses");
+            let mut w = scenario::build_world(&s);
+            w.apply_manifests(&s.manifests);
+            crate::bench::settle(&mut w);
+            let mut nodes: Vec<String> = (0..3)
+                .filter_map(|i| pod_node(&w, &format!("db-{i}")))
+                .collect();
+            nodes.sort();
+            assert_eq!(
+                nodes,
+                ["node-1", "node-2", "node-3"],
+                "anti-affinity {anti_affinity}, seed {seed}"
+            );
+        }
     }
 }
