@@ -1084,9 +1084,14 @@ fn export_round_trips_every_scenario() {
             "{}:\n{script}",
             path.display()
         );
+        // Faults of task solutions are exported too (a task's solution runs there).
         let faults = s
             .steps
             .iter()
+            .flat_map(|st| match st {
+                scenario::Step::Task(t) => t.solution.iter().collect::<Vec<_>>(),
+                other => vec![other],
+            })
             .filter(|st| matches!(st, scenario::Step::Fault(_)))
             .count();
         assert_eq!(
