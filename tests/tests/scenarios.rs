@@ -754,12 +754,34 @@ fn broken_rollout_needs_a_manual_delete_after_undo() {
 }
 
 /// P-5/P-6: whenScaled Delete removes the scaled-down claims; Retain keeps them.
+/// whenDeleted Delete set later removes only the claim of the pod that still existed.
 #[test]
 fn pvc_retention_deletes_only_claims_of_whenscaled_delete() {
     let r = run_ok(&load_id("pvc-retention"));
+    let t = trace(&r);
+    let delete_web = command_index(t, "delete statefulset web");
+    let claims_at = |upto: usize| -> Vec<String> {
+        let mut live: Vec<String> = Vec::new();
+        for e in &t[..upto] {
+            if let Record::Object(o) = &e.record {
+                if o.kind == "PersistentVolumeClaim" {
+                    live.retain(|n| *n != o.name);
+                    if o.verb != "DELETED" {
+                        live.push(o.name.clone());
+                    }
+                }
+            }
+        }
+        live.sort();
+        live
+    };
+    assert_eq!(
+        claims_at(delete_web),
+        strs(&["data-db-0", "data-db-1", "data-db-2", "www-web-0"])
+    );
     let w = r.timeline.world();
     let claims: Vec<&str> = w.claims.keys().map(|(_, n)| n.as_str()).collect();
-    assert_eq!(claims, ["data-db-0", "data-db-1", "data-db-2", "www-web-0"]);
+    assert_eq!(claims, ["data-db-1", "data-db-2", "www-web-0"]);
 }
 
 /// `expect.statefulsets` reads the spec too (partition, template image, strategy), so a

@@ -511,6 +511,23 @@ fn stable_storage_survives_pod_deletion_and_scratch_files_do_not() {
     c.golden("stable-storage");
 }
 
+/// A claim mounted with `subPath` (the tutorials' MySQL `data` volume at
+/// `/var/lib/mysql`, subPath `mysql`): the kubelet creates the sub-directory, so writes
+/// work, land in the volume under `mysql/`, and come back with the recreated pod.
+#[test]
+fn sub_path_mounts_of_a_claim_are_writable_and_persist() {
+    let manifests = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: mysql}\nspec:\n  selector: {matchLabels: {app: mysql}}\n  serviceName: mysql\n  replicas: 1\n  template:\n    metadata: {labels: {app: mysql}}\n    spec:\n      containers:\n      - name: mysql\n        image: mysql:8.0\n        volumeMounts: [{name: data, mountPath: /var/lib/mysql, subPath: mysql}]\n      - name: side\n        image: busybox:1.36\n        command: [sleep, infinity]\n        volumeMounts: [{name: data, mountPath: /data}]\n  volumeClaimTemplates:\n  - metadata: {name: data}\n    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n";
+    let mut c = Console::new("", manifests);
+    let o = c.run("kubectl exec mysql-0 -c mysql -- sh -c 'echo hello > /var/lib/mysql/marker'");
+    assert_eq!(o.exit, 0, "{}", o.output);
+    // The whole volume, mounted without subPath, shows the sub-directory.
+    let o = c.run("kubectl exec mysql-0 -c side -- cat /data/mysql/marker");
+    assert_eq!(o.output, "hello");
+    c.run("kubectl delete pod mysql-0");
+    let o = c.run("kubectl exec mysql-0 -c mysql -- cat /var/lib/mysql/marker");
+    assert_eq!(o.output, "hello");
+}
+
 #[test]
 fn empty_dir_and_config_map_volumes() {
     let mut c = Console::new(
@@ -1067,9 +1084,14 @@ fn export_round_trips_every_scenario() {
             "{}:\n{script}",
             path.display()
         );
+        // Faults of task solutions are exported too (a task's solution runs there).
         let faults = s
             .steps
             .iter()
+            .flat_map(|st| match st {
+                scenario::Step::Task(t) => t.solution.iter().collect::<Vec<_>>(),
+                other => vec![other],
+            })
             .filter(|st| matches!(st, scenario::Step::Fault(_)))
             .count();
         assert_eq!(

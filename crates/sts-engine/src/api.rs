@@ -315,6 +315,7 @@ impl World {
             Object::Pod(_) => self.pods.contains_key(&key),
             Object::PersistentVolume(_) => self.volumes.contains_key(&m.name),
             Object::StorageClass(_) => self.classes.contains_key(&m.name),
+            Object::Other { kind, .. } if kind == "Node" => self.nodes.contains_key(&m.name),
             Object::Other { kind, .. } => {
                 self.others
                     .contains_key(&(kind.clone(), ns, m.name.clone()))
@@ -374,6 +375,12 @@ impl World {
             )));
         }
         let verb = match obj {
+            Object::Other {
+                kind,
+                metadata,
+                body,
+                ..
+            } if kind == "Node" => self.apply_node(metadata, &body)?,
             Object::StatefulSet(s) => return self.apply_set(s),
             Object::Deployment(d) => return self.apply_deployment(d),
             Object::ReplicaSet(r) => return self.apply_replica_set(r),
@@ -822,6 +829,113 @@ impl World {
         self.retry_unschedulable();
     }
 
+    /// `kubectl apply -f` of a `kind: Node`: a node joins the cluster (created) or its
+    /// labels and taints change (configured).
+    ///
+    /// On a real cluster the kubelet of a new machine registers its own Node object
+    /// through the API (`kubelet_node_status.go` `registerWithAPIServer`) and then
+    /// reports it Ready; the playground has no machines, so applying the object stands in
+    /// for the join and the playground plays the node's kubelet: the node is Ready at once
+    /// with the default capacity of a scenario's nodes (`status` is never read from input,
+    /// F-1). The node lifecycle controller records `RegisteredNode` (`Node NAME event:
+    /// Registered Node NAME in Controller`: `node_lifecycle_controller.go` `monitorNodeHealth`
+    /// with `RecordNodeEvent`, which formats `Node %s event: %s`), and the scheduler moves
+    /// every unschedulable pod back to its active queue (`eventhandlers.go`
+    /// `addNodeToCache` → `MoveAllToActiveOrBackoffQueue(NodeAdd)`; for an update,
+    /// `updateNodeInCache`). Taints are validated like `ValidateNode`'s
+    /// `validateNodeTaints` (key required, effect one of the three).
+    pub(crate) fn apply_node(
+        &mut self,
+        metadata: ObjectMeta,
+        body: &serde_json::Value,
+    ) -> Result<&'static str, ApplyError> {
+        let name = metadata.name.clone();
+        // The strict schema check has already refused wrongly typed fields.
+        let text = |t: &serde_json::Value, k: &str| {
+            t.get(k)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let taints: Vec<crate::model::Taint> = body
+            .pointer("/spec/taints")
+            .and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|t| crate::model::Taint {
+                        key: text(t, "key"),
+                        value: text(t, "value"),
+                        effect: text(t, "effect"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut errs = Vec::new();
+        for (i, t) in taints.iter().enumerate() {
+            if t.key.is_empty() {
+                errs.push(validation::FieldError::required(
+                    format!("spec.taints[{i}].key"),
+                    "",
+                ));
+            }
+            let effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+            if t.effect.is_empty() {
+                errs.push(validation::FieldError::required(
+                    format!("spec.taints[{i}].effect"),
+                    "",
+                ));
+            } else if !effects.contains(&t.effect.as_str()) {
+                errs.push(validation::FieldError::not_supported(
+                    format!("spec.taints[{i}].effect"),
+                    &t.effect,
+                    &effects,
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            let creating = !self.nodes.contains_key(&name);
+            return Err(invalid("Node", &name, errs, creating));
+        }
+        if let Some(node) = self.nodes.get_mut(&name) {
+            let mut labels = metadata.labels;
+            // The kubelet keeps its well-known labels (`kubernetes.io/hostname`…).
+            for (k, v) in &node.metadata.labels {
+                if k.starts_with("kubernetes.io/") {
+                    labels.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            if node.metadata.labels == labels && node.taints == taints {
+                return Ok("unchanged");
+            }
+            node.metadata.labels = labels;
+            node.taints = taints;
+            let rv = self.next_rv();
+            if let Some(node) = self.nodes.get_mut(&name) {
+                node.metadata.resource_version = rv;
+            }
+            self.retry_unschedulable();
+            return Ok("configured");
+        }
+        self.add_node(Node {
+            metadata: ObjectMeta {
+                name: name.clone(),
+                labels: metadata.labels,
+                annotations: metadata.annotations,
+                ..ObjectMeta::default()
+            },
+            taints,
+            ..Node::default()
+        });
+        self.event(
+            format!("Node/{name}"),
+            "Normal",
+            "RegisteredNode",
+            format!("Node {name} event: Registered Node {name} in Controller"),
+            "node-controller",
+        );
+        Ok("created")
+    }
+
     /// The ControllerRevisions a StatefulSet controls, lowest revision number first.
     pub fn revisions_of(&self, set: &StatefulSet) -> Vec<&ControllerRevision> {
         let ns = &set.metadata.namespace;
@@ -944,5 +1058,141 @@ mod tests {
             out.output,
             "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
         );
+    }
+
+    /// Two nodes and the tutorials' PostgreSQL anti-affinity: postgres-2 cannot run.
+    fn anti_affinity_world() -> World {
+        let s = scenario::parse(
+            r#"
+scenario: t
+title: {en: t, zh: t}
+cluster: {nodes: 2}
+manifests: |
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {name: postgres}
+  spec:
+    selector: {matchLabels: {app: postgres}}
+    serviceName: postgres
+    replicas: 3
+    template:
+      metadata: {labels: {app: postgres}}
+      spec:
+        affinity:
+          podAntiAffinity:
+            requiredDuringSchedulingIgnoredDuringExecution:
+            - labelSelector: {matchLabels: {app: postgres}}
+              topologyKey: kubernetes.io/hostname
+        containers: [{name: postgres, image: "postgres:15"}]
+"#,
+        )
+        .expect("parses");
+        let mut w = scenario::build_world(&s);
+        w.apply_manifests(&s.manifests);
+        crate::bench::settle(&mut w);
+        w
+    }
+
+    fn pod_node(w: &World, name: &str) -> Option<String> {
+        w.pods
+            .get(&(DEFAULT_NS.to_string(), name.to_string()))
+            .and_then(|p| p.spec.node_name.clone())
+    }
+
+    #[test]
+    fn applying_a_node_registers_it_and_the_pending_pod_schedules_there() {
+        let mut w = anti_affinity_world();
+        assert_eq!(pod_node(&w, "postgres-2"), None, "no node fits yet");
+        let out = w.apply_manifests("apiVersion: v1\nkind: Node\nmetadata: {name: node-3}\n");
+        assert_eq!(out.output, "node/node-3 created");
+        let node = &w.nodes["node-3"];
+        assert!(node.ready);
+        assert_eq!(
+            node.metadata
+                .labels
+                .get("kubernetes.io/hostname")
+                .map(String::as_str),
+            Some("node-3")
+        );
+        assert!(w.events.iter().any(|e| e.reason == "RegisteredNode"
+            && e.object == "Node/node-3"
+            && e.message == "Node node-3 event: Registered Node node-3 in Controller"));
+        crate::bench::settle(&mut w);
+        assert_eq!(pod_node(&w, "postgres-2").as_deref(), Some("node-3"));
+        // Applying the same object again changes nothing.
+        let again = w.apply_manifests("apiVersion: v1\nkind: Node\nmetadata: {name: node-3}\n");
+        assert_eq!(again.output, "node/node-3 unchanged");
+    }
+
+    #[test]
+    fn a_tainted_node_does_not_take_the_pod_until_the_taint_is_removed() {
+        let mut w = anti_affinity_world();
+        let tainted = "apiVersion: v1\nkind: Node\nmetadata: {name: node-3}\nspec:\n  taints: [{key: dedicated, value: db, effect: NoSchedule}]\n";
+        assert_eq!(w.apply_manifests(tainted).output, "node/node-3 created");
+        crate::bench::settle(&mut w);
+        assert_eq!(pod_node(&w, "postgres-2"), None);
+        // Updating the node (taint removed) retries the unschedulable pod.
+        let plain = "apiVersion: v1\nkind: Node\nmetadata: {name: node-3}\n";
+        assert_eq!(w.apply_manifests(plain).output, "node/node-3 configured");
+        assert!(w.nodes["node-3"].taints.is_empty());
+        assert!(w.nodes["node-3"]
+            .metadata
+            .labels
+            .contains_key("kubernetes.io/hostname"));
+        crate::bench::settle(&mut w);
+        assert_eq!(pod_node(&w, "postgres-2").as_deref(), Some("node-3"));
+    }
+
+    #[test]
+    fn a_node_with_a_bad_taint_is_refused_and_nothing_changes() {
+        let mut w = anti_affinity_world();
+        let bad = "apiVersion: v1\nkind: Node\nmetadata: {name: node-3}\nspec:\n  taints: [{key: a, effect: Never}, {effect: NoSchedule}]\n";
+        let out = w.apply_manifests(bad);
+        assert_eq!(out.exit, 1);
+        assert_eq!(
+            out.output,
+            "The Node \"node-3\" is invalid: \n* spec.taints[0].effect: Unsupported value: \"Never\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"\n* spec.taints[1].key: Required value"
+        );
+        assert!(!w.nodes.contains_key("node-3"));
+        // A wrongly typed field is a strict-decoding error, before anything is stored.
+        let typed = w.apply_manifests(
+            "apiVersion: v1\nkind: Node\nmetadata: {name: node-3}\nspec: {taints: 3}\n",
+        );
+        assert_eq!(typed.exit, 1, "{}", typed.output);
+        assert!(!w.nodes.contains_key("node-3"));
+    }
+
+    /// Parallel pods with WaitForFirstConsumer claims are scheduled one after another
+    /// while their volumes are provisioned: each one chosen counts on its node at once
+    /// (upstream assumes it in the scheduler cache), so required anti-affinity and
+    /// spreading see it and three replicas land on three nodes, not all on one.
+    #[test]
+    fn pods_waiting_for_their_volumes_count_on_the_chosen_node() {
+        for (anti_affinity, seed) in [true, false]
+            .into_iter()
+            .flat_map(|a| (0..8).map(move |s| (a, s)))
+        {
+            let affinity = if anti_affinity {
+                "        affinity:\n          podAntiAffinity:\n            requiredDuringSchedulingIgnoredDuringExecution:\n            - labelSelector: {matchLabels: {app: db}}\n              topologyKey: kubernetes.io/hostname\n"
+            } else {
+                ""
+            };
+            let text = format!(
+                "scenario: t\ntitle: {{en: t, zh: t}}\nseed: {seed}\ncluster: {{nodes: 3}}\nmanifests: |\n  apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {{name: db}}\n  spec:\n    selector: {{matchLabels: {{app: db}}}}\n    serviceName: db\n    replicas: 3\n    podManagementPolicy: Parallel\n    template:\n      metadata: {{labels: {{app: db}}}}\n      spec:\n{affinity}        containers: [{{name: db, image: \"postgres:15\"}}]\n    volumeClaimTemplates:\n    - metadata: {{name: data}}\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources: {{requests: {{storage: 1Gi}}}}\n"
+            );
+            let s = scenario::parse(&text).expect("parses");
+            let mut w = scenario::build_world(&s);
+            w.apply_manifests(&s.manifests);
+            crate::bench::settle(&mut w);
+            let mut nodes: Vec<String> = (0..3)
+                .filter_map(|i| pod_node(&w, &format!("db-{i}")))
+                .collect();
+            nodes.sort();
+            assert_eq!(
+                nodes,
+                ["node-1", "node-2", "node-3"],
+                "anti-affinity {anti_affinity}, seed {seed}"
+            );
+        }
     }
 }

@@ -711,7 +711,9 @@ fn decode_object(
         }
         ("v1", "Pod") => Object::Pod(ctx.typed(with_spec(map))?),
         ("storage.k8s.io/v1", "StorageClass") => Object::StorageClass(ctx.typed(map)?),
-        (v, k) if GENERIC_KINDS.contains(&(v, k)) => {
+        // A Node is kept generically here and registered by `World::try_apply` (a
+        // node joining the cluster); see `World::apply_node`.
+        (v, k) if GENERIC_KINDS.contains(&(v, k)) || (v, k) == ("v1", "Node") => {
             let metadata: ObjectMeta =
                 ctx.typed(map.remove("metadata").unwrap_or(Value::Object(Map::new())))?;
             map.remove("apiVersion");

@@ -1522,9 +1522,16 @@ fn modify<T>(
             }
             match &m.source {
                 Source::Store { key, owner, .. } => {
-                    world
-                        .pod_files
-                        .update(key, owner, Tree::new, |t| f(t, &rel, now))
+                    world.pod_files.update(key, owner, Tree::new, |t| {
+                        // The kubelet creates a missing `subPath` directory in the
+                        // volume before it starts the container (`kubelet_pods.go`
+                        // `makeMounts` → `subpath.SafeMakeDir`); here it appears with
+                        // the first write through the mount.
+                        if !m.sub.is_empty() && !fs::is_dir(t, &m.sub) {
+                            fs::mkdir(t, &m.sub, true, now)?;
+                        }
+                        f(t, &rel, now)
+                    })
                 }
                 Source::Files(_) | Source::File(_) => Err(FsError::ReadOnly),
             }

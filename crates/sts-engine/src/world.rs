@@ -1027,8 +1027,14 @@ impl World {
         self.pod_changed(key, was_ready);
     }
 
-    /// Keeps the scheduler's aggregates in line with one pod (placed, finished, gone).
-    fn refresh_placement(&mut self, key: &Key) {
+    /// Keeps the scheduler's aggregates in line with one pod (placed, assumed, finished,
+    /// gone). A pod the scheduler has chosen a node for while its WaitForFirstConsumer
+    /// volumes are provisioned counts on that node already: upstream assumes it in the
+    /// scheduler cache at the end of the scheduling cycle, before the binding cycle
+    /// whose VolumeBinding PreBind waits for the volumes (`schedule_one.go`
+    /// `schedulingCycle` → `sched.assume`; `cache.go` `AssumePod` adds it to the node's
+    /// `NodeInfo`), so the next pod sees its resources, spreading and affinity terms.
+    pub(crate) fn refresh_placement(&mut self, key: &Key) {
         use crate::cluster::scheduler::{has_pod_affinity_terms, pod_usage, spread_group};
         if let Some(old) = self.placement.remove(key) {
             if let Some(u) = self.node_usage.get_mut(&old.node) {
@@ -1052,7 +1058,8 @@ impl World {
         let Some(pod) = self.pods.get(key) else {
             return;
         };
-        let Some(node) = pod.spec.node_name.clone() else {
+        let assumed = || self.runtime.get(key).and_then(|r| r.pending_node.clone());
+        let Some(node) = pod.spec.node_name.clone().or_else(assumed) else {
             return;
         };
         if matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") {

@@ -173,9 +173,29 @@ impl World {
             }
         } else {
             let nodes: Vec<&Node> = self.nodes.values().collect();
+            let with_terms = scheduler::has_pod_affinity_terms(pod);
+            // Pods assumed on a node while their volumes are provisioned count there
+            // (see `refresh_placement`): copies with the chosen node filled in.
+            let assumed: Vec<Pod> = self
+                .runtime
+                .iter()
+                .filter_map(|(k, r)| {
+                    let node = r.pending_node.as_ref()?;
+                    let p = self.pods.get(k)?;
+                    if k == key
+                        || p.spec.node_name.is_some()
+                        || !(with_terms || scheduler::has_pod_affinity_terms(p))
+                    {
+                        return None;
+                    }
+                    let mut copy = p.clone();
+                    copy.spec.node_name = Some(node.clone());
+                    Some(copy)
+                })
+                .collect();
             // Inter-pod affinity needs every placed pod only when this pod has terms;
             // otherwise only the placed pods that have terms of their own.
-            let placed: Vec<&Pod> = if scheduler::has_pod_affinity_terms(pod) {
+            let mut placed: Vec<&Pod> = if with_terms {
                 self.pods
                     .values()
                     .filter(|p| {
@@ -187,8 +207,10 @@ impl World {
                 self.affinity_pods
                     .iter()
                     .filter_map(|k| self.pods.get(k))
+                    .filter(|p| p.spec.node_name.is_some())
                     .collect()
             };
+            placed.extend(assumed.iter());
             let empty = std::collections::BTreeMap::new();
             let spread_counts = scheduler::spread_group(pod)
                 .and_then(|g| self.spread.get(&g))
@@ -256,6 +278,7 @@ impl World {
                     if let Some(rt) = self.runtime.get_mut(key) {
                         rt.pending_node = Some(node.clone());
                     }
+                    self.refresh_placement(key);
                     for ck in wffc {
                         self.provision_for_node(&ck, &node);
                     }
@@ -289,6 +312,7 @@ impl World {
                 if let Some(rt) = self.runtime.get_mut(&key) {
                     rt.pending_node = None;
                 }
+                self.refresh_placement(&key);
                 if self.nodes.get(&node).is_some_and(|n| n.ready) {
                     self.bind_pod(&key, &node);
                 } else {
