@@ -29,6 +29,9 @@ spec:
 ";
 
 fn get(v: &JsValue, path: &str) -> JsValue {
+    if path.is_empty() {
+        return v.clone();
+    }
     path.split('.').fold(v.clone(), |v, k| {
         let key = match k.parse::<u32>() {
             Ok(i) => JsValue::from(i),
