@@ -11,6 +11,8 @@
 
 pub mod api;
 pub mod bench;
+#[cfg(feature = "builtin-scenarios")]
+pub mod builtin;
 pub mod cluster;
 pub mod controller;
 pub mod deploy;

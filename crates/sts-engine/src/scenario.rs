@@ -706,7 +706,9 @@ fn check_steps(steps: &[Step], text: &str) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-fn fault_input(f: &FaultSpec) -> Result<Fault, String> {
+/// The fault a scenario's `fault:` step (or the JavaScript API's `fault({...})`) means,
+/// or the format's error for a shape it does not accept.
+pub fn fault_input(f: &FaultSpec) -> Result<Fault, String> {
     match f {
         FaultSpec { pod: Some(p), fail: Some(true), readiness: None, node: None, image: None, .. } => Ok(Fault::FailPod { pod: p.clone() }),
         FaultSpec { pod: Some(p), readiness: Some(r), fail: None, node: None, image: None, .. } => match r.as_str() {
@@ -957,18 +959,29 @@ fn first_unready_reason(w: &World, pods: &[&Pod]) -> Option<String> {
 
 /// Runs until nothing but background retry loops is pending.
 pub fn run_until_settled(tl: &mut Timeline) -> Settle {
-    for _ in 0..MAX_STEPS_PER_WAIT {
+    run_until_settled_within(tl, MAX_STEPS_PER_WAIT).0
+}
+
+/// [`run_until_settled`] taking at most `max_steps` steps; also returns the steps taken.
+/// `Settle::Limit` when the cap was reached first.
+pub fn run_until_settled_within(tl: &mut Timeline, max_steps: usize) -> (Settle, usize) {
+    let mut steps = 0;
+    loop {
         if tl.world().quiet() {
             let why = unconverged(tl.world());
-            return if why.is_empty() {
+            let end = if why.is_empty() {
                 Settle::Settled
             } else {
                 Settle::Stuck(why)
             };
+            return (end, steps);
+        }
+        if steps >= max_steps {
+            return (Settle::Limit, steps);
         }
         tl.step();
+        steps += 1;
     }
-    Settle::Limit
 }
 
 /// Runs for `d` of virtual time.

@@ -174,6 +174,39 @@ pub fn run(world: &mut World, line: &str) -> Outcome {
     o
 }
 
+/// Why [`run`] would refuse `line` as it stands, found without running it: a line over
+/// the size limit, one that needs more lines (an open quote, a loop without `done`…),
+/// a syntax error, or a plain kubectl command that kubectl does not have. Each answer
+/// is the text `run` prints for it. `None` when the line would run (its commands may
+/// still fail, like a real terminal's). While a pod shell is attached the line goes to
+/// the pod and is not checked. For callers that refuse bad input before it is recorded
+/// (the JavaScript API's `kubectl()`).
+pub fn refusal(world: &World, line: &str) -> Option<String> {
+    if line.len() > MAX_INPUT_BYTES {
+        return Some(format!(
+            "sh: the command line is {} bytes; the playground accepts at most {MAX_INPUT_BYTES}",
+            line.len()
+        ));
+    }
+    if crate::podshell::session_prompt(world).is_some() {
+        return None;
+    }
+    if line.trim().is_empty() {
+        return Some("sh: the command line is empty".into());
+    }
+    if incomplete(line) {
+        return Some(
+            "sh: the command line is incomplete (an open quote, here-document, loop or a trailing |, && or \\): it needs more lines"
+                .into(),
+        );
+    }
+    let list = match parse::parse(line) {
+        Ok(l) => l,
+        Err(e) => return Some(format!("sh: {e}")),
+    };
+    crate::kubectl::unknown_command(&plain_kubectl(&list)?)
+}
+
 /// True if `text` needs more lines before it can run (an open quote, a loop without
 /// `done`, a trailing `|`, `&&` or backslash, a here-document without its delimiter):
 /// a console asks for a continuation line.
@@ -1616,6 +1649,32 @@ mod tests {
         let mut st = State::new("sh", Flavor::Bash);
         let io = run_source(&mut Null, &mut st, src, "");
         (io.text(), io.code)
+    }
+
+    #[test]
+    fn refusal_names_bad_lines_and_passes_runnable_ones() {
+        let w = World::new(crate::world::Config::default(), 0);
+        for ok in [
+            "kubectl get pods",
+            "get pods",
+            "kubectl get pod nope",
+            "kubectl get pods | grep web",
+            "for i in 1 2; do echo $i; done",
+        ] {
+            assert_eq!(refusal(&w, ok), None, "{ok}");
+        }
+        let bad = refusal(&w, "kubectl frobnicate").expect("refused");
+        assert!(
+            bad.starts_with("error: unknown command \"frobnicate\" for \"kubectl\""),
+            "{bad}"
+        );
+        assert!(refusal(&w, "echo 'open").is_some_and(|m| m.contains("incomplete")));
+        assert!(refusal(&w, "  ").is_some());
+        // A syntax error is answered as `run` answers it.
+        let line = "echo a ;; echo b";
+        let mut w2 = w.clone();
+        let ran = run(&mut w2, line);
+        assert_eq!(refusal(&w, line), Some(ran.output), "exit {}", ran.exit);
     }
 
     #[test]

@@ -5,10 +5,85 @@
 //! [`TraceEntry::text`] and the serde derive (JSON lines, see the scenario format doc).
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+use crate::model::{PersistentVolumeClaim, Pod, StatefulSet, POD_TEMPLATE_HASH};
+use crate::printers;
 use crate::time::SimTime;
+
+/// The columns of a pod's `object` entry (`kubectl get pods -o wide`): `status`,
+/// `ready`, `phase`, `restarts`, `revision` (a StatefulSet pod's
+/// controller-revision-hash, or a ReplicaSet pod's pod-template-hash) and `node`. Also
+/// what a state snapshot shows for a pod, so both use the same names.
+pub fn pod_columns(pod: &Pod, now: SimTime) -> BTreeMap<&'static str, Value> {
+    let mut c = BTreeMap::new();
+    c.insert("status", json!(printers::pod_status(pod)));
+    c.insert("ready", json!(printers::pod_ready(pod)));
+    c.insert("phase", json!(pod.status.phase));
+    c.insert("restarts", json!(printers::pod_restarts(pod, now)));
+    let revision = pod
+        .revision()
+        .or_else(|| {
+            pod.metadata
+                .labels
+                .get(POD_TEMPLATE_HASH)
+                .map(String::as_str)
+        })
+        .unwrap_or("");
+    c.insert("revision", json!(revision));
+    c.insert("node", json!(pod.node().unwrap_or("")));
+    c
+}
+
+/// The columns of a StatefulSet's `object` entry: its status block (`replicas`,
+/// `readyReplicas`, `currentReplicas`, `updatedReplicas`, `availableReplicas`,
+/// `currentRevision`, `updateRevision`, `observedGeneration`), `generation` and
+/// kubectl's READY column.
+pub fn set_columns(set: &StatefulSet) -> BTreeMap<&'static str, Value> {
+    let s = &set.status;
+    let mut c = BTreeMap::new();
+    c.insert("ready", json!(printers::sts_ready(set)));
+    c.insert("replicas", json!(s.replicas));
+    c.insert("readyReplicas", json!(s.ready_replicas));
+    c.insert("currentReplicas", json!(s.current_replicas));
+    c.insert("updatedReplicas", json!(s.updated_replicas));
+    c.insert("availableReplicas", json!(s.available_replicas));
+    c.insert("currentRevision", json!(s.current_revision));
+    c.insert("updateRevision", json!(s.update_revision));
+    c.insert(
+        "observedGeneration",
+        json!(s.observed_generation.unwrap_or(0)),
+    );
+    c.insert("generation", json!(set.metadata.generation));
+    c
+}
+
+/// The columns of a PersistentVolumeClaim's `object` entry: `status` (its phase, or
+/// `Terminating`), `volume` and `owners` (`Kind/name`, comma-separated).
+pub fn claim_columns(claim: &PersistentVolumeClaim) -> BTreeMap<&'static str, Value> {
+    let mut c = BTreeMap::new();
+    c.insert(
+        "status",
+        json!(if claim.metadata.terminating() {
+            "Terminating".to_string()
+        } else {
+            claim.status.phase.clone()
+        }),
+    );
+    c.insert(
+        "volume",
+        json!(claim.spec.volume_name.clone().unwrap_or_default()),
+    );
+    let owners: Vec<String> = claim
+        .metadata
+        .owner_references
+        .iter()
+        .map(|r| format!("{}/{}", r.kind, r.name))
+        .collect();
+    c.insert("owners", json!(owners.join(",")));
+    c
+}
 
 /// One line of the trace.
 #[derive(Clone, Debug, PartialEq, Serialize)]

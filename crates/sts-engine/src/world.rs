@@ -17,7 +17,6 @@ use crate::controller::{
     self, index::SetIndex, Action, Blocker, ClaimLookup, Implementation, TemplateDigest,
 };
 use crate::model::*;
-use crate::printers;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::*;
@@ -653,23 +652,7 @@ impl World {
         let Some(pod) = self.pods.get(key) else {
             return;
         };
-        let mut c = BTreeMap::new();
-        c.insert("status", json!(printers::pod_status(pod)));
-        c.insert("ready", json!(printers::pod_ready(pod)));
-        c.insert("phase", json!(pod.status.phase));
-        c.insert("restarts", json!(printers::pod_restarts(pod, self.now)));
-        // A StatefulSet pod's revision, or a ReplicaSet pod's pod-template-hash.
-        let revision = pod
-            .revision()
-            .or_else(|| {
-                pod.metadata
-                    .labels
-                    .get(POD_TEMPLATE_HASH)
-                    .map(String::as_str)
-            })
-            .unwrap_or("");
-        c.insert("revision", json!(revision));
-        c.insert("node", json!(pod.node().unwrap_or("")));
+        let c = crate::trace::pod_columns(pod, self.now);
         let name = pod.metadata.name.clone();
         self.push(Record::Object(ObjectRecord {
             verb,
@@ -680,21 +663,7 @@ impl World {
     }
 
     fn set_record(&mut self, verb: &'static str, set: &StatefulSet) {
-        let s = &set.status;
-        let mut c = BTreeMap::new();
-        c.insert("ready", json!(printers::sts_ready(set)));
-        c.insert("replicas", json!(s.replicas));
-        c.insert("readyReplicas", json!(s.ready_replicas));
-        c.insert("currentReplicas", json!(s.current_replicas));
-        c.insert("updatedReplicas", json!(s.updated_replicas));
-        c.insert("availableReplicas", json!(s.available_replicas));
-        c.insert("currentRevision", json!(s.current_revision));
-        c.insert("updateRevision", json!(s.update_revision));
-        c.insert(
-            "observedGeneration",
-            json!(s.observed_generation.unwrap_or(0)),
-        );
-        c.insert("generation", json!(set.metadata.generation));
+        let c = crate::trace::set_columns(set);
         let name = set.metadata.name.clone();
         self.push(Record::Object(ObjectRecord {
             verb,
@@ -705,26 +674,7 @@ impl World {
     }
 
     pub(crate) fn claim_record(&mut self, verb: &'static str, claim: &PersistentVolumeClaim) {
-        let mut c = BTreeMap::new();
-        c.insert(
-            "status",
-            json!(if claim.metadata.terminating() {
-                "Terminating".to_string()
-            } else {
-                claim.status.phase.clone()
-            }),
-        );
-        c.insert(
-            "volume",
-            json!(claim.spec.volume_name.clone().unwrap_or_default()),
-        );
-        let owners: Vec<String> = claim
-            .metadata
-            .owner_references
-            .iter()
-            .map(|r| format!("{}/{}", r.kind, r.name))
-            .collect();
-        c.insert("owners", json!(owners.join(",")));
+        let c = crate::trace::claim_columns(claim);
         let name = claim.metadata.name.clone();
         self.push(Record::Object(ObjectRecord {
             verb,

@@ -3,7 +3,6 @@
 //! user can take. The Yew app only renders a `Session` and sends it actions, so all of
 //! this is tested natively.
 
-use serde::{Deserialize, Serialize};
 use sts_engine::api::Outcome;
 use sts_engine::diagnose::Diagnostic;
 use sts_engine::scenario::{self, Scenario, Settle, Step};
@@ -11,7 +10,7 @@ use sts_engine::timeline::{Fault, Input, Timeline};
 use sts_engine::trace::Record;
 use sts_engine::world::World;
 
-include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+pub use sts_engine::builtin::{catalog, scenario_source, CatalogEntry, SCENARIOS};
 
 /// The scenario a first visit opens.
 pub const DEFAULT_SCENARIO: &str = "ordered-creation";
@@ -22,48 +21,6 @@ pub const SETTLE_STEP_LIMIT: usize = 200_000;
 
 /// Console lines kept for the up-arrow history.
 pub const HISTORY_LIMIT: usize = 200;
-
-/// A built-in scenario's picker entry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CatalogEntry {
-    pub id: String,
-    pub title: scenario::Text,
-    pub summary: Option<scenario::Text>,
-    /// True if the scenario has narration or tasks (a lesson).
-    pub lesson: bool,
-    /// Its place in the course (the scenario's `lesson:` number).
-    pub number: Option<u32>,
-}
-
-/// The picker's list: every built-in scenario that parses, the numbered lessons first
-/// in course order, then the others by id.
-pub fn catalog() -> Vec<CatalogEntry> {
-    let mut c: Vec<CatalogEntry> = SCENARIOS
-        .iter()
-        .filter_map(|(id, text)| {
-            let s = scenario::parse(text).ok()?;
-            Some(CatalogEntry {
-                id: id.to_string(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                lesson: s
-                    .steps
-                    .iter()
-                    .any(|st| matches!(st, Step::Say(_) | Step::Task(_))),
-                number: s.lesson,
-            })
-        })
-        .collect();
-    c.sort_by(|a, b| {
-        (a.number.is_none(), a.number, &a.id).cmp(&(b.number.is_none(), b.number, &b.id))
-    });
-    c
-}
-
-/// The text of a built-in scenario.
-pub fn scenario_source(id: &str) -> Option<&'static str> {
-    SCENARIOS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
-}
 
 /// What the last timeline-changing action did that the user should be told.
 #[derive(Clone, Debug, PartialEq, Eq)]

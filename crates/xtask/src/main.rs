@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod bindings;
 mod fuzz;
 mod server;
 mod test;
@@ -27,6 +28,7 @@ commands:
   test                          cargo test, wasm build, dependency hygiene, scenario checks,
                                 clippy (-D warnings), rustfmt, fuzzing, then the web app: its
                                 wasm tests in headless Chromium (cargo test and wasm-pack), the
+                                JavaScript API's node tests, package build and example, the
                                 site build with its size report and the Playwright end-to-end
                                 tests; exits non-zero on any failure
   ci                            what CI runs after installs (= test)

@@ -25,7 +25,7 @@ pub fn run(args: &[String]) -> Result {
             "test takes no arguments (got {a:?})"
         )));
     }
-    let stages: [Stage; 11] = [
+    let stages: [Stage; 12] = [
         ("cargo test --workspace", tests),
         ("wasm32 build of sts-engine", wasm),
         ("no getrandom in sts-engine's dependencies", no_getrandom),
@@ -40,8 +40,12 @@ pub fn run(args: &[String]) -> Result {
             fuzz_smoke,
         ),
         (
-            "web: wasm-bindgen-test in headless Chromium",
+            "web: wasm-bindgen-test (sts-web in headless Chromium, sts-bindings in node)",
             web_wasm_tests,
+        ),
+        (
+            "bindings: wasm-pack build --release --target nodejs, node example",
+            bindings,
         ),
         ("web: wasm-pack test --headless --chrome", web_wasm_pack),
         ("web: build site", web_site),
@@ -256,9 +260,30 @@ fn web_wasm_tests() -> Outcome {
         return Outcome::Failed(e);
     }
     let mut c = cargo();
-    c.env("CHROMEDRIVER", web::CHROMEDRIVER)
-        .args(["test", "-p", "sts-web", "--target", WASM]);
+    c.env("CHROMEDRIVER", web::CHROMEDRIVER).args([
+        "test",
+        "-p",
+        "sts-web",
+        "-p",
+        "sts-bindings",
+        "--target",
+        WASM,
+    ]);
     status(c)
+}
+
+/// The JavaScript API's package: built into `target/bindings/pkg` (size printed) and
+/// the runnable example run against it, which compares its trace with
+/// `sts run --output json`.
+fn bindings() -> Outcome {
+    if let Err(e) = web_tools() {
+        return Outcome::Failed(e);
+    }
+    let done = crate::bindings::build().and_then(|pkg| crate::bindings::example(&pkg));
+    match done {
+        Ok(()) => Outcome::Passed,
+        Err(e) => Outcome::Failed(e),
+    }
 }
 
 /// The same suites through wasm-pack, as a user of the crate would run them;

@@ -314,24 +314,8 @@ pub(crate) fn kubectl_main(
     stdin: Option<&str>,
     single: bool,
 ) -> Out {
-    // Global flags may come before the command (`kubectl -n prod get pods`).
-    let mut lead = Vec::new();
-    let mut i = 0;
-    while i < argv.len() && argv[i].starts_with('-') && argv[i] != "--" {
-        let a = &argv[i];
-        lead.push(a.clone());
-        let needs_value = matches!(
-            a.as_str(),
-            "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user" | "-v"
-        );
-        if needs_value {
-            if let Some(v) = argv.get(i + 1) {
-                lead.push(v.clone());
-                i += 1;
-            }
-        }
-        i += 1;
-    }
+    let i = command_index(argv);
+    let lead: Vec<String> = argv[..i.min(argv.len())].to_vec();
     let Some(cmd) = argv.get(i) else {
         let mut o = Out::default();
         o.print(&format!(
@@ -346,6 +330,79 @@ pub(crate) fn kubectl_main(
         Ok(o) => o,
         Err(e) => Out::error(&e),
     }
+}
+
+/// Where the command word is in kubectl's arguments (after the `kubectl` word): global
+/// flags may come before it (`kubectl -n prod get pods`).
+fn command_index(argv: &[String]) -> usize {
+    let mut i = 0;
+    while i < argv.len() && argv[i].starts_with('-') && argv[i] != "--" {
+        let needs_value = matches!(
+            argv[i].as_str(),
+            "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user" | "-v"
+        );
+        if needs_value && i + 1 < argv.len() {
+            i += 1;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The commands [`dispatch`] runs (the others of [`KUBECTL_COMMANDS`] get a "not
+/// supported by this playground" answer).
+const DISPATCHED: &[&str] = &[
+    "get",
+    "describe",
+    "apply",
+    "create",
+    "delete",
+    "scale",
+    "set",
+    "patch",
+    "label",
+    "rollout",
+    "edit",
+    "wait",
+    "exec",
+    "run",
+    "version",
+    "api-resources",
+];
+
+/// What kubectl answers for a command word it does not have (cobra's error with its
+/// suggestions, then what the playground supports).
+fn unknown_verb(other: &str) -> String {
+    let e = unknown_command_error(other, "kubectl", KUBECTL_COMMANDS);
+    let gap = if e.contains("Did you mean") {
+        "\n\n"
+    } else {
+        "\n"
+    };
+    format!("{e}{gap}This playground's kubectl supports: {SUPPORTED}")
+}
+
+/// If the kubectl command `argv` (with or without the leading `kubectl`) names a
+/// command kubectl does not have, the error running it would print (exit 1), found
+/// without running it; `None` otherwise (the command may still fail when it runs).
+/// Callers that must refuse bad input before it is recorded use it (the JavaScript
+/// API's `kubectl()`).
+pub fn unknown_command(argv: &[String]) -> Option<String> {
+    let args = match argv.first().map(String::as_str) {
+        Some("kubectl") => &argv[1..],
+        _ => argv,
+    };
+    let i = command_index(args);
+    let cmd = args.get(i)?;
+    let rest = &args[i + 1..];
+    let help = rest
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--help" || a == "-h");
+    if help || DISPATCHED.contains(&cmd.as_str()) || KUBECTL_COMMANDS.contains(&cmd.as_str()) {
+        return None;
+    }
+    Some(unknown_verb(cmd))
 }
 
 fn parse(rest: &[String], spec: &[Flag], name: &str) -> Result<(Args, String), String> {
@@ -501,17 +558,41 @@ fn dispatch(
         other if KUBECTL_COMMANDS.contains(&other) => Err(format!(
             "error: `kubectl {other}` is not supported by this playground\nThis playground's kubectl supports: {SUPPORTED}"
         )),
-        other => {
-            let e = unknown_command_error(other, "kubectl", KUBECTL_COMMANDS);
-            let gap = if e.contains("Did you mean") { "\n\n" } else { "\n" };
-            Err(format!("{e}{gap}This playground's kubectl supports: {SUPPORTED}"))
-        }
+        other => Err(unknown_verb(other)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_command_is_found_without_running_and_says_what_running_says() {
+        let words = |l: &str| split_words(l).expect("splits");
+        for line in [
+            "kubectl frobnicate",
+            "kubectl scael sts web --replicas=2",
+            "kubectl -n prod delet pod web-0",
+        ] {
+            let mut w = crate::world::World::new(crate::world::Config::default(), 0);
+            let ran = run(&mut w, line);
+            assert_eq!(ran.exit, 1);
+            assert_eq!(unknown_command(&words(line)), Some(ran.output), "{line}");
+        }
+        for verb in DISPATCHED.iter().chain(KUBECTL_COMMANDS) {
+            let line = format!("kubectl {verb}");
+            assert_eq!(unknown_command(&words(&line)), None, "{line}");
+            let mut w = crate::world::World::new(crate::world::Config::default(), 0);
+            let ran = run(&mut w, &line);
+            assert!(
+                !ran.output.contains("unknown command"),
+                "{line}: {}",
+                ran.output
+            );
+        }
+        assert_eq!(unknown_command(&words("kubectl frobnicate --help")), None);
+        assert_eq!(unknown_command(&words("kubectl")), None);
+    }
 
     #[test]
     fn completion_offers_the_flags_the_parser_accepts() {
