@@ -6,9 +6,13 @@
 //! A [`FrameSet`] covers one scenario from its start until it settles (or
 //! [`MAX_FRAMES`]): frame `i` is the page after `i` steps. Values that repeat from frame
 //! to frame are stored once: pictures in a pool, watch lines as a prefix of one list,
-//! Events rows in a pool. The file is postcard (serde's compact binary format).
+//! Events rows in a pool. The file is a small hand-written binary format ([`wire`]),
+//! whose decoder costs the first stage far less than serde's.
 
 use serde::{Deserialize, Serialize};
+
+mod wire;
+use wire::{Reader, Wire};
 
 use crate::i18n::Lang;
 use crate::lesson::LessonView;
@@ -17,12 +21,13 @@ use crate::picture::{self, Picture};
 use crate::session::{self, CatalogEntry, Session};
 
 /// The frames file format; a file of another version is not used.
-pub const VERSION: u32 = 1;
+/// 2: the hand-written encoding ([`wire`]) instead of postcard.
+pub const VERSION: u32 = 2;
 /// At most this many steps are precomputed (the built-in scenarios settle well before).
 pub const MAX_FRAMES: usize = 300;
 
 /// One scenario's frames.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FrameSet {
     pub version: u32,
     pub scenario: String,
@@ -43,7 +48,7 @@ pub struct FrameSet {
 }
 
 /// The page after some number of steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     /// Simulated time, as the time bar shows it.
     pub time: String,
@@ -84,22 +89,21 @@ impl FrameSet {
     }
 
     /// The file's bytes.
-    pub fn encode(&self) -> Result<Vec<u8>, String> {
-        postcard::to_allocvec(self).map_err(|_| "the frames do not encode".to_string())
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.put(&mut out);
+        out
     }
 
     /// Reads a frames file; a file of another version or a damaged one is an error
     /// (the page then waits for the engine instead).
     pub fn decode(bytes: &[u8]) -> Result<FrameSet, String> {
-        // postcard's error texts would add a kilobyte of strings to the first stage.
-        let set: FrameSet =
-            postcard::from_bytes(bytes).map_err(|_| "damaged frames file".to_string())?;
-        if set.version != VERSION {
-            return Err(format!(
-                "frames version {} (expected {VERSION})",
-                set.version
-            ));
+        // The version comes first, so a file of another version is named as such.
+        let v = u32::get(&mut Reader::new(bytes));
+        if v != VERSION {
+            return Err(format!("frames version {v} (expected {VERSION})"));
         }
+        let set: FrameSet = Reader::decode(bytes).ok_or("damaged frames file")?;
         if set.frames.is_empty() {
             return Err("no frames".into());
         }
@@ -224,7 +228,7 @@ mod tests {
         for id in ["ordered-creation", "partition-canary", "parallel"] {
             let set = build(id).unwrap();
             assert!(set.settled, "{id} settles within {MAX_FRAMES} steps");
-            let bytes = set.encode().unwrap();
+            let bytes = set.encode();
             assert_eq!(FrameSet::decode(&bytes).unwrap(), set);
             let mut s = Session::open(id).unwrap();
             for (i, f) in set.frames.iter().enumerate() {
@@ -266,12 +270,25 @@ mod tests {
     #[test]
     fn damaged_or_foreign_files_are_refused() {
         let set = build("ordered-creation").unwrap();
-        let bytes = set.encode().unwrap();
+        let bytes = set.encode();
         assert!(FrameSet::decode(&bytes[..bytes.len() / 2]).is_err());
         assert!(FrameSet::decode(b"").is_err());
+        // Any cut is refused (every field's bytes are needed), and so are extra bytes.
+        for end in (0..bytes.len()).step_by(37) {
+            assert!(FrameSet::decode(&bytes[..end]).is_err(), "cut at {end}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(FrameSet::decode(&longer).is_err());
+        // Damaged bytes never panic (they may decode to other text).
+        for at in (0..bytes.len()).step_by(53) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0xa5;
+            let _ = FrameSet::decode(&damaged);
+        }
         let mut other = set.clone();
         other.version = VERSION + 1;
-        let err = FrameSet::decode(&other.encode().unwrap()).unwrap_err();
+        let err = FrameSet::decode(&other.encode()).unwrap_err();
         assert!(err.contains("version"), "{err}");
     }
 }
