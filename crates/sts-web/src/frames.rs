@@ -10,6 +10,7 @@
 //! whose decoder costs the first stage far less than serde's.
 
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 mod wire;
 use wire::{Reader, Wire};
@@ -41,7 +42,8 @@ pub struct FrameSet {
     /// The last frame is settled (else the scenario was cut at [`MAX_FRAMES`]).
     pub settled: bool,
     pub frames: Vec<Frame>,
-    pub pictures: Vec<Picture>,
+    /// Shared (`Rc`): the first stage hands a picture to the page without copying it.
+    pub pictures: Vec<Rc<Picture>>,
     /// Every `kubectl get pods -w` line of the last frame; frame `i` shows a prefix.
     pub watch: Vec<String>,
     pub events: Vec<EventRow>,
@@ -55,8 +57,8 @@ pub struct Frame {
     pub idle: bool,
     /// Index into [`FrameSet::pictures`].
     pub picture: u32,
-    pub why: Why,
-    pub sets: Vec<SetStatus>,
+    pub why: Rc<Why>,
+    pub sets: Rc<Vec<SetStatus>>,
     /// How many of [`FrameSet::watch`] are written by now.
     pub watch: u32,
     /// Indices into [`FrameSet::events`], oldest first.
@@ -81,7 +83,7 @@ impl FrameSet {
             .collect()
     }
 
-    pub fn picture(&self, f: &Frame) -> Picture {
+    pub fn picture(&self, f: &Frame) -> Rc<Picture> {
         self.pictures
             .get(f.picture as usize)
             .cloned()
@@ -118,14 +120,14 @@ pub fn build(id: &str) -> Result<FrameSet, String> {
     let start = s.tl.position();
     let lesson = crate::lesson::LessonView::of(&s);
     let mut frames = Vec::new();
-    let mut pictures: Vec<Picture> = Vec::new();
+    let mut pictures: Vec<Rc<Picture>> = Vec::new();
     let mut events: Vec<EventRow> = Vec::new();
     let mut watch: Vec<String> = Vec::new();
     loop {
         let w = s.world();
         let pic = picture::picture(w);
-        if pictures.last() != Some(&pic) {
-            pictures.push(pic);
+        if pictures.last().map(|p| &**p) != Some(&pic) {
+            pictures.push(Rc::new(pic));
         }
         // Every line so far: earlier frames' lines must be a prefix of it.
         let lines = panels::watch_lines(w, usize::MAX);
@@ -150,8 +152,8 @@ pub fn build(id: &str) -> Result<FrameSet, String> {
             time: w.now.to_string(),
             idle: w.idle(),
             picture: (pictures.len() - 1) as u32,
-            why: Why::of(w),
-            sets: panels::set_statuses(w),
+            why: Rc::new(Why::of(w)),
+            sets: Rc::new(panels::set_statuses(w)),
             watch: watch.len() as u32,
             events: rows,
             next_action: None,
@@ -233,9 +235,9 @@ mod tests {
             let mut s = Session::open(id).unwrap();
             for (i, f) in set.frames.iter().enumerate() {
                 let d = Derived::of(&s);
-                assert_eq!(set.picture(f), *d.picture, "{id} picture at step {i}");
-                assert_eq!(f.why, *d.why, "{id} why at step {i}");
-                assert_eq!(f.sets, *d.sets, "{id} status at step {i}");
+                assert_eq!(set.picture(f), d.picture, "{id} picture at step {i}");
+                assert_eq!(f.why, d.why, "{id} why at step {i}");
+                assert_eq!(f.sets, d.sets, "{id} status at step {i}");
                 assert_eq!(set.watch_lines(f), *d.watch, "{id} watch at step {i}");
                 assert_eq!(set.event_rows(f), *d.events, "{id} events at step {i}");
                 assert_eq!(s.tl.position(), set.start + i);

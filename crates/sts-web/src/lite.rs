@@ -165,9 +165,9 @@ fn derive(set: &FrameSet, at: usize, lesson: &Rc<crate::lesson::LessonView>) -> 
     // `FrameSet::decode` refuses a set without frames; the empty page is only a guard.
     let f = set.frames.get(at).or(set.frames.first());
     Panels {
-        picture: Rc::new(f.map(|f| set.picture(f)).unwrap_or_default()),
-        why: Rc::new(f.map_or(crate::panels::Why::Settled, |f| f.why.clone())),
-        sets: Rc::new(f.map(|f| f.sets.clone()).unwrap_or_default()),
+        picture: f.map(|f| set.picture(f)).unwrap_or_default(),
+        why: f.map_or_else(|| Rc::new(crate::panels::Why::Settled), |f| f.why.clone()),
+        sets: f.map(|f| f.sets.clone()).unwrap_or_default(),
         watch: Rc::new(f.map(|f| set.watch_lines(f)).unwrap_or_default()),
         events: Rc::new(f.map(|f| set.event_rows(f)).unwrap_or_default()),
         markers: Rc::new(Vec::new()),

@@ -10,7 +10,7 @@
 //!   zigzag, then LEB128;
 //! - `bool`: one byte, 0 or 1; `Option<T>`: a byte 0 (none) or 1 followed by `T`;
 //! - `String`: its byte length, then UTF-8; `Vec<T>`: its length, then the elements;
-//! - tuples and structs: their fields in order; enums: a tag byte (the variant's
+//! - `Rc<T>`: `T`; tuples and structs: their fields in order; enums: a tag byte (the variant's
 //!   position), then the variant's fields.
 //!
 //! Structs are listed once in [`wire_structs!`], which destructures them on encoding and
@@ -19,6 +19,8 @@
 //! never allocates more than the input could hold. A malformed input marks the
 //! [`Reader`] failed (later reads give zeros) rather than returning early: no `?` in the
 //! decoders means no code to drop half-built values, which was most of their size.
+
+use std::rc::Rc;
 
 use sts_engine::scenario::Text;
 
@@ -259,6 +261,15 @@ impl<T: Wire> Wire for Vec<T> {
             v.push(T::get(r));
         }
         v
+    }
+}
+
+impl<T: Wire> Wire for Rc<T> {
+    fn put(&self, o: &mut Vec<u8>) {
+        (**self).put(o);
+    }
+    fn get(r: &mut Reader<'_>) -> Self {
+        Rc::new(T::get(r))
     }
 }
 
