@@ -341,7 +341,11 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
         println!(
             "wasm-opt {}{}{} {module} (npm binaryen)",
             WASM_OPT_FLAGS.join(" "),
-            if module == "sts_lite" { " --converge" } else { "" },
+            if module == "sts_lite" {
+                " --converge"
+            } else {
+                ""
+            },
             if flavour == Flavour::Named { " -g" } else { "" }
         );
         run(c, "wasm-opt")?;
