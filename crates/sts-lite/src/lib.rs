@@ -26,3 +26,14 @@ pub fn lite_start(frames: &[u8]) -> bool {
 pub fn lite_stop() -> Option<Vec<u8>> {
     sts_web::lite::stop()
 }
+
+/// The first stage's allocator: lol_alloc's free list (coalescing, O(free blocks) per
+/// call) instead of the standard dlmalloc, 3.4 KB less gzipped in the first download.
+/// Measured in Chromium, stepping forward and back through built-in scenarios' frames:
+/// 1.0-2.4 ms per step instead of 0.8-1.9 ms, far below a frame; the first stage lives only
+/// until the full app (which keeps dlmalloc) takes over. The lock (a spin lock that is never
+/// contended: the page has one thread) keeps this free of `unsafe`.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());

@@ -43,20 +43,41 @@ pub fn keep<T: PartialEq>(old: &mut Rc<T>, new: Rc<T>) {
 /// Console entries shown.
 pub const TRANSCRIPT: usize = 200;
 
-/// Everything the panels show, computed once per change.
-pub struct Derived {
+/// What the page's layout ([`crate::page`]) shows: the part of [`Derived`] that the
+/// first stage ([`crate::lite`]) has too, without the session's caches (which would
+/// bring the engine's types, and their drop code, into the first stage's module).
+pub struct Panels {
     pub picture: Rc<Picture>,
     pub why: Rc<Why>,
     pub sets: Rc<Vec<SetStatus>>,
     pub watch: Rc<Vec<String>>,
     pub events: Rc<Vec<EventRow>>,
     pub markers: Rc<Vec<(usize, String, bool)>>,
+    pub lesson: Rc<LessonView>,
+    pub prompt: AttrValue,
+}
+
+/// Everything the panels show, computed once per change. Reads as its [`Panels`]
+/// (`d.picture`) through `Deref`.
+pub struct Derived {
+    pub panels: Panels,
     pub transcript: Rc<Vec<ConsoleEntry>>,
     pub completions: Rc<Completions>,
-    pub lesson: Rc<LessonView>,
     pub diagnostics: Rc<Vec<Diagnostic>>,
-    pub prompt: AttrValue,
     cache: Cache,
+}
+
+impl std::ops::Deref for Derived {
+    type Target = Panels;
+    fn deref(&self) -> &Panels {
+        &self.panels
+    }
+}
+
+impl std::ops::DerefMut for Derived {
+    fn deref_mut(&mut self) -> &mut Panels {
+        &mut self.panels
+    }
 }
 
 /// What the last update saw, to tell what changed since.
@@ -139,33 +160,6 @@ impl Cache {
 }
 
 impl Derived {
-    /// Panel data that no session produced (the first stage's frames): the console,
-    /// markers and diagnostics empty, and no cache (nothing to update incrementally).
-    pub fn still(
-        picture: Rc<Picture>,
-        why: Rc<Why>,
-        sets: Rc<Vec<SetStatus>>,
-        watch: Rc<Vec<String>>,
-        events: Rc<Vec<EventRow>>,
-        lesson: Rc<LessonView>,
-        prompt: AttrValue,
-    ) -> Derived {
-        Derived {
-            picture,
-            why,
-            sets,
-            watch,
-            events,
-            markers: Rc::new(Vec::new()),
-            transcript: Rc::new(Vec::new()),
-            completions: Rc::new(Completions::default()),
-            lesson,
-            diagnostics: Rc::new(Vec::new()),
-            prompt,
-            cache: Cache::default(),
-        }
-    }
-
     pub fn of(s: &Session) -> Derived {
         let w = s.world();
         let mut cache = Cache::default();
@@ -179,17 +173,19 @@ impl Derived {
         let picture = cache.picture.picture(w);
         let diagnostics = cache.diagnostics.refresh(s, true);
         Derived {
-            picture: Rc::new(picture),
-            why: Rc::new(Why::of(w)),
-            sets: Rc::new(panels::set_statuses(w)),
-            watch: Rc::new(cache.watch.iter().cloned().collect()),
-            events: Rc::new(panels::event_rows(w, panels::EVENT_ROWS)),
-            markers: Rc::new(s.markers()),
+            panels: Panels {
+                picture: Rc::new(picture),
+                why: Rc::new(Why::of(w)),
+                sets: Rc::new(panels::set_statuses(w)),
+                watch: Rc::new(cache.watch.iter().cloned().collect()),
+                events: Rc::new(panels::event_rows(w, panels::EVENT_ROWS)),
+                markers: Rc::new(s.markers()),
+                lesson: Rc::new(LessonView::of(s)),
+                prompt: AttrValue::from(sts_engine::shell::prompt(w)),
+            },
             transcript: Rc::new(transcript(s)),
             completions: Rc::new(Completions::of(w)),
-            lesson: Rc::new(LessonView::of(s)),
             diagnostics: Rc::new(diagnostics.unwrap_or_default()),
-            prompt: AttrValue::from(sts_engine::shell::prompt(w)),
             cache,
         }
     }
@@ -213,11 +209,11 @@ impl Derived {
         // The same history at the same position is the same world.
         let world_changed = change != Change::Same || moved;
         if world_changed {
-            keep(&mut self.picture, self.cache.picture.picture(w));
-            keep(&mut self.why, Why::of(w));
-            keep(&mut self.sets, panels::set_statuses(w));
-            if !panels::event_rows_are(w, panels::EVENT_ROWS, &self.events) {
-                self.events = Rc::new(panels::event_rows(w, panels::EVENT_ROWS));
+            keep(&mut self.panels.picture, self.cache.picture.picture(w));
+            keep(&mut self.panels.why, Why::of(w));
+            keep(&mut self.panels.sets, panels::set_statuses(w));
+            if !panels::event_rows_are(w, panels::EVENT_ROWS, &self.panels.events) {
+                self.panels.events = Rc::new(panels::event_rows(w, panels::EVENT_ROWS));
             }
             self.update_trace_panels(s, change);
             let names_same = change != Change::Other
@@ -230,8 +226,8 @@ impl Derived {
                 self.completions = Rc::new(c);
             }
             let prompt = sts_engine::shell::prompt(w);
-            if self.prompt.as_str() != prompt {
-                self.prompt = AttrValue::from(prompt);
+            if self.panels.prompt.as_str() != prompt {
+                self.panels.prompt = AttrValue::from(prompt);
             }
         }
         match change {
@@ -239,15 +235,15 @@ impl Derived {
             Change::Extended(from) if self.cache.markers == from => {
                 let new = s.markers_from(from);
                 if !new.is_empty() {
-                    let mut all = (*self.markers).clone();
+                    let mut all = (*self.panels.markers).clone();
                     all.extend(new);
-                    self.markers = Rc::new(all);
+                    self.panels.markers = Rc::new(all);
                 }
             }
-            _ => keep(&mut self.markers, s.markers()),
+            _ => keep(&mut self.panels.markers, s.markers()),
         }
         self.cache.markers = self.cache.entries;
-        keep(&mut self.lesson, LessonView::of(s));
+        keep(&mut self.panels.lesson, LessonView::of(s));
         let names_changed = change == Change::Other
             || (world_changed
                 && !(self.cache.picture.same_pod_names && self.cache.picture.same_claim_names));
@@ -278,13 +274,13 @@ impl Derived {
                 self.cache.watch.pop_front();
             }
             if added {
-                self.watch = Rc::new(self.cache.watch.iter().cloned().collect());
+                self.panels.watch = Rc::new(self.cache.watch.iter().cloned().collect());
             }
         } else {
             self.cache.watch = panels::watch_lines(w, panels::WATCH_LINES).into();
             let lines: Vec<String> = self.cache.watch.iter().cloned().collect();
-            if *self.watch != lines {
-                self.watch = Rc::new(lines);
+            if *self.panels.watch != lines {
+                self.panels.watch = Rc::new(lines);
             }
         }
         let new_command = new

@@ -6,9 +6,14 @@
 //! A [`FrameSet`] covers one scenario from its start until it settles (or
 //! [`MAX_FRAMES`]): frame `i` is the page after `i` steps. Values that repeat from frame
 //! to frame are stored once: pictures in a pool, watch lines as a prefix of one list,
-//! Events rows in a pool. The file is postcard (serde's compact binary format).
+//! Events rows in a pool. The file is a small hand-written binary format ([`wire`]),
+//! whose decoder costs the first stage far less than serde's.
 
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+mod wire;
+use wire::{Reader, Wire};
 
 use crate::i18n::Lang;
 use crate::lesson::LessonView;
@@ -17,12 +22,13 @@ use crate::picture::{self, Picture};
 use crate::session::{self, CatalogEntry, Session};
 
 /// The frames file format; a file of another version is not used.
-pub const VERSION: u32 = 1;
+/// 2: the hand-written encoding ([`wire`]) instead of postcard.
+pub const VERSION: u32 = 2;
 /// At most this many steps are precomputed (the built-in scenarios settle well before).
 pub const MAX_FRAMES: usize = 300;
 
 /// One scenario's frames.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FrameSet {
     pub version: u32,
     pub scenario: String,
@@ -36,22 +42,23 @@ pub struct FrameSet {
     /// The last frame is settled (else the scenario was cut at [`MAX_FRAMES`]).
     pub settled: bool,
     pub frames: Vec<Frame>,
-    pub pictures: Vec<Picture>,
+    /// Shared (`Rc`): the first stage hands a picture to the page without copying it.
+    pub pictures: Vec<Rc<Picture>>,
     /// Every `kubectl get pods -w` line of the last frame; frame `i` shows a prefix.
     pub watch: Vec<String>,
     pub events: Vec<EventRow>,
 }
 
 /// The page after some number of steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     /// Simulated time, as the time bar shows it.
     pub time: String,
     pub idle: bool,
     /// Index into [`FrameSet::pictures`].
     pub picture: u32,
-    pub why: Why,
-    pub sets: Vec<SetStatus>,
+    pub why: Rc<Why>,
+    pub sets: Rc<Vec<SetStatus>>,
     /// How many of [`FrameSet::watch`] are written by now.
     pub watch: u32,
     /// Indices into [`FrameSet::events`], oldest first.
@@ -76,7 +83,7 @@ impl FrameSet {
             .collect()
     }
 
-    pub fn picture(&self, f: &Frame) -> Picture {
+    pub fn picture(&self, f: &Frame) -> Rc<Picture> {
         self.pictures
             .get(f.picture as usize)
             .cloned()
@@ -84,22 +91,21 @@ impl FrameSet {
     }
 
     /// The file's bytes.
-    pub fn encode(&self) -> Result<Vec<u8>, String> {
-        postcard::to_allocvec(self).map_err(|_| "the frames do not encode".to_string())
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.put(&mut out);
+        out
     }
 
     /// Reads a frames file; a file of another version or a damaged one is an error
     /// (the page then waits for the engine instead).
     pub fn decode(bytes: &[u8]) -> Result<FrameSet, String> {
-        // postcard's error texts would add a kilobyte of strings to the first stage.
-        let set: FrameSet =
-            postcard::from_bytes(bytes).map_err(|_| "damaged frames file".to_string())?;
-        if set.version != VERSION {
-            return Err(format!(
-                "frames version {} (expected {VERSION})",
-                set.version
-            ));
+        // The version comes first, so a file of another version is named as such.
+        let v = u32::get(&mut Reader::new(bytes));
+        if v != VERSION {
+            return Err(format!("frames version {v} (expected {VERSION})"));
         }
+        let set: FrameSet = Reader::decode(bytes).ok_or("damaged frames file")?;
         if set.frames.is_empty() {
             return Err("no frames".into());
         }
@@ -114,14 +120,14 @@ pub fn build(id: &str) -> Result<FrameSet, String> {
     let start = s.tl.position();
     let lesson = crate::lesson::LessonView::of(&s);
     let mut frames = Vec::new();
-    let mut pictures: Vec<Picture> = Vec::new();
+    let mut pictures: Vec<Rc<Picture>> = Vec::new();
     let mut events: Vec<EventRow> = Vec::new();
     let mut watch: Vec<String> = Vec::new();
     loop {
         let w = s.world();
         let pic = picture::picture(w);
-        if pictures.last() != Some(&pic) {
-            pictures.push(pic);
+        if pictures.last().map(|p| &**p) != Some(&pic) {
+            pictures.push(Rc::new(pic));
         }
         // Every line so far: earlier frames' lines must be a prefix of it.
         let lines = panels::watch_lines(w, usize::MAX);
@@ -146,8 +152,8 @@ pub fn build(id: &str) -> Result<FrameSet, String> {
             time: w.now.to_string(),
             idle: w.idle(),
             picture: (pictures.len() - 1) as u32,
-            why: Why::of(w),
-            sets: panels::set_statuses(w),
+            why: Rc::new(Why::of(w)),
+            sets: Rc::new(panels::set_statuses(w)),
             watch: watch.len() as u32,
             events: rows,
             next_action: None,
@@ -224,14 +230,14 @@ mod tests {
         for id in ["ordered-creation", "partition-canary", "parallel"] {
             let set = build(id).unwrap();
             assert!(set.settled, "{id} settles within {MAX_FRAMES} steps");
-            let bytes = set.encode().unwrap();
+            let bytes = set.encode();
             assert_eq!(FrameSet::decode(&bytes).unwrap(), set);
             let mut s = Session::open(id).unwrap();
             for (i, f) in set.frames.iter().enumerate() {
                 let d = Derived::of(&s);
-                assert_eq!(set.picture(f), *d.picture, "{id} picture at step {i}");
-                assert_eq!(f.why, *d.why, "{id} why at step {i}");
-                assert_eq!(f.sets, *d.sets, "{id} status at step {i}");
+                assert_eq!(set.picture(f), d.picture, "{id} picture at step {i}");
+                assert_eq!(f.why, d.why, "{id} why at step {i}");
+                assert_eq!(f.sets, d.sets, "{id} status at step {i}");
                 assert_eq!(set.watch_lines(f), *d.watch, "{id} watch at step {i}");
                 assert_eq!(set.event_rows(f), *d.events, "{id} events at step {i}");
                 assert_eq!(s.tl.position(), set.start + i);
@@ -266,12 +272,25 @@ mod tests {
     #[test]
     fn damaged_or_foreign_files_are_refused() {
         let set = build("ordered-creation").unwrap();
-        let bytes = set.encode().unwrap();
+        let bytes = set.encode();
         assert!(FrameSet::decode(&bytes[..bytes.len() / 2]).is_err());
         assert!(FrameSet::decode(b"").is_err());
+        // Any cut is refused (every field's bytes are needed), and so are extra bytes.
+        for end in (0..bytes.len()).step_by(37) {
+            assert!(FrameSet::decode(&bytes[..end]).is_err(), "cut at {end}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(FrameSet::decode(&longer).is_err());
+        // Damaged bytes never panic (they may decode to other text).
+        for at in (0..bytes.len()).step_by(53) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0xa5;
+            let _ = FrameSet::decode(&damaged);
+        }
         let mut other = set.clone();
         other.version = VERSION + 1;
-        let err = FrameSet::decode(&other.encode().unwrap()).unwrap_err();
+        let err = FrameSet::decode(&other.encode()).unwrap_err();
         assert!(err.contains("version"), "{err}");
     }
 }

@@ -18,7 +18,7 @@ use yew::prelude::*;
 pub use crate::frames::Handoff;
 
 use crate::browser::{self, STORAGE_KEY};
-use crate::derived::{keep, Derived};
+use crate::derived::{keep, Panels};
 use crate::frames::FrameSet;
 use crate::i18n::Lang;
 use crate::page::{self, Catalog, Page, PageCallbacks, Stage};
@@ -129,7 +129,7 @@ pub struct Lite {
     catalog: Catalog,
     completed: Vec<String>,
     manifest: AttrValue,
-    d: Derived,
+    d: Panels,
     cb: PageCallbacks,
     _keys: Option<EventListener>,
 }
@@ -162,19 +162,20 @@ fn callbacks(link: &yew::html::Scope<Lite>) -> PageCallbacks {
     }
 }
 
-/// The panels' data at frame `at`.
-fn derive(set: &FrameSet, at: usize, lesson: &Rc<crate::lesson::LessonView>) -> Derived {
+/// The panels' data at frame `at` (no markers: they mark the user's own commands).
+fn derive(set: &FrameSet, at: usize, lesson: &Rc<crate::lesson::LessonView>) -> Panels {
     // `FrameSet::decode` refuses a set without frames; the empty page is only a guard.
     let f = set.frames.get(at).or(set.frames.first());
-    Derived::still(
-        Rc::new(f.map(|f| set.picture(f)).unwrap_or_default()),
-        Rc::new(f.map_or(crate::panels::Why::Settled, |f| f.why.clone())),
-        Rc::new(f.map(|f| f.sets.clone()).unwrap_or_default()),
-        Rc::new(f.map(|f| set.watch_lines(f)).unwrap_or_default()),
-        Rc::new(f.map(|f| set.event_rows(f)).unwrap_or_default()),
-        lesson.clone(),
-        AttrValue::from(set.prompt.clone()),
-    )
+    Panels {
+        picture: f.map(|f| set.picture(f)).unwrap_or_default(),
+        why: f.map_or_else(|| Rc::new(crate::panels::Why::Settled), |f| f.why.clone()),
+        sets: f.map(|f| f.sets.clone()).unwrap_or_default(),
+        watch: Rc::new(f.map(|f| set.watch_lines(f)).unwrap_or_default()),
+        events: Rc::new(f.map(|f| set.event_rows(f)).unwrap_or_default()),
+        markers: Rc::new(Vec::new()),
+        lesson: lesson.clone(),
+        prompt: AttrValue::from(set.prompt.clone()),
+    }
 }
 
 impl Lite {

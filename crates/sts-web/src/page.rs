@@ -9,7 +9,7 @@ use sts_engine::timeline::Fault;
 use yew::prelude::*;
 
 use crate::components::cluster::Cluster;
-use crate::derived::Derived;
+use crate::derived::Panels;
 use crate::i18n::Lang;
 use crate::lesson::LessonPanel;
 use crate::panels::{Logs, StatusBlock, WhyBanner};
@@ -67,7 +67,7 @@ pub struct Page<'a> {
     pub scenario: &'a str,
     /// The error banner: (English, Chinese).
     pub error: Option<&'a (String, String)>,
-    pub d: &'a Derived,
+    pub d: &'a Panels,
     pub position: usize,
     pub len: usize,
     pub time: AttrValue,

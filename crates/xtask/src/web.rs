@@ -3,7 +3,8 @@
 //! ```text
 //! cargo build -p sts-web --target wasm32-unknown-unknown --profile web
 //! wasm-bindgen --target web --no-typescript --out-dir <out>/pkg …/web/sts_web.wasm
-//! node_modules/.bin/wasm-opt -Oz <out>/pkg/sts_web_bg.wasm      (npm binaryen, never Debian's)
+//! node_modules/.bin/wasm-opt --low-memory-unused -Oz <out>/pkg/sts_web_bg.wasm
+//!                                  (npm binaryen, never Debian's; the first stage also --converge)
 //! index.html and web/ copied into <out>
 //! ```
 //!
@@ -256,6 +257,17 @@ pub enum Flavour {
     Named,
 }
 
+/// wasm-opt's flags for both modules. `--low-memory-unused`: Rust's wasm modules keep
+/// their stack and data above 1 MiB, so the first KiB of memory is never addressed and
+/// wasm-opt may fold constant offsets into loads and stores. Measured on the first
+/// stage: -Oz alone 128,226 bytes gzipped, with `--low-memory-unused` 126,890.
+/// (`--traps-never-happen` would save more but lets wasm-opt assume a panic cannot
+/// happen, turning an abort into undefined behaviour: not used.)
+pub const WASM_OPT_FLAGS: [&str; 2] = ["--low-memory-unused", "-Oz"];
+/// For the first stage only (small, and on the budget): `--converge` repeats the
+/// passes while they still shrink it (126,826 bytes gzipped, from 126,890).
+pub const WASM_OPT_FIRST_STAGE: &str = "--converge";
+
 /// The cargo target directory (honours `CARGO_TARGET_DIR`).
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -318,13 +330,22 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
 
         let bg = pkg.join(format!("{module}_bg.wasm"));
         let mut c = Command::new(wasm_opt());
-        c.env("PATH", node_path()).arg("-Oz");
+        c.env("PATH", node_path()).args(WASM_OPT_FLAGS);
+        if module == "sts_lite" {
+            c.arg(WASM_OPT_FIRST_STAGE);
+        }
         if flavour == Flavour::Named {
             c.arg("-g");
         }
         c.arg(&bg).arg("-o").arg(&bg);
         println!(
-            "wasm-opt -Oz{} {module} (npm binaryen)",
+            "wasm-opt {}{}{} {module} (npm binaryen)",
+            WASM_OPT_FLAGS.join(" "),
+            if module == "sts_lite" {
+                " --converge"
+            } else {
+                ""
+            },
             if flavour == Flavour::Named { " -g" } else { "" }
         );
         run(c, "wasm-opt")?;

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let mut failed = false;
     for entry in sts_web::session::catalog() {
         let result = sts_web::frames::build(&entry.id).and_then(|set| {
-            let bytes = set.encode()?;
+            let bytes = set.encode();
             let path = out.join(format!("{}.bin", entry.id));
             std::fs::write(&path, &bytes)
                 .map_err(|e| format!("writing {}: {e}", path.display()))?;
