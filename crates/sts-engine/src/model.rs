@@ -205,6 +205,14 @@ pub struct PodSpec {
     pub extra: Extra,
 }
 
+impl PodSpec {
+    /// The first app container's image (`""` without containers): what the kubectl
+    /// IMAGES column and the scenario checks compare.
+    pub fn first_image(&self) -> &str {
+        self.containers.first().map_or("", |c| c.image.as_str())
+    }
+}
+
 /// One container of a pod (app or init).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

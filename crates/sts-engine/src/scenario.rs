@@ -1033,12 +1033,7 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             (Some(_), true) => {}
         }
         let Some(pod) = pod else { continue };
-        let image = pod
-            .spec
-            .containers
-            .first()
-            .map(|c| c.image.as_str())
-            .unwrap_or("");
+        let image = pod.spec.first_image();
         if let Some(i) = &pe.image {
             if i != image {
                 diffs.push(format!("pod {name}: image expected {i}, found {image}"));
@@ -1169,14 +1164,7 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             }
         }
         if let Some(want) = &se.image {
-            let is = set
-                .spec
-                .template
-                .spec
-                .containers
-                .first()
-                .map(|c| c.image.as_str())
-                .unwrap_or("");
+            let is = set.spec.template.spec.first_image();
             if want != is {
                 diffs.push(format!(
                     "statefulset {name}: image expected {want}, found {is}"
@@ -1238,14 +1226,7 @@ pub fn check(e: &Expect, w: &World, last_settle: Option<&Settle>) -> Vec<String>
             }
         }
         if let Some(want) = &de.image {
-            let is = d
-                .spec
-                .template
-                .spec
-                .containers
-                .first()
-                .map(|c| c.image.as_str())
-                .unwrap_or("");
+            let is = d.spec.template.spec.first_image();
             if want != is {
                 diffs.push(format!(
                     "deployment {name}: image expected {want}, found {is}"

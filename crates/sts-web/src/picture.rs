@@ -286,7 +286,7 @@ pub struct BlockerText {
     pub zh: String,
 }
 
-/// A StatefulSet's row of slots, or (with `owned == false`) the pods that no
+/// A StatefulSet's row of slots, a Deployment's pods, or the pods that no
 /// StatefulSet owns (orphaned by `--cascade=orphan`, or created by hand).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetView {
@@ -294,9 +294,6 @@ pub struct SetView {
     pub name: String,
     /// Namespace.
     pub namespace: String,
-    /// True for a StatefulSet, false for a Deployment's pods or the group of pods
-    /// without a controller that keeps them.
-    pub owned: bool,
     /// What the group is: a StatefulSet, a Deployment (its pods through its
     /// ReplicaSets, drawn by name without ordinals), or the pods no controller keeps.
     pub kind: GroupKind,
@@ -342,6 +339,13 @@ pub struct SetView {
     pub service_headless: bool,
     /// volumeClaimTemplates names.
     pub templates: Vec<String>,
+}
+
+impl SetView {
+    /// True for a StatefulSet's group (ordinal slots that the controller keeps).
+    pub fn owned(&self) -> bool {
+        self.kind == GroupKind::StatefulSet
+    }
 }
 
 /// What a group of pods in the picture is.
@@ -508,12 +512,7 @@ impl PodFacts {
                 .iter()
                 .map(|c| c.restart_count)
                 .sum(),
-            image: pod
-                .spec
-                .containers
-                .first()
-                .map(|c| c.image.clone())
-                .unwrap_or_default(),
+            image: pod.spec.first_image().to_string(),
             trailing,
             volume_claims: pod
                 .spec
@@ -1250,7 +1249,6 @@ fn set_view(
     let view = SetView {
         name: name.clone(),
         namespace: ns.clone(),
-        owned: true,
         kind: GroupKind::StatefulSet,
         replicas: set.replicas(),
         status_replicas: st.replicas,
@@ -1397,7 +1395,6 @@ fn others_view(ctx: &Ctx, mut pods: Vec<usize>, revs: &Revisions, by_name: bool)
     SetView {
         name: String::new(),
         namespace: String::new(),
-        owned: false,
         kind: GroupKind::Loose,
         replicas: 0,
         status_replicas: 0,
@@ -1475,13 +1472,13 @@ fn deployment_view(ctx: &Ctx, key: &Key, d: &Deployment, pods: Vec<usize>) -> Se
         current: String::new(),
         update: newest,
     };
-    let mut view = others_view(ctx, pods.clone(), &revs, true);
     let mut per_rs: BTreeMap<&str, usize> = BTreeMap::new();
     for &i in &pods {
         if let Some(r) = ctx.pods.get(i).and_then(|(_, f)| f.revision.as_deref()) {
             *per_rs.entry(r).or_default() += 1;
         }
     }
+    let mut view = others_view(ctx, pods, &revs, true);
     view.legend = rss
         .iter()
         .map(|rs| LegendEntry {

@@ -425,7 +425,8 @@ impl Session {
 
     /// True when the lesson reached its end (every task on the way was solved).
     pub fn lesson_finished(&self) -> bool {
-        self.lesson_beats() > 0 && self.lesson.next >= self.scenario.steps.len()
+        // The cheap comparison first: this runs after every step of a playback.
+        self.lesson.next >= self.scenario.steps.len() && self.lesson_beats() > 0
     }
 
     /// Marks the hint of the current task as shown.

@@ -60,7 +60,7 @@ impl PartialEq for SlotRef {
     fn eq(&self, o: &SlotRef) -> bool {
         (Rc::ptr_eq(&self.picture, &o.picture) && self.set == o.set && self.slot == o.slot)
             || (self.slot() == o.slot()
-                && self.set().map(|s| (&s.name, s.owned)) == o.set().map(|s| (&s.name, s.owned)))
+                && self.set().map(|s| (&s.name, s.kind)) == o.set().map(|s| (&s.name, s.kind)))
     }
 }
 
@@ -412,7 +412,7 @@ pub fn SlotCells(props: &SlotCellsProps) -> Html {
     let claims_row = props.claims_row;
     // Every child keyed, as in the grid around them.
     let mut cells = vec![
-        ordinal_head(sk, slot, set.owned, col, lang),
+        ordinal_head(sk, slot, set.owned(), col, lang),
         html! {
             <div class="slot-claims" key={format!("c/{sk}/{}", slot.key())}
                 data-slot={slot.first_name.clone()}
@@ -451,7 +451,6 @@ impl PartialEq for SetSummaryProps {
                 (
                     &s.name,
                     &s.namespace,
-                    s.owned,
                     s.kind,
                     s.replicas,
                     s.ready,

@@ -339,7 +339,7 @@ wire_structs! {
     LegendEntry { name, number, colour, role, pods }
     BlockerText { pod, reason, en, zh }
     SetView {
-        name, namespace, owned, kind, replicas, status_replicas, ready, current, updated,
+        name, namespace, kind, replicas, status_replicas, ready, current, updated,
         available, current_revision, update_revision, strategy, partition, policy, start,
         slots, partition_slot, aggregated, legend, blocker, service, service_headless,
         templates,

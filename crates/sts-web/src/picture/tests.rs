@@ -79,7 +79,7 @@ fn kubectl(tl: &mut Timeline, line: &str) {
 fn web(p: &Picture) -> &SetView {
     p.sets
         .iter()
-        .find(|s| s.owned && s.name == "web")
+        .find(|s| s.owned() && s.name == "web")
         .expect("set web is drawn")
 }
 
@@ -334,7 +334,7 @@ fn orphaned_pods_are_drawn_without_a_set() {
     kubectl(&mut tl, "kubectl delete statefulset web --cascade=orphan");
     settle(&mut tl);
     let p = picture(tl.world());
-    assert!(p.sets.iter().all(|s| !s.owned));
+    assert!(p.sets.iter().all(|s| !s.owned()));
     let others = p.sets.first().expect("the pods are still drawn");
     let names: Vec<&str> = others.slots.iter().map(|s| s.first_name.as_str()).collect();
     assert_eq!(names, vec!["web-0", "web-1"]);
