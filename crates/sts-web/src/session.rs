@@ -674,6 +674,44 @@ mod tests {
         assert!(!s.lesson_finished());
     }
 
+    /// Every numbered lesson can be followed to its end in the web session: each task
+    /// is open when reached, and solved by its solution in the live cluster.
+    #[test]
+    fn every_lesson_can_be_completed_in_the_page() {
+        let lessons: Vec<String> = catalog()
+            .into_iter()
+            .filter(|c| c.number.is_some())
+            .map(|c| c.id)
+            .collect();
+        assert!(lessons.len() >= 15, "{lessons:?}");
+        for id in lessons {
+            let mut s = Session::open(&id).expect("opens");
+            let mut tasks = 0;
+            for _ in 0..200 {
+                if s.task_done() == Some(false) {
+                    tasks += 1;
+                    s.lesson_solve();
+                    assert_eq!(
+                        s.task_done(),
+                        Some(true),
+                        "{id}: a task's solution solves it"
+                    );
+                }
+                if s.lesson_finished() {
+                    break;
+                }
+                assert!(
+                    s.lesson_can_advance(),
+                    "{id}: stuck at step {}",
+                    s.lesson.next
+                );
+                s.lesson_next();
+            }
+            assert!(s.lesson_finished(), "{id} reaches its end");
+            assert!(tasks > 0, "{id} has tasks for the learner");
+        }
+    }
+
     #[test]
     fn the_catalog_lists_numbered_lessons_first_in_course_order() {
         let c = catalog();
