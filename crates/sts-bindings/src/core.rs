@@ -427,94 +427,16 @@ impl Core {
 
     /// The state at the cursor as plain data (see the README's JavaScript API).
     pub fn snapshot(&self) -> Value {
+        let mut v = Map::new();
+        v.insert("scenario".into(), json!(self.id));
+        v.insert("seed".into(), json!(self.scenario.seed));
         let w = self.tl.world();
-        let pods: Vec<Value> = w
-            .pods
-            .values()
-            .map(|p| {
-                let mut v = json!({"name": p.metadata.name, "namespace": p.metadata.namespace});
-                for (k, c) in trace::pod_columns(p, w.now) {
-                    v[k] = c;
-                }
-                v
-            })
-            .collect();
-        let sets: Vec<Value> = w
-            .sets
-            .iter()
-            .map(|(key, set)| {
-                let blocker = w
-                    .blockers
-                    .get(key)
-                    .map(|b| json!({"reason": b.reason, "pod": b.pod, "en": b.en, "zh": b.zh}));
-                let mut status = Map::new();
-                for (k, c) in trace::set_columns(set) {
-                    if k != "ready" && k != "generation" {
-                        status.insert(k.to_string(), c);
-                    }
-                }
-                json!({
-                    "name": set.metadata.name,
-                    "namespace": set.metadata.namespace,
-                    "ready": sts_engine::printers::sts_ready(set),
-                    "generation": set.metadata.generation,
-                    "spec": {
-                        "replicas": set.replicas(),
-                        "podManagementPolicy": set.policy_name(),
-                        "updateStrategy": set.strategy_name(),
-                        "partition": set.partition(),
-                    },
-                    "status": status,
-                    "blocker": blocker,
-                })
-            })
-            .collect();
-        let claims: Vec<Value> = w
-            .claims
-            .values()
-            .map(|c| {
-                let mut v = json!({"name": c.metadata.name, "namespace": c.metadata.namespace});
-                for (k, col) in trace::claim_columns(c) {
-                    v[k] = col;
-                }
-                v
-            })
-            .collect();
-        let events: Vec<Value> = w
-            .events
-            .iter()
-            .map(|e| {
-                json!({
-                    "t": e.time.0,
-                    "type": e.type_,
-                    "reason": e.reason,
-                    "object": e.object,
-                    "message": e.message,
-                    "count": e.count,
-                })
-            })
-            .collect();
-        let nodes: Vec<Value> = w
-            .nodes
-            .values()
-            .map(|n| json!({"name": n.metadata.name, "ready": n.ready}))
-            .collect();
-        json!({
-            "scenario": self.id,
-            "seed": self.scenario.seed,
-            "time": w.now.0,
-            "clock": w.now.to_string(),
-            "position": self.tl.position(),
-            "length": self.tl.len(),
-            "steps": w.steps,
-            "traceLength": w.trace.len(),
-            "quiet": w.quiet(),
-            "nodes": nodes,
-            "pods": pods,
-            "statefulsets": sets,
-            "claims": claims,
-            "events": events,
-        })
+        v.insert("time".into(), json!(w.now.0));
+        v.insert("clock".into(), json!(w.now.to_string()));
+        v.insert("position".into(), json!(self.tl.position()));
+        v.insert("length".into(), json!(self.tl.len()));
+        v.extend(trace::world_snapshot(w));
+        Value::Object(v)
     }
 
     /// What a `change` subscriber receives after a mutating call named `action`.

@@ -12,6 +12,94 @@ use crate::model::{PersistentVolumeClaim, Pod, StatefulSet, POD_TEMPLATE_HASH};
 use crate::printers;
 use crate::time::SimTime;
 
+/// The world's objects as JSON: `nodes`, `pods`, `statefulsets` (spec, status and the
+/// controller's blocker), `claims` and `events`, with `steps`, `traceLength` and `quiet`.
+/// One shape for every reader: the JS API's `snapshot()` and the embedded page's
+/// `snapshot` command (docs/embedding.md) add their own position fields to it.
+pub fn world_snapshot(w: &crate::world::World) -> serde_json::Map<String, Value> {
+    let pods: Vec<Value> = w
+        .pods
+        .values()
+        .map(|p| {
+            let mut v = json!({"name": p.metadata.name, "namespace": p.metadata.namespace});
+            for (k, c) in pod_columns(p, w.now) {
+                v[k] = c;
+            }
+            v
+        })
+        .collect();
+    let sets: Vec<Value> = w
+        .sets
+        .iter()
+        .map(|(key, set)| {
+            let blocker = w
+                .blockers
+                .get(key)
+                .map(|b| json!({"reason": b.reason, "pod": b.pod, "en": b.en, "zh": b.zh}));
+            let mut status = serde_json::Map::new();
+            for (k, c) in set_columns(set) {
+                if k != "ready" && k != "generation" {
+                    status.insert(k.to_string(), c);
+                }
+            }
+            json!({
+                "name": set.metadata.name,
+                "namespace": set.metadata.namespace,
+                "ready": printers::sts_ready(set),
+                "generation": set.metadata.generation,
+                "spec": {
+                    "replicas": set.replicas(),
+                    "podManagementPolicy": set.policy_name(),
+                    "updateStrategy": set.strategy_name(),
+                    "partition": set.partition(),
+                },
+                "status": status,
+                "blocker": blocker,
+            })
+        })
+        .collect();
+    let claims: Vec<Value> = w
+        .claims
+        .values()
+        .map(|c| {
+            let mut v = json!({"name": c.metadata.name, "namespace": c.metadata.namespace});
+            for (k, col) in claim_columns(c) {
+                v[k] = col;
+            }
+            v
+        })
+        .collect();
+    let events: Vec<Value> = w.events.iter().map(event_json).collect();
+    let nodes: Vec<Value> = w
+        .nodes
+        .values()
+        .map(|n| json!({"name": n.metadata.name, "ready": n.ready}))
+        .collect();
+    let mut m = serde_json::Map::new();
+    m.insert("steps".into(), json!(w.steps));
+    m.insert("traceLength".into(), json!(w.trace.len()));
+    m.insert("quiet".into(), json!(w.quiet()));
+    m.insert("nodes".into(), Value::Array(nodes));
+    m.insert("pods".into(), Value::Array(pods));
+    m.insert("statefulsets".into(), Value::Array(sets));
+    m.insert("claims".into(), Value::Array(claims));
+    m.insert("events".into(), Value::Array(events));
+    m
+}
+
+/// A Kubernetes Event as JSON: `t` (virtual ms), `type`, `reason`, `object`, `message`,
+/// `count`.
+pub fn event_json(e: &crate::model::Event) -> Value {
+    json!({
+        "t": e.time.0,
+        "type": e.type_,
+        "reason": e.reason,
+        "object": e.object,
+        "message": e.message,
+        "count": e.count,
+    })
+}
+
 /// The columns of a pod's `object` entry (`kubectl get pods -o wide`): `status`,
 /// `ready`, `phase`, `restarts`, `revision` (a StatefulSet pod's
 /// controller-revision-hash, or a ReplicaSet pod's pod-template-hash) and `node`. Also

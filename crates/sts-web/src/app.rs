@@ -16,7 +16,10 @@ use crate::components::console::Console;
 use crate::components::diffview::DiffView;
 use crate::components::editor::Editor;
 use crate::derived::Derived;
+use crate::embed::Embed;
+use crate::host::{self, Bridge, Command, Incoming, LessonAction, Outbox};
 use crate::i18n::Lang;
+use crate::lesson::Beat;
 use crate::lite::Handoff;
 use crate::page::{self, Catalog, Page, PageCallbacks, Stage};
 use crate::session::{self, Notice, Session};
@@ -54,7 +57,15 @@ pub enum Msg {
     Key(String),
     HashChanged,
     WriteUrl,
+    /// A message from the page around an embedded playground ([`crate::host`]).
+    Host(Incoming),
+    /// `mode=autoplay`: go on to the lesson's next narration or task.
+    AutoNext,
 }
+
+/// `mode=autoplay`: how long a narration or a finished task stays on screen before the
+/// lesson goes on (virtual time runs meanwhile only if something is pending).
+const AUTOPLAY_PAUSE_MS: u32 = 3_000;
 
 /// Options for mounting the app (tests mount it without touching the URL or storage).
 #[derive(Properties, PartialEq, Clone)]
@@ -126,7 +137,18 @@ pub struct App {
     /// The error banner: (English, Chinese).
     error: Option<(String, String)>,
     d: Derived,
-    persist: bool,
+    /// What the address asked for (`embed`, `mode`, `origin`); the default when the app
+    /// does not read the address (tests).
+    embed: Embed,
+    /// Write the session to localStorage and the address: a page of its own, not an
+    /// embed (embeds on one page would overwrite each other's saved session).
+    store: bool,
+    /// Talks to the page around an embed.
+    bridge: Option<Bridge>,
+    outbox: Outbox,
+    /// `mode=autoplay` drives the page until the viewer does something.
+    autoplay: bool,
+    auto_timer: Option<Timeout>,
     last_saved: String,
     url_timer: Option<Timeout>,
     link: yew::html::Scope<App>,
@@ -163,7 +185,7 @@ fn default_session() -> Session {
     })
 }
 
-fn initial_session(props: &AppProps) -> (Session, Option<(String, String)>) {
+fn initial_session(props: &AppProps, store: bool) -> (Session, Option<(String, String)>) {
     if let Some(h) = &props.handoff {
         // The first stage showed frames of this scenario computed by stepping it from
         // the start: stepping the same number of times reaches the same world.
@@ -193,7 +215,7 @@ fn initial_session(props: &AppProps) -> (Session, Option<(String, String)>) {
     if let Some(mut text) = browser::fragment_state() {
         // Our own address from before a reload: localStorage has the same session,
         // possibly a few actions newer (the address is written with a delay).
-        if LocalStorage::get::<String>(URL_KEY).is_ok_and(|u| u == text) {
+        if store && LocalStorage::get::<String>(URL_KEY).is_ok_and(|u| u == text) {
             if let Ok(latest) = LocalStorage::get::<String>(STORAGE_KEY) {
                 text = latest;
             }
@@ -218,6 +240,9 @@ fn initial_session(props: &AppProps) -> (Session, Option<(String, String)>) {
             ),
         };
     }
+    if !store {
+        return (default_session(), None);
+    }
     if let Ok(text) = LocalStorage::get::<String>(STORAGE_KEY) {
         return match restore_text(&text) {
             Ok((s, warning)) => (s, warning),
@@ -238,7 +263,7 @@ impl App {
         self.d.update(&self.s);
         // A finished lesson is remembered in this browser (the picker marks it).
         if self.s.lesson_finished() && !self.completed.contains(&self.s.id) {
-            self.completed = if self.persist {
+            self.completed = if self.store {
                 browser::store_completed(&self.s.id)
             } else {
                 let mut c = self.completed.clone();
@@ -249,13 +274,169 @@ impl App {
         if self.play.is_none() {
             self.save();
         }
+        self.publish();
+    }
+
+    /// Posts what changed to the page around an embed.
+    fn publish(&mut self) {
+        let Some(bridge) = &self.bridge else { return };
+        let state = host::state(
+            &self.s,
+            &self.d.lesson,
+            self.lang,
+            self.play.is_some(),
+            &self.embed,
+        );
+        for m in self.outbox.changes(&self.s, state) {
+            bridge.post(&m);
+        }
+    }
+
+    /// The viewer (or the host) took over: autoplay stops for good.
+    fn take_over(&mut self) {
+        self.autoplay = false;
+        self.auto_timer = None;
+    }
+
+    /// `mode=autoplay`, once playback found nothing more to do: go on with the lesson
+    /// after a pause, or stop when there is nothing to go on with.
+    fn autoplay_later(&mut self) {
+        let v = &self.d.lesson;
+        if !self.autoplay || v.beats == 0 || v.finished {
+            self.autoplay = false;
+            return;
+        }
+        let link = self.link.clone();
+        self.auto_timer = Some(Timeout::new(AUTOPLAY_PAUSE_MS, move || {
+            link.send_message(Msg::AutoNext)
+        }));
+    }
+
+    /// Carries out a host's command; the reply's fields, or why not.
+    fn host_command(
+        &mut self,
+        ctx: &Context<Self>,
+        cmd: Command,
+    ) -> Result<serde_json::Value, host::Refusal> {
+        use serde_json::json;
+        if cmd.types() && !self.embed.can_type() {
+            return Err(host::readonly_refusal());
+        }
+        if !matches!(cmd, Command::State | Command::Snapshot) {
+            self.take_over();
+        }
+        match cmd {
+            Command::Step(n) => {
+                self.stop();
+                let mut done = 0;
+                for _ in 0..n {
+                    if !self.s.step() {
+                        break;
+                    }
+                    done += 1;
+                }
+                return Ok(json!({"steps": done}));
+            }
+            Command::Action => {
+                self.stop();
+                self.s.step_action();
+            }
+            Command::Back(n) => {
+                self.stop();
+                for _ in 0..n {
+                    self.s.back();
+                }
+            }
+            Command::Seek(p) => {
+                self.stop();
+                if p > self.s.tl.len() {
+                    return Err((
+                        format!(
+                            "Position {p} is past the end of the timeline ({}).",
+                            self.s.tl.len()
+                        ),
+                        format!("位置 {p} 超出了时间线的末尾（{}）。", self.s.tl.len()),
+                    ));
+                }
+                self.s.seek(p);
+            }
+            Command::Settle => {
+                self.stop();
+                let steps = self.s.settle();
+                return Ok(json!({"steps": steps}));
+            }
+            Command::Play => {
+                if self.play.is_none() {
+                    self.start(ctx);
+                }
+            }
+            Command::Pause => self.stop(),
+            Command::Run(line) => {
+                self.stop();
+                let out = self.s.run_command(&line);
+                return Ok(json!({"output": out.output, "exit": out.exit}));
+            }
+            Command::Apply(text) => {
+                self.stop();
+                self.s.manifest = text;
+                let out = self.s.apply();
+                return Ok(json!({"output": out.output, "exit": out.exit}));
+            }
+            Command::Load(id) => {
+                self.stop();
+                match Session::open(&id) {
+                    Ok(mut s) => {
+                        s.typed = std::mem::take(&mut self.s.typed);
+                        self.s = s;
+                    }
+                    Err(_) => {
+                        return Err((
+                            format!("There is no built-in scenario {id:?}."),
+                            format!("没有名为 {id:?} 的内置场景。"),
+                        ))
+                    }
+                }
+            }
+            Command::Lang(l) => {
+                self.lang = l;
+                browser::set_document_lang(l);
+            }
+            Command::Lesson(a) => {
+                self.stop();
+                match a {
+                    LessonAction::Next => self.s.lesson_next(),
+                    LessonAction::Hint => self.s.lesson_hint(),
+                    LessonAction::Solve => self.s.lesson_solve(),
+                    LessonAction::Reset => self.s.lesson_reset_task(),
+                    LessonAction::Restart => self.s.lesson_restart(),
+                }
+            }
+            Command::State => {}
+            Command::Snapshot => return Ok(json!({"snapshot": host::snapshot(&self.s)})),
+        }
+        Ok(json!({}))
+    }
+
+    /// The embed's link to the same state in the full playground.
+    fn full_link(&self) -> Option<AttrValue> {
+        if !self.embed.embed {
+            return None;
+        }
+        let path = browser::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default();
+        Some(AttrValue::from(format!(
+            "{path}?lang={}#s={}",
+            self.lang.code(),
+            share::encode(&share::save(&self.s))
+        )))
     }
 
     /// Writes the session to localStorage now, and to the address a moment later
     /// (`history.replaceState` with a long address costs about a millisecond and a
     /// half, too much for every step of a playback).
     fn save(&mut self) {
-        if !self.persist {
+        if !self.store {
             return;
         }
         let text = share::encode(&share::save(&self.s));
@@ -313,20 +494,34 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
+        let (embed, warnings) = if props.persist {
+            Embed::from_address()
+        } else {
+            (Embed::default(), Vec::new())
+        };
+        let store = props.persist && !embed.embed;
         let lang = match &props.handoff {
             Some(h) => h.lang,
-            None => browser::initial_lang(props.persist, props.lang),
+            None => browser::initial_lang(store, props.lang),
         };
         browser::set_document_lang(lang);
-        if props.persist && browser::query("lang").is_some() {
+        if store && browser::query("lang").is_some() {
             // The address loses its query once the session is written to it: keep the
             // language a link asked for.
             browser::store_lang(lang);
         }
-        let (s, error) = initial_session(props);
+        let (s, mut error) = initial_session(props, store);
+        if error.is_none() {
+            error = warnings.into_iter().next();
+        }
+        let bridge = if embed.embed {
+            Bridge::new(&embed, ctx.link().callback(Msg::Host))
+        } else {
+            None
+        };
         let mut listeners = Vec::new();
         listeners.extend(browser::key_listener(ctx.link().callback(Msg::Key)));
-        if props.persist {
+        if store {
             if let Some(w) = browser::window() {
                 let link = ctx.link().clone();
                 listeners.push(EventListener::new(&w, "hashchange", move |_| {
@@ -335,12 +530,17 @@ impl Component for App {
             }
         }
         let d = Derived::of(&s);
+        let outbox = Outbox::new(&s);
         let mut app = App {
             s,
             cb: callbacks(ctx.link()),
             lang,
             catalog: Rc::new(session::catalog()),
-            completed: browser::completed(),
+            completed: if store {
+                browser::completed()
+            } else {
+                Vec::new()
+            },
             speed: props
                 .handoff
                 .as_ref()
@@ -349,20 +549,56 @@ impl Component for App {
             help: props.handoff.as_ref().is_some_and(|h| h.help),
             error,
             d,
-            persist: props.persist,
+            outbox,
+            autoplay: embed.autoplay,
+            auto_timer: None,
+            bridge,
+            embed,
+            store,
             last_saved: String::new(),
             url_timer: None,
             link: ctx.link().clone(),
             _listeners: listeners,
         };
         app.save();
-        if props.handoff.as_ref().is_some_and(|h| h.playing) {
+        if props.handoff.as_ref().is_some_and(|h| h.playing) || app.autoplay {
             app.start(ctx);
         }
         app
     }
 
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            let state = host::state(
+                &self.s,
+                &self.d.lesson,
+                self.lang,
+                self.play.is_some(),
+                &self.embed,
+            );
+            if let Some(bridge) = &mut self.bridge {
+                bridge.post(&host::message("ready", serde_json::json!({"state": state})));
+                bridge.observe_size();
+            }
+        }
+    }
+
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let viewer = !matches!(
+            msg,
+            Msg::Tick
+                | Msg::WriteUrl
+                | Msg::AutoNext
+                | Msg::Host(_)
+                | Msg::HashChanged
+                | Msg::DismissError
+                | Msg::Help(_)
+                | Msg::ToggleLang
+                | Msg::Speed(_)
+        );
+        if viewer && self.autoplay {
+            self.take_over();
+        }
         match msg {
             Msg::Step => {
                 self.stop();
@@ -403,6 +639,7 @@ impl Component for App {
                             Notice::Stuck
                         });
                         self.play = None;
+                        self.autoplay_later();
                         break;
                     }
                     if self.s.tl.in_past() {
@@ -437,7 +674,7 @@ impl Component for App {
             Msg::ToggleLang => {
                 self.lang = self.lang.other();
                 browser::set_document_lang(self.lang);
-                if self.persist {
+                if self.store {
                     browser::store_lang(self.lang);
                 }
                 return true;
@@ -494,6 +731,49 @@ impl Component for App {
             Msg::WriteUrl => {
                 self.write_url();
                 return false;
+            }
+            Msg::AutoNext => {
+                self.auto_timer = None;
+                if !self.autoplay {
+                    return false;
+                }
+                let v = Rc::clone(&self.d.lesson);
+                match &v.current {
+                    Some(Beat::Task { done: false, .. }) => self.s.lesson_solve(),
+                    _ if v.can_advance => self.s.lesson_next(),
+                    _ => {
+                        self.autoplay = false;
+                        return false;
+                    }
+                }
+                self.changed();
+                self.start(ctx);
+                return true;
+            }
+            Msg::Host(m) => {
+                let reply = match m {
+                    Incoming::Request(r) => {
+                        let result = self.host_command(ctx, r.cmd);
+                        self.changed();
+                        let result = result.map(|mut v| {
+                            v["state"] = host::state(
+                                &self.s,
+                                &self.d.lesson,
+                                self.lang,
+                                self.play.is_some(),
+                                &self.embed,
+                            );
+                            v
+                        });
+                        host::reply(&r.id, &r.name, result)
+                    }
+                    Incoming::Refused { id, name, why } => host::reply(&id, &name, Err(why)),
+                    Incoming::NotOurs => return false,
+                };
+                if let Some(b) = &self.bridge {
+                    b.post(&reply);
+                }
+                return true;
             }
             Msg::HashChanged => {
                 let Some(text) = browser::fragment_state() else {
@@ -556,18 +836,20 @@ impl Component for App {
                 console: html! {
                     <Console entries={self.d.transcript.clone()} completions={self.d.completions.clone()}
                         lang={l} on_run={self.cb.run.clone()} on_interrupt={self.cb.interrupt.clone()}
-                        prompt={self.d.prompt.clone()} readonly={false} />
+                        prompt={self.d.prompt.clone()} readonly={!self.embed.can_type()} />
                 },
                 editor: html! {
                     <Editor text={manifest.clone()} diagnostics={self.d.diagnostics.clone()}
                         lang={l} on_change={self.cb.edit.clone()} on_submit={self.cb.apply.clone()}
-                        readonly={false} label={AttrValue::from(l.pick("Manifest (YAML)", "清单（YAML）"))} />
+                        readonly={!self.embed.can_type()} label={AttrValue::from(l.pick("Manifest (YAML)", "清单（YAML）"))} />
                 },
                 diff: html! {
                     <DiffView old={AttrValue::from(s.applied.clone())} new={manifest} lang={l} />
                 },
                 apply_result: s.apply_result.as_ref(),
                 help: self.help,
+                embed: &self.embed,
+                full_link: self.full_link(),
             },
             &self.cb,
         )

@@ -20,20 +20,29 @@ pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-/// The URL's query parameter `name`.
+/// The URL's query parameter `name` (its first value).
 pub fn query(name: &str) -> Option<String> {
-    let search = window()?.location().search().ok()?;
+    query_all(name).into_iter().next()
+}
+
+/// Every value of the URL's query parameter `name`, in order (`+` is a space, as in a
+/// form's encoding).
+pub fn query_all(name: &str) -> Vec<String> {
+    let Some(search) = window().and_then(|w| w.location().search().ok()) else {
+        return Vec::new();
+    };
     search
         .trim_start_matches('?')
         .split('&')
         .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
+        .filter(|(k, _)| *k == name)
         .map(|(_, v)| {
-            js_sys::decode_uri_component(v)
+            js_sys::decode_uri_component(&v.replace('+', " "))
                 .ok()
                 .map(String::from)
                 .unwrap_or_default()
         })
+        .collect()
 }
 
 /// The fragment's `s=` value.

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::session::Session;
 
 /// What the panel shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LessonView {
     pub title: Text,
     pub summary: Option<Text>,

@@ -19,6 +19,7 @@ pub use crate::frames::Handoff;
 
 use crate::browser::{self, STORAGE_KEY};
 use crate::derived::{keep, Panels};
+use crate::embed::Embed;
 use crate::frames::FrameSet;
 use crate::i18n::Lang;
 use crate::page::{self, Catalog, Page, PageCallbacks, Stage};
@@ -131,6 +132,7 @@ pub struct Lite {
     manifest: AttrValue,
     d: Panels,
     cb: PageCallbacks,
+    embed: Embed,
     _keys: Option<EventListener>,
 }
 
@@ -228,11 +230,12 @@ impl Component for Lite {
 
     fn create(ctx: &Context<Self>) -> Self {
         let set = ctx.props().frames.clone();
-        let lang = browser::initial_lang(true, None);
+        let embed = Embed::flags_from_address();
+        let lang = browser::initial_lang(!embed.embed, None);
         browser::set_document_lang(lang);
         let lesson = Rc::new(set.lesson.clone());
         let d = derive(&set, 0, &lesson);
-        let lite = Lite {
+        let mut lite = Lite {
             catalog: Rc::new(set.catalog.clone()),
             completed: browser::completed(),
             manifest: AttrValue::from(set.manifest.clone()),
@@ -247,8 +250,12 @@ impl Component for Lite {
             error: None,
             d,
             cb: callbacks(ctx.link()),
+            embed,
             _keys: browser::key_listener(ctx.link().callback(LiteMsg::Key)),
         };
+        if lite.embed.autoplay {
+            lite.start_play(ctx);
+        }
         lite.record();
         lite
     }
@@ -354,6 +361,11 @@ impl Component for Lite {
                 diff: page::still_diff(self.lang),
                 apply_result: None,
                 help: self.help,
+                embed: &self.embed,
+                full_link: self
+                    .embed
+                    .embed
+                    .then(|| AttrValue::from(Embed::full_link(&self.picked, self.lang))),
             },
             &self.cb,
         )

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::components::cluster::Cluster;
 use crate::derived::Panels;
+use crate::embed::Embed;
 use crate::i18n::Lang;
 use crate::lesson::LessonPanel;
 use crate::panels::{Logs, StatusBlock, WhyBanner};
@@ -86,6 +87,10 @@ pub struct Page<'a> {
     /// The last apply's answer and exit code.
     pub apply_result: Option<&'a (String, i32)>,
     pub help: bool,
+    /// How the address asked the page to appear (embedded, read-only, locked).
+    pub embed: &'a Embed,
+    /// An embed's link to the same state in the full playground.
+    pub full_link: Option<AttrValue>,
 }
 
 /// The whole page.
@@ -138,18 +143,33 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
         l.pick("Apply", "应用")
     };
     let unit = |c: &Callback<()>| c.reform(|_: MouseEvent| ());
+    let readonly = loading || p.embed.readonly;
+    let title = p
+        .catalog
+        .iter()
+        .find(|c| c.id == p.scenario)
+        .map_or(p.scenario, |c| l.text(&c.title));
     html! {
         <main id="playground" data-ready="true" data-stage={if loading { "loading" } else { "full" }}
-            lang={l.code()} class="playground">
+            lang={l.code()} class={classes!("playground", p.embed.classes())}>
             <header class="top">
                 <h1>{ "StatefulSet Playground" }<small lang="zh-CN">{ " · StatefulSet 演练场" }</small></h1>
-                <label class="picker">
-                    <span>{ l.pick("Scenario", "场景") }</span>
-                    <select id="scenario" onchange={on_open}>
-                        <optgroup label={lessons_label}>{ for lessons }</optgroup>
-                        <optgroup label={l.pick("More scenarios", "更多场景")}>{ for more }</optgroup>
-                    </select>
-                </label>
+                if p.embed.locked {
+                    <span id="scenario-title" class="scenario-title">{ title.to_string() }</span>
+                } else {
+                    <label class="picker">
+                        <span>{ l.pick("Scenario", "场景") }</span>
+                        <select id="scenario" onchange={on_open}>
+                            <optgroup label={lessons_label}>{ for lessons }</optgroup>
+                            <optgroup label={l.pick("More scenarios", "更多场景")}>{ for more }</optgroup>
+                        </select>
+                    </label>
+                }
+                if let Some(href) = &p.full_link {
+                    <a id="open-full" href={href.clone()} target="_blank" rel="noopener"
+                        title={l.pick("Open this point in the full playground, in a new tab", "在新标签页的完整演练场中打开当前时刻")}>
+                        { l.pick("Open full playground ↗", "打开完整演练场 ↗") }</a>
+                }
                 <button id="lang" onclick={unit(&cb.toggle_lang)}
                     aria-label={l.pick("切换到中文", "Switch to English")}>
                     { l.pick("中文", "English") }
@@ -188,7 +208,7 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
             <div class="columns">
                 <div class="col-main">
                     <Cluster picture={d.picture.clone()} lang={l}
-                        on_fault={cb.fault.clone()} readonly={loading} />
+                        on_fault={cb.fault.clone()} readonly={readonly} />
                     <StatusBlock sets={d.sets.clone()} lang={l} />
                 </div>
                 <div class="col-side">
@@ -210,9 +230,9 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
                         }</h2>
                         { p.editor.clone() }
                         <div class="editor-buttons">
-                            <button id="apply" class="primary" onclick={unit(&cb.apply)} disabled={loading}
+                            <button id="apply" class="primary" onclick={unit(&cb.apply)} disabled={readonly}
                                 title={l.pick("kubectl apply -f - (Ctrl+Enter)", "kubectl apply -f -（Ctrl+Enter）")}>{ apply_label }</button>
-                            <button id="reset-manifest" onclick={unit(&cb.reset_manifest)} disabled={loading}>
+                            <button id="reset-manifest" onclick={unit(&cb.reset_manifest)} disabled={readonly}>
                                 { l.pick("Reset to the scenario's manifest", "恢复为场景的清单") }</button>
                         </div>
                         if let Some((out, exit)) = p.apply_result {

@@ -25,6 +25,9 @@ pub const WASM: &str = "wasm32-unknown-unknown";
 /// The gzipped size of everything a first visit loads may not exceed this (product brief).
 /// Going over is reported loudly but does not fail the build: the app's owner decides.
 pub const BUDGET_GZ: u64 = 150 * 1024;
+/// The docs-embed placeholder's budget, raw bytes (product.md: "≤ 5 KB"): `web/embed.js`
+/// is all a docs page loads until a playground is activated.
+pub const EMBED_BUDGET: u64 = 5_000;
 pub const WASM_PACK_VERSION: &str = "0.15.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -441,6 +444,8 @@ pub struct SizeReport {
     pub missing: Vec<String>,
     /// The second stage (the full app), loaded after the first interaction is possible.
     pub later: Vec<(String, u64, u64)>,
+    /// `web/embed.js`: (raw, gzip -9) bytes.
+    pub embed: Option<(u64, u64)>,
 }
 
 /// gzip -9 size. The flate2 crate (pure Rust, miniz_oxide backend) instead of a `gzip`
@@ -473,10 +478,14 @@ impl SizeReport {
                 Err(_) => missing.push(f.to_string()),
             }
         }
+        let embed = std::fs::read(site.join("web/embed.js"))
+            .ok()
+            .map(|d| (d.len() as u64, gzip_size(&d)));
         Ok(SizeReport {
             files,
             missing,
             later,
+            embed,
         })
     }
 
@@ -528,6 +537,15 @@ impl SizeReport {
         }
         for f in &self.missing {
             s += &format!("MISSING: {f} is not in the site\n");
+        }
+        match self.embed {
+            Some((raw, gz)) => {
+                s += &format!(
+                    "docs embed placeholder web/embed.js: {raw} bytes ({gz} gzipped), budget {EMBED_BUDGET} bytes{}\n",
+                    if raw > EMBED_BUDGET { ": OVER BUDGET" } else { "" }
+                );
+            }
+            None => s += "MISSING: web/embed.js is not in the site\n",
         }
         s
     }
@@ -714,7 +732,11 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             files: vec![("index.html".into(), 2048, 1024)],
             missing: vec!["web/editor.css".into()],
             later: vec![("pkg/sts_web_bg.wasm".into(), 900_000, 300_000)],
+            embed: Some((4_900, 2_000)),
         };
+        assert!(ok
+            .table()
+            .contains("web/embed.js: 4900 bytes (2000 gzipped), budget 5000 bytes\n"));
         assert!(ok.table().contains("within budget: 1.0 KiB of 150.0 KiB"));
         assert!(ok
             .table()
@@ -727,7 +749,9 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             ],
             missing: vec![],
             later: vec![],
+            embed: Some((5_001, 2_000)),
         };
+        assert!(over.table().contains("budget 5000 bytes: OVER BUDGET"));
         assert!(over
             .table()
             .contains("OVER BUDGET: 151.0 KiB gzipped is 1.0 KiB over"));
