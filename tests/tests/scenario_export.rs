@@ -34,7 +34,10 @@ fn steps(tl: &mut Timeline, n: usize) {
 /// What `kubectl get` shows of a world (a readable first comparison).
 fn shown(w: &World) -> String {
     let mut w = w.clone();
-    let out = sts_engine::kubectl::run(&mut w, "kubectl get pods,sts,pvc,pv,controllerrevisions -o wide");
+    let out = sts_engine::kubectl::run(
+        &mut w,
+        "kubectl get pods,sts,pvc,pv,controllerrevisions -o wide",
+    );
     format!("t={}\n{}", w.now, out.output)
 }
 
@@ -92,7 +95,11 @@ fn assert_same_trace(run: &World, session: &World, start: Start) {
     let a = trace_text(run, start == Start::ManifestsApplied);
     let b = trace_text(session, false);
     if a != b {
-        let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+        let at = a
+            .iter()
+            .zip(&b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
         panic!(
             "traces differ at entry {at} (run {} entries, session {}):\nrun:     {:?}\nsession: {:?}",
             a.len(),
@@ -111,7 +118,9 @@ fn commands_applies_faults_back_and_a_fork_replay_to_the_same_state() {
         r#"kubectl patch sts web -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}'"#.into(),
     ));
     steps(&mut tl, 25);
-    tl.input(Input::Apply(s.manifests.replace("nginx:1.21", "nginx:1.22")));
+    tl.input(Input::Apply(
+        s.manifests.replace("nginx:1.21", "nginx:1.22"),
+    ));
     steps(&mut tl, 60);
     tl.input(Input::Fault(Fault::Readiness {
         pod: "web-3".into(),
@@ -128,11 +137,27 @@ fn commands_applies_faults_back_and_a_fork_replay_to_the_same_state() {
     let (e, run) = round_trip(&s, &tl, Start::ManifestsApplied);
     assert_same_trace(&run, tl.world(), Start::ManifestsApplied);
     assert!(e.yaml.contains("- wait: {events: 40}\n"), "{}", e.yaml);
-    assert!(e.yaml.contains("- fault: {pod: web-3, readiness: never}\n"), "{}", e.yaml);
-    assert!(e.yaml.contains("- kubectl: kubectl scale sts web --replicas=5\n"), "{}", e.yaml);
-    assert!(e.yaml.contains("  - apply: |\n      apiVersion: v1\n"), "{}", e.yaml);
-    assert!(e.yaml.contains("title:\n  en: Canary a new image with partition (exported)\n")
-        || e.yaml.contains("(exported)"));
+    assert!(
+        e.yaml.contains("- fault: {pod: web-3, readiness: never}\n"),
+        "{}",
+        e.yaml
+    );
+    assert!(
+        e.yaml
+            .contains("- kubectl: kubectl scale sts web --replicas=5\n"),
+        "{}",
+        e.yaml
+    );
+    assert!(
+        e.yaml.contains("  - apply: |\n      apiVersion: v1\n"),
+        "{}",
+        e.yaml
+    );
+    assert!(
+        e.yaml
+            .contains("title:\n  en: Canary a new image with partition (exported)\n")
+            || e.yaml.contains("(exported)")
+    );
     // The steps after the cursor are not part of the export.
     tl.seek(tl.position() - 50);
     let (e2, _) = round_trip(&s, &tl, Start::ManifestsApplied);
@@ -147,21 +172,36 @@ fn blocking_commands_pod_shells_watches_and_node_faults_replay() {
     tl.input(Input::Kubectl("kubectl rollout status sts/web".into()));
     tl.input(Input::Kubectl("kubectl get pods -w".into()));
     tl.input(Input::Kubectl("kubectl exec -it web-1 -- sh".into()));
-    tl.input(Input::Kubectl("echo hello > /usr/share/nginx/html/index.html".into()));
+    tl.input(Input::Kubectl(
+        "echo hello > /usr/share/nginx/html/index.html".into(),
+    ));
     tl.input(Input::Kubectl("exit".into()));
     tl.input(Input::Kubectl("kubectl delete pod web-1".into()));
     steps(&mut tl, 12);
-    tl.input(Input::Kubectl("kubectl wait --for=condition=Ready pod/web-1 --timeout=2s".into()));
+    tl.input(Input::Kubectl(
+        "kubectl wait --for=condition=Ready pod/web-1 --timeout=2s".into(),
+    ));
     tl.input(Input::Fault(Fault::Node {
         node: "node-2".into(),
         down: true,
     }));
-    tl.input(Input::Fault(Fault::FailPod { pod: "web-0".into() }));
+    tl.input(Input::Fault(Fault::FailPod {
+        pod: "web-0".into(),
+    }));
     steps(&mut tl, 200);
     let (e, run) = round_trip(&s, &tl, Start::ManifestsApplied);
     assert_same_trace(&run, tl.world(), Start::ManifestsApplied);
-    assert!(e.yaml.contains("- kubectl: kubectl rollout status sts/web\n"), "{}", e.yaml);
-    assert!(e.yaml.contains("- fault: {node: node-2, down: true}\n"), "{}", e.yaml);
+    assert!(
+        e.yaml
+            .contains("- kubectl: kubectl rollout status sts/web\n"),
+        "{}",
+        e.yaml
+    );
+    assert!(
+        e.yaml.contains("- fault: {node: node-2, down: true}\n"),
+        "{}",
+        e.yaml
+    );
 }
 
 #[test]
@@ -182,15 +222,19 @@ fn an_edit_a_ctrl_c_and_a_lesson_clock_wait_keep_the_cluster() {
     // A lesson's `wait: 30s` leaves a clock advance in the history.
     let mut failures = Vec::new();
     let mut settle = None;
-    let wait = scenario::parse("scenario: w\ntitle: {en: w, zh: w}\nsteps:\n  - wait: settled\n  - wait: 30s\n")
-        .expect("parses")
-        .steps;
+    let wait = scenario::parse(
+        "scenario: w\ntitle: {en: w, zh: w}\nsteps:\n  - wait: settled\n  - wait: 30s\n",
+    )
+    .expect("parses")
+    .steps;
     for st in &wait {
         scenario::run_step(&mut tl, st, 1, &mut failures, &mut settle, true);
     }
     assert!(failures.is_empty());
     assert!(
-        tl.entries().iter().any(|e| matches!(e, Some(Input::AdvanceClock(_)))),
+        tl.entries()
+            .iter()
+            .any(|e| matches!(e, Some(Input::AdvanceClock(_)))),
         "the history has a clock advance"
     );
     steps(&mut tl, 3);
@@ -218,14 +262,21 @@ fn every_built_in_scenario_run_writes_a_file_that_replays_it() {
         let run = scenario::run(&s);
         let (e, replay) = round_trip(&s, &run.timeline, Start::ManifestsFirstInput);
         assert_same_trace(&replay, run.timeline.world(), Start::ManifestsFirstInput);
-        assert!(e.yaml.starts_with("# Written by the StatefulSet Playground"));
+        assert!(e
+            .yaml
+            .starts_with("# Written by the StatefulSet Playground"));
         // A file written from a written file is the same file, but for its title line.
         let again = scenario_writer::export(
             &scenario::parse(&e.yaml).expect("parses"),
             &scenario::run(&scenario::parse(&e.yaml).expect("parses")).timeline,
             Start::ManifestsFirstInput,
         );
-        let body = |y: &str| y.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n");
+        let body = |y: &str| {
+            y.lines()
+                .filter(|l| !l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         assert_eq!(body(&again.yaml), body(&e.yaml), "{}", s.scenario);
     }
 }
@@ -244,6 +295,12 @@ fn a_fork_inside_a_blocking_wait_is_reported_not_hidden() {
     steps(&mut tl, 50);
     let e = scenario_writer::export(&s, &tl, Start::ManifestsApplied);
     assert!(!e.exact);
-    assert!(e.yaml.contains("# Note: the session went back into the wait of `kubectl rollout status sts/web`"), "{}", e.yaml);
+    assert!(
+        e.yaml.contains(
+            "# Note: the session went back into the wait of `kubectl rollout status sts/web`"
+        ),
+        "{}",
+        e.yaml
+    );
     scenario::parse(&e.yaml).expect("still a valid scenario");
 }

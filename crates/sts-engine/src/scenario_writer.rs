@@ -148,7 +148,7 @@ pub fn export(s: &Scenario, tl: &Timeline, start: Start) -> Exported {
     let mut out = Scenario {
         scenario: id.clone(),
         title: exported_title(&s.title),
-        summary: s.summary.clone(),
+        summary: Some(exported_summary(&s.title)),
         lesson: None,
         kubernetes: s.kubernetes.clone(),
         seed: s.seed,
@@ -203,8 +203,9 @@ pub fn export(s: &Scenario, tl: &Timeline, start: Start) -> Exported {
                 }
             },
             Input::File { name, text } => {
-                r.comments
-                    .push(format!("the session saved the file {name} (the shell's files)"));
+                r.comments.push(format!(
+                    "the session saved the file {name} (the shell's files)"
+                ));
                 Some(Step::Kubectl(here_document(
                     &format!("cat > {}", crate::shell::quote(name)),
                     text,
@@ -262,6 +263,14 @@ pub fn export(s: &Scenario, tl: &Timeline, start: Start) -> Exported {
         i += 1 + same;
     }
     r.flush(&mut steps);
+    // One closing narration: in the playground, Start runs every step up to it (a
+    // lesson's Next runs the steps before the next narration), so an imported file
+    // replays the session with one click; `sts run` only records it.
+    let now = tl.world().now;
+    r.emit(Step::Say(Text {
+        en: format!("This is where the exported session stopped: position {end} of its timeline, at t={now}."),
+        zh: format!("导出的会话停在这里：时间线位置 {end}，t={now}。"),
+    }));
     let exact = notes.is_empty() && same_state(r.tl.world(), tl.world());
     if notes.is_empty() && !exact {
         notes.push("running this file does not reach exactly the session's state".into());
@@ -282,9 +291,9 @@ pub fn export(s: &Scenario, tl: &Timeline, start: Start) -> Exported {
         ),
         "Running it (`sts run`, or Import in the playground) reaches the same cluster state."
             .into(),
-        "`wait: {events: N}` runs exactly N events of the simulation, as the session did"
-            .into(),
-        "between two actions. A lesson's narration, tasks and checks are not included.".into(),
+        "`wait: {events: N}` runs exactly N events of the simulation, as the session did".into(),
+        "between two actions. A lesson's narration, tasks and checks are not included; the".into(),
+        "closing `say` marks where the session stopped.".into(),
     ];
     for n in &notes {
         header.push(format!("Note: {n}."));
@@ -322,6 +331,23 @@ fn exported_title(t: &Text) -> Text {
         format!("{}（导出）", t.zh)
     };
     Text { en, zh }
+}
+
+/// The summary of the written scenario (the original's describes a lesson that is not
+/// written).
+fn exported_summary(t: &Text) -> Text {
+    let t = Text {
+        en: t
+            .en
+            .strip_suffix(" (exported)")
+            .unwrap_or(&t.en)
+            .to_string(),
+        zh: t.zh.strip_suffix("（导出）").unwrap_or(&t.zh).to_string(),
+    };
+    Text {
+        en: format!("A playground session of “{}”, written as a scenario file: Start replays what was done in it, up to where it stopped.", t.en),
+        zh: format!("“{}”的一次演练场会话，保存为场景文件：点击“开始”即可重放其中的操作，直到会话停止的位置。", t.zh),
+    }
 }
 
 /// `line` with `body` as its standard input.
@@ -379,7 +405,12 @@ impl Doc<'_> {
             y.entry(&mut out, 0, "summary", &text_value(summary));
         }
         if s.kubernetes != "1.32" {
-            y.entry(&mut out, 0, "kubernetes", &Value::from(s.kubernetes.clone()));
+            y.entry(
+                &mut out,
+                0,
+                "kubernetes",
+                &Value::from(s.kubernetes.clone()),
+            );
         }
         out.push_str(&format!("seed: {}\n", s.seed));
         if let Ok(cluster) = serde_json::to_value(&s.cluster) {
@@ -448,10 +479,8 @@ fn step_value(step: &Step) -> Option<(&'static str, Value)> {
             events: Some(n), ..
         })) => ("wait", serde_json::json!({ "events": n })),
         Step::Fault(f) => ("fault", serde_json::to_value(f).ok()?),
-        Step::Wait(Wait::Until(_))
-        | Step::Say(_)
-        | Step::Expect(_)
-        | Step::Task(_) => return None,
+        Step::Say(t) => ("say", text_value(t)),
+        Step::Wait(Wait::Until(_)) | Step::Expect(_) | Step::Task(_) => return None,
     })
 }
 
@@ -595,11 +624,11 @@ fn quoted(s: &str) -> String {
     out
 }
 
-/// A mapping's entries in the order a person writes them: `name` first, then the others
-/// (alphabetically, as JSON objects keep them).
+/// A mapping's entries in the order a person writes them: `name` (or a taint's `key`)
+/// first, then the others (alphabetically, as JSON objects keep them).
 fn named_first(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-    entries.sort_by_key(|(k, _)| k.as_str() != "name");
+    entries.sort_by_key(|(k, _)| !matches!(k.as_str(), "name" | "key"));
     entries
 }
 
@@ -610,8 +639,7 @@ fn plain_ok(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     s.starts_with(|c: char| c.is_ascii_alphabetic())
         && !s.ends_with(' ')
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '_' | '/' | '=' | '-'))
         && !matches!(
             lower.as_str(),
@@ -832,11 +860,18 @@ steps:
     #[test]
     fn readable_strings_are_written_plain_or_as_blocks() {
         let y = Yaml { pretty: true };
-        assert_eq!(y.inline("kubectl scale sts web --replicas=5"), "kubectl scale sts web --replicas=5");
+        assert_eq!(
+            y.inline("kubectl scale sts web --replicas=5"),
+            "kubectl scale sts web --replicas=5"
+        );
         assert_eq!(y.inline("yes"), "\"yes\"");
         assert_eq!(y.inline("nginx:1.21"), "\"nginx:1.21\"");
         let mut out = String::new();
-        y.value(&mut out, 0, &Value::from("kind: Pod\nmetadata:\n  name: a\n"));
+        y.value(
+            &mut out,
+            0,
+            &Value::from("kind: Pod\nmetadata:\n  name: a\n"),
+        );
         assert_eq!(out, " |\n  kind: Pod\n  metadata:\n    name: a\n");
         let mut out = String::new();
         y.value(&mut out, 4, &Value::from("  indented\nx"));
@@ -872,17 +907,43 @@ steps:
         assert_eq!(back.scenario, "small-exported");
         assert_eq!(back.title.en, "Small: one set (exported)");
         assert_eq!(back.title.zh, "小：一个集合（导出）");
-        assert_eq!(back.summary, s.summary);
+        assert!(back
+            .summary
+            .as_ref()
+            .is_some_and(|t| t.en.contains("“Small: one set”")));
         assert_eq!(back.lesson, None, "an export is not a numbered lesson");
         assert_eq!(back.seed, 5);
         assert_eq!(back.cluster, s.cluster);
         assert_eq!(back.files, s.files);
         assert_eq!(back.manifests, s.manifests);
-        assert_eq!(back.steps.len(), 6, "{}", e.yaml);
-        assert!(e.yaml.contains("\n  - wait: {events: 7}\n  - kubectl: kubectl scale sts web --replicas=2\n"), "{}", e.yaml);
-        assert!(e.yaml.contains("- fault: {image: \"nginx:1.21\", pull: fails}\n"), "{}", e.yaml);
-        assert!(e.yaml.contains("cat > 'my file.yaml' <<'EOF'"), "{}", e.yaml);
-        assert!(!e.yaml.contains("say:"), "narration is not written");
+        assert_eq!(back.steps.len(), 7, "{}", e.yaml);
+        assert!(
+            e.yaml.contains(
+                "\n  - wait: {events: 7}\n  - kubectl: kubectl scale sts web --replicas=2\n"
+            ),
+            "{}",
+            e.yaml
+        );
+        assert!(
+            e.yaml
+                .contains("- fault: {image: \"nginx:1.21\", pull: fails}\n"),
+            "{}",
+            e.yaml
+        );
+        assert!(
+            e.yaml.contains("cat > 'my file.yaml' <<'EOF'"),
+            "{}",
+            e.yaml
+        );
+        assert!(
+            !e.yaml.contains("你好"),
+            "the lesson's narration is not written"
+        );
+        assert!(
+            matches!(back.steps.last(), Some(Step::Say(t)) if t.en.starts_with("This is where the exported session stopped: position 16 of its timeline")),
+            "{}",
+            e.yaml
+        );
         let run = scenario::run(&back);
         assert!(run.failures.is_empty(), "{:?}", run.failures);
         assert_eq!(run.timeline.world().files, tl.world().files);
@@ -890,11 +951,15 @@ steps:
         // A written file written again keeps its id and title.
         let again = export(&back, &run.timeline, Start::ManifestsFirstInput);
         assert_eq!(again.id, "small-exported");
-        assert!(again.yaml.contains("en: \"Small: one set (exported)\"\n"), "{}", again.yaml);
+        assert!(
+            again.yaml.contains("en: \"Small: one set (exported)\"\n"),
+            "{}",
+            again.yaml
+        );
         // Nothing done yet: the file has no steps, and is still a scenario.
         let (s, tl) = session(SMALL);
         let e = export(&s, &tl, Start::ManifestsApplied);
-        assert!(e.yaml.contains("\nsteps: []\n"), "{}", e.yaml);
+        assert!(e.yaml.contains("\nsteps:\n  - say: "), "{}", e.yaml);
         assert!(e.exact);
         scenario::parse(&e.yaml).expect("parses");
     }
@@ -917,7 +982,9 @@ steps:
         let run = scenario::run(&scenario::parse(&text).expect("parses"));
         assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
         assert!(
-            run.failures[0].1.contains("waited for 2000000 events, but the cluster ran out of work after"),
+            run.failures[0]
+                .1
+                .contains("waited for 2000000 events, but the cluster ran out of work after"),
             "{:?}",
             run.failures
         );
@@ -977,11 +1044,17 @@ steps:
     #[test]
     fn ids_and_titles_say_exported_once() {
         assert_eq!(exported_id("partition-canary"), "partition-canary-exported");
-        assert_eq!(exported_id("partition-canary-exported"), "partition-canary-exported");
+        assert_eq!(
+            exported_id("partition-canary-exported"),
+            "partition-canary-exported"
+        );
         let t = exported_title(&Text {
             en: "A (exported)".into(),
             zh: "甲（导出）".into(),
         });
-        assert_eq!((t.en.as_str(), t.zh.as_str()), ("A (exported)", "甲（导出）"));
+        assert_eq!(
+            (t.en.as_str(), t.zh.as_str()),
+            ("A (exported)", "甲（导出）")
+        );
     }
 }

@@ -257,24 +257,24 @@ fn raw_json(v: &View<'_>) -> Value {
 /// the defaults the shown object carried taken back out (so they do not become fields the
 /// user set). `Err` is what `kubectl edit` answers when nothing is applied: the buffer is
 /// too large or not YAML, or empty (the edit is cancelled).
-pub(crate) fn edited_manifest(world: &World, text: &str) -> Result<String, Out> {
+pub(crate) fn edited_manifest(world: &World, text: &str) -> Result<String, Box<Out>> {
     if text.len() > manifest::MAX_BYTES {
-        return Err(Out::error(
+        return Err(Box::new(Out::error(
             "error: the edited file is larger than the 3 MiB limit",
-        ));
+        )));
     }
     let docs = match crate::yaml::to_json_documents(text) {
         Ok(docs) => docs,
         Err(e) => {
-            return Err(Out::error(&format!(
+            return Err(Box::new(Out::error(&format!(
                 "error: the edited file is not valid YAML: {e}"
-            )))
+            ))))
         }
     };
     if docs.is_empty() {
         let mut out = Out::default();
         out.print("Edit cancelled, no changes made.\n");
-        return Err(out);
+        return Err(Box::new(out));
     }
     let mut cleaned = Vec::new();
     for mut d in docs {
@@ -310,7 +310,7 @@ pub(crate) fn edited_manifest(world: &World, text: &str) -> Result<String, Out> 
 pub fn apply_edited(world: &mut World, text: &str) -> Out {
     let cleaned = match edited_manifest(world, text) {
         Ok(c) => c,
-        Err(out) => return out,
+        Err(out) => return *out,
     };
     let o = world.apply_manifests(&cleaned);
     let mut out = Out::default();
