@@ -8,6 +8,7 @@ pub mod browser;
 pub mod components;
 pub mod derived;
 pub mod diff;
+pub mod files;
 pub mod frames;
 pub mod highlight;
 pub mod i18n;

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use sts_engine::timeline::Fault;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::cluster::Cluster;
@@ -42,6 +43,10 @@ pub struct PageCallbacks {
     pub toggle_lang: Callback<()>,
     pub help: Callback<bool>,
     pub dismiss_error: Callback<()>,
+    /// *Export scenario*: download the session as a scenario file.
+    pub export_scenario: Callback<()>,
+    /// *Import scenario*: the file the user picked.
+    pub import_file: Callback<web_sys::File>,
 }
 
 /// Which app draws the page.
@@ -118,6 +123,8 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
             </option>
         }
     };
+    // An imported scenario is none of the catalog's: the picker names it by its id.
+    let imported = !p.catalog.iter().any(|c| c.id == p.scenario);
     let lessons = p.catalog.iter().filter(|c| c.number.is_some()).map(option);
     let more = p.catalog.iter().filter(|c| c.number.is_none()).map(option);
     let done_count = p
@@ -148,8 +155,14 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
                     <select id="scenario" onchange={on_open}>
                         <optgroup label={lessons_label}>{ for lessons }</optgroup>
                         <optgroup label={l.pick("More scenarios", "更多场景")}>{ for more }</optgroup>
+                        if imported {
+                            <optgroup label={l.pick("Imported", "已导入")}>
+                                <option value={p.scenario.to_string()} selected=true disabled=true>{ p.scenario }</option>
+                            </optgroup>
+                        }
                     </select>
                 </label>
+                { scenario_file_buttons(l, loading, cb) }
                 <button id="lang" onclick={unit(&cb.toggle_lang)}
                     aria-label={l.pick("切换到中文", "Switch to English")}>
                     { l.pick("中文", "English") }
@@ -230,6 +243,44 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
             </footer>
             if p.help { { help_overlay(l, &cb.help) } }
         </main>
+    }
+}
+
+/// *Export scenario* and *Import scenario* (a button that opens the hidden file input).
+/// Drawn in the first stage too, disabled, so the header does not move at the hand-over.
+fn scenario_file_buttons(l: Lang, loading: bool, cb: &PageCallbacks) -> Html {
+    let export = cb.export_scenario.reform(|_: MouseEvent| ());
+    let pick = Callback::from(|_: MouseEvent| {
+        if let Some(input) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("import-file"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            input.click();
+        }
+    });
+    let import = cb.import_file.clone();
+    let picked = Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            import.emit(file);
+        }
+        // The same file picked again is a change too.
+        input.set_value("");
+    });
+    html! {
+        <>
+            <button id="export-scenario" onclick={export} disabled={loading}
+                aria-label={l.pick("Export scenario: download this session as a scenario file (.yaml)",
+                    "导出场景：将当前会话下载为场景文件（.yaml）")}>
+                { l.pick("Export scenario", "导出场景") }</button>
+            <button id="import-scenario" onclick={pick} disabled={loading}
+                aria-label={l.pick("Import scenario: open a scenario file (.yaml) from this computer",
+                    "导入场景：从本机打开场景文件（.yaml）")}>
+                { l.pick("Import scenario", "导入场景") }</button>
+            <input id="import-file" type="file" accept=".yaml,.yml" hidden=true tabindex="-1"
+                aria-label={l.pick("Scenario file to import", "要导入的场景文件")} onchange={picked} />
+        </>
     }
 }
 
