@@ -296,6 +296,17 @@ fn a_fork_inside_a_blocking_wait_is_reported_not_hidden() {
     let e = scenario_writer::export(&s, &tl, Start::ManifestsApplied);
     assert!(!e.exact);
     assert!(
+        e.yaml
+            .contains("does not end exactly there (see the note below)"),
+        "{}",
+        e.yaml
+    );
+    assert!(
+        !e.yaml.contains("reaches the same cluster state"),
+        "{}",
+        e.yaml
+    );
+    assert!(
         e.yaml.contains(
             "# Note: the session went back into the wait of `kubectl rollout status sts/web`"
         ),

@@ -289,8 +289,12 @@ pub fn export(s: &Scenario, tl: &Timeline, start: Start) -> Exported {
             tl.world().now,
             tl.world().steps
         ),
-        "Running it (`sts run`, or Import in the playground) reaches the same cluster state."
-            .into(),
+        if exact {
+            "Running it (`sts run`, or Import in the playground) reaches the same cluster state."
+        } else {
+            "Running it (`sts run`, or Import in the playground) does not end exactly there (see the note below)."
+        }
+        .into(),
         "`wait: {events: N}` runs exactly N events of the simulation, as the session did".into(),
         "between two actions. A lesson's narration, tasks and checks are not included; the".into(),
         "closing `say` marks where the session stopped.".into(),
