@@ -125,6 +125,10 @@ fn step_items(
                 items.push(Item::WaitGone(p.clone()));
             } else if let Some(s) = &u.rollout {
                 items.push(Item::WaitRollout(s.clone()));
+            } else if u.events.is_some() {
+                // A number of simulation events (a written session) has no meaning on
+                // a real cluster: wait as a session's steps are waited for.
+                items.push(Item::Settle);
             }
         }
         Step::Kubectl(line) => {
@@ -543,7 +547,7 @@ settle() {
 ";
 
 /// A here-document delimiter that does not occur as a line of `body`.
-fn delimiter(body: &str) -> String {
+pub(crate) fn delimiter(body: &str) -> String {
     let mut d = "EOF".to_string();
     let mut n = 0;
     while body.lines().any(|l| l == d) {

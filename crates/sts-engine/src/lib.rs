@@ -26,6 +26,7 @@ pub mod printers;
 pub mod quantity;
 pub mod rng;
 pub mod scenario;
+pub mod scenario_writer;
 pub mod schema;
 pub mod shell;
 pub mod time;

@@ -66,29 +66,30 @@ fn default_version() -> String {
     "1.32".into()
 }
 
-/// `cluster:`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// `cluster:`. Serializable (as the file would say it, defaults left out) so that a
+/// session can be written back as a scenario file (`scenario_writer`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClusterSpec {
     /// A count (`node-1`…`node-N`) or a list of nodes; 3 by default.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Nodes>,
     /// StorageClasses; by default one default class `standard` with Immediate binding.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_classes: Option<Vec<ClassSpec>>,
     /// Component timing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "TimingSpec::is_unset")]
     pub timing: TimingSpec,
     /// Behaviour of particular images.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub images: BTreeMap<String, ImageSpec>,
     /// Feature gates (only `MaxUnavailableStatefulSet` changes anything).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub feature_gates: BTreeMap<String, bool>,
 }
 
 /// `nodes:` as a count or a list.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum Nodes {
     /// `nodes: 3`.
@@ -98,80 +99,91 @@ pub enum Nodes {
 }
 
 /// One node.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NodeSpec {
     /// Node name.
     pub name: String,
     /// Labels (hostname is added).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: Labels,
     /// Taints.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
     /// Allocatable resources (`cpu`, `memory`, `pods`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub capacity: BTreeMap<String, Quantity>,
     /// Starts down.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub down: bool,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// One StorageClass.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClassSpec {
     /// Name.
     pub name: String,
     /// The default class.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub default: bool,
     /// `Immediate` (default) or `WaitForFirstConsumer`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_mode: Option<String>,
     /// Provisioner; `kubernetes.io/no-provisioner` for static volumes only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioner: Option<String>,
     /// `Delete` (default) or `Retain`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reclaim_policy: Option<String>,
 }
 
 /// `timing:` (durations like `3s`, `500ms`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TimingSpec {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     schedule: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     image_pull: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     container_start: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     terminate: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     provision: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     init_run: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     crash_after: Option<String>,
 }
 
+impl TimingSpec {
+    /// True when no timing is given (every component at its default).
+    pub fn is_unset(&self) -> bool {
+        *self == TimingSpec::default()
+    }
+}
+
 /// Behaviour of one image.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ImageSpec {
     /// `fails` makes pulls fail.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull: Option<String>,
     /// `crashes` makes the container exit with an error.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// `never` makes its readiness probe always fail.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<String>,
     /// Pull time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_time: Option<String>,
 }
 
@@ -273,26 +285,71 @@ pub struct WaitUntil {
     /// A pod no longer exists.
     #[serde(default)]
     pub gone: Option<String>,
+    /// Exactly this many events of the simulation (`wait: {events: 12}`), or fewer if
+    /// the cluster runs out of work first (a failed check).
+    ///
+    /// Why this form exists: a scenario written from a playground session
+    /// ([`crate::scenario_writer`]) must stop where the session stopped. The timeline
+    /// records *events* (one `World::step` each), not virtual time, and several events
+    /// happen at one virtual instant (a sync, then the pod writes it caused, all at
+    /// t=0): a duration runs every event up to a time and `settled` runs to the end, so
+    /// neither can stop between two events of one instant. Counting events can.
+    #[serde(default)]
+    pub events: Option<u64>,
 }
 
 /// `fault:`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FaultSpec {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pod: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     fail: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     readiness: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     node: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     down: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     image: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pull: Option<String>,
+}
+
+impl FaultSpec {
+    /// The `fault:` step that injects `f` (the inverse of [`fault_input`]).
+    pub fn of(f: &Fault) -> FaultSpec {
+        let mut spec = FaultSpec {
+            pod: None,
+            fail: None,
+            readiness: None,
+            node: None,
+            down: None,
+            image: None,
+            pull: None,
+        };
+        match f {
+            Fault::FailPod { pod } => {
+                spec.pod = Some(pod.clone());
+                spec.fail = Some(true);
+            }
+            Fault::Readiness { pod, never } => {
+                spec.pod = Some(pod.clone());
+                spec.readiness = Some(if *never { "never" } else { "ok" }.into());
+            }
+            Fault::Node { node, down } => {
+                spec.node = Some(node.clone());
+                spec.down = Some(*down);
+            }
+            Fault::ImagePull { image, fails } => {
+                spec.image = Some(image.clone());
+                spec.pull = Some(if *fails { "fails" } else { "ok" }.into());
+            }
+        }
+        spec
+    }
 }
 
 /// `expect:` — every key present must hold.
@@ -528,6 +585,19 @@ fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (crate::ya
     }
     let tree = docs.remove(0);
     let value = tree.to_json().map_err(|e| (e.pos, e.message))?;
+    if !value.is_object() {
+        // serde would read a list as the struct's fields in order, and complain about
+        // the second item: say what the file is instead.
+        let what = match &value {
+            serde_json::Value::Array(_) => "a list",
+            serde_json::Value::Null => "empty",
+            _ => "a single value",
+        };
+        return Err((
+            crate::yaml::Pos::new(1, 1),
+            format!("a scenario file is a mapping (`scenario:`, `title:`, `steps:` …), but this one is {what}"),
+        ));
+    }
     serde_path_to_error::deserialize::<_, T>(&value).map_err(|e| {
         let path = e.path().to_string();
         let pos = tree.position_of(if path == "." { "" } else { &path });
@@ -542,21 +612,27 @@ fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (crate::ya
 
 /// Parses and checks a scenario file.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError {
+            line: 0,
+            column: 0,
+            message: format!(
+                "scenario is larger than the {} KiB limit",
+                MAX_SCENARIO_BYTES / 1024
+            ),
+        });
+    }
+    parse_unbounded(text)
+}
+
+/// [`parse`] without the size limit (the scenario writer checks what it wrote, whatever
+/// its size).
+pub(crate) fn parse_unbounded(text: &str) -> Result<Scenario, ScenarioError> {
     let err = |line, column, message: String| ScenarioError {
         line,
         column,
         message,
     };
-    if text.len() > MAX_SCENARIO_BYTES {
-        return Err(err(
-            0,
-            0,
-            format!(
-                "scenario is larger than the {} KiB limit",
-                MAX_SCENARIO_BYTES / 1024
-            ),
-        ));
-    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let s: Scenario =
         read_yaml(text).map_err(|(pos, message)| err(pos.line, pos.column, message))?;
@@ -678,7 +754,31 @@ fn check_steps(steps: &[Step], text: &str) -> Result<(), ScenarioError> {
                     .lines()
                     .position(|l| l.contains("wait:") && l.contains(w.as_str()))
                     .map_or(0, |i| i + 1);
-                return Err(ScenarioError { line, column: 1, message: format!("wait: expected `settled`, a duration like `30s`, or {{ready|rollout|gone: NAME}}, not {w:?}") });
+                return Err(ScenarioError { line, column: 1, message: format!("wait: expected `settled`, a duration like `30s`, {{ready|rollout|gone: NAME}} or {{events: N}}, not {w:?}") });
+            }
+            Step::Wait(Wait::Until(u)) => {
+                if let Some(n) = u.events {
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains("events:") && l.contains(&n.to_string()))
+                        .map_or(0, |i| i + 1);
+                    let err = |message: String| ScenarioError {
+                        line,
+                        column: 1,
+                        message,
+                    };
+                    if n == 0 || n > MAX_STEPS_PER_WAIT as u64 {
+                        return Err(err(format!(
+                            "wait.events: must be between 1 and {MAX_STEPS_PER_WAIT}, not {n}"
+                        )));
+                    }
+                    if u.ready.is_some() || u.rollout.is_some() || u.gone.is_some() {
+                        return Err(err(
+                            "wait: {events: N} cannot be combined with ready, rollout or gone"
+                                .into(),
+                        ));
+                    }
+                }
             }
             Step::Fault(f) => {
                 fault_input(f).map_err(|m| {
@@ -1484,6 +1584,21 @@ pub fn run_step(
         Step::Wait(Wait::Word(w)) => {
             if let Some(d) = SimDuration::parse(w) {
                 run_for(tl, d);
+            }
+        }
+        Step::Wait(Wait::Until(WaitUntil {
+            events: Some(want), ..
+        })) => {
+            let mut done = 0;
+            while done < *want && tl.step().is_some() {
+                done += 1;
+            }
+            if done < *want {
+                let detail = format!(
+                    "step {n}: waited for {want} events, but the cluster ran out of work after {done}"
+                );
+                record(tl, false, detail.clone());
+                failures.push((n, detail));
             }
         }
         Step::Wait(Wait::Until(u)) => {

@@ -410,6 +410,15 @@ impl Timeline {
             .collect()
     }
 
+    /// History entry `i`: `Some(None)` for a simulation step, `Some(Some(input))` for an
+    /// input, `None` past the end.
+    pub fn entry(&self, i: usize) -> Option<Option<&Input>> {
+        self.history.get(i).map(|e| match e {
+            Entry::Step => None,
+            Entry::Input(input) => Some(input),
+        })
+    }
+
     /// Rebuilds a timeline from its starting world and [`Timeline::entries`], then moves
     /// the cursor to `position`. Entries are replayed exactly as recorded (a blocking
     /// command's steps are entries of their own, so they are not run twice). Returns

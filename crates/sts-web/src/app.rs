@@ -61,6 +61,10 @@ pub enum Msg {
     Host(Incoming),
     /// `mode=autoplay`: go on to the lesson's next narration or task.
     AutoNext,
+    // A scenario file out of and into the page.
+    ExportScenario,
+    ImportFile(web_sys::File),
+    Imported(Result<String, session::Bilingual>),
 }
 
 /// `mode=autoplay`: how long a narration or a finished task stays on screen before the
@@ -121,6 +125,8 @@ fn callbacks(link: &yew::html::Scope<App>) -> PageCallbacks {
         toggle_lang: unit(|| Msg::ToggleLang),
         help: link.callback(Msg::Help),
         dismiss_error: unit(|| Msg::DismissError),
+        export_scenario: unit(|| Msg::ExportScenario),
+        import_file: link.callback(Msg::ImportFile),
     }
 }
 
@@ -262,7 +268,11 @@ impl App {
     fn changed(&mut self) {
         self.d.update(&self.s);
         // A finished lesson is remembered in this browser (the picker marks it).
-        if self.s.lesson_finished() && !self.completed.contains(&self.s.id) {
+        // (An imported scenario's id may be a built-in's: it does not count.)
+        if self.s.lesson_finished()
+            && self.s.source.is_none()
+            && !self.completed.contains(&self.s.id)
+        {
             self.completed = if self.store {
                 browser::store_completed(&self.s.id)
             } else {
@@ -774,6 +784,36 @@ impl Component for App {
                     b.post(&reply);
                 }
                 return true;
+            }
+            // ---- a scenario file out of and into the page --------------------------
+            Msg::ExportScenario => {
+                self.stop();
+                let e = self.s.export_scenario();
+                let name = format!("{}.yaml", e.id);
+                self.error = if crate::files::download(&name, &e.yaml, "application/yaml") {
+                    session::export_warning(&e)
+                } else {
+                    Some((
+                        "The browser did not let the page start the download.".into(),
+                        "浏览器不允许本页面开始下载。".into(),
+                    ))
+                };
+                return true;
+            }
+            Msg::ImportFile(file) => {
+                crate::files::read_text(&file, ctx.link().callback(Msg::Imported));
+                return false;
+            }
+            Msg::Imported(read) => {
+                self.stop();
+                match read.and_then(|text| self.s.import(&text).map_err(|e| e.message())) {
+                    Ok(()) => self.error = None,
+                    // Nothing changed: only the banner.
+                    Err(e) => {
+                        self.error = Some(e);
+                        return true;
+                    }
+                }
             }
             Msg::HashChanged => {
                 let Some(text) = browser::fragment_state() else {

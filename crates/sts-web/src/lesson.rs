@@ -63,6 +63,8 @@ fn step_text(s: &Step) -> String {
                 format!("kubectl rollout status sts/{s}")
             } else if let Some(p) = &u.gone {
                 format!("kubectl wait --for=delete pod/{p}")
+            } else if let Some(n) = u.events {
+                format!("# wait: {n} events")
             } else {
                 "# wait".into()
             }

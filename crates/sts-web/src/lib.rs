@@ -9,6 +9,7 @@ pub mod components;
 pub mod derived;
 pub mod diff;
 pub mod embed;
+pub mod files;
 pub mod frames;
 pub mod highlight;
 pub mod host;

@@ -161,6 +161,8 @@ fn callbacks(link: &yew::html::Scope<Lite>) -> PageCallbacks {
         toggle_lang: unit(|| LiteMsg::ToggleLang),
         help: link.callback(LiteMsg::Help),
         dismiss_error: unit(|| LiteMsg::DismissError),
+        export_scenario: unit(|| LiteMsg::Wait),
+        import_file: link.callback(|_| LiteMsg::Wait),
     }
 }
 

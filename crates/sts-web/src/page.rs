@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use sts_engine::timeline::Fault;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::cluster::Cluster;
@@ -43,6 +44,10 @@ pub struct PageCallbacks {
     pub toggle_lang: Callback<()>,
     pub help: Callback<bool>,
     pub dismiss_error: Callback<()>,
+    /// *Export scenario*: download the session as a scenario file.
+    pub export_scenario: Callback<()>,
+    /// *Import scenario*: the file the user picked.
+    pub import_file: Callback<web_sys::File>,
 }
 
 /// Which app draws the page.
@@ -123,6 +128,8 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
             </option>
         }
     };
+    // An imported scenario is none of the catalog's: the picker names it by its id.
+    let imported = !p.catalog.iter().any(|c| c.id == p.scenario);
     let lessons = p.catalog.iter().filter(|c| c.number.is_some()).map(option);
     let more = p.catalog.iter().filter(|c| c.number.is_none()).map(option);
     let done_count = p
@@ -162,9 +169,15 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
                         <select id="scenario" onchange={on_open}>
                             <optgroup label={lessons_label}>{ for lessons }</optgroup>
                             <optgroup label={l.pick("More scenarios", "更多场景")}>{ for more }</optgroup>
+                            if imported {
+                                <optgroup label={l.pick("Imported", "已导入")}>
+                                    <option value={p.scenario.to_string()} selected=true disabled=true>{ p.scenario }</option>
+                                </optgroup>
+                            }
                         </select>
                     </label>
                 }
+                { scenario_file_buttons(l, loading, !p.embed.readonly && !p.embed.locked, cb) }
                 if let Some(href) = &p.full_link {
                     <a id="open-full" href={href.clone()} target="_blank" rel="noopener"
                         title={l.pick("Open this point in the full playground, in a new tab", "在新标签页的完整演练场中打开当前时刻")}>
@@ -250,6 +263,48 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
             </footer>
             if p.help { { help_overlay(l, &cb.help) } }
         </main>
+    }
+}
+
+/// *Export scenario* and *Import scenario* (a button that opens the hidden file input).
+/// Drawn in the first stage too, disabled, so the header does not move at the hand-over.
+/// Export (always) and import (`import`: not in a read-only or locked page, which stay on
+/// their scenario).
+fn scenario_file_buttons(l: Lang, loading: bool, can_import: bool, cb: &PageCallbacks) -> Html {
+    let export = cb.export_scenario.reform(|_: MouseEvent| ());
+    let pick = Callback::from(|_: MouseEvent| {
+        if let Some(input) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("import-file"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            input.click();
+        }
+    });
+    let import = cb.import_file.clone();
+    let picked = Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            import.emit(file);
+        }
+        // The same file picked again is a change too.
+        input.set_value("");
+    });
+    html! {
+        <>
+            <button id="export-scenario" onclick={export} disabled={loading}
+                aria-label={l.pick("Export scenario: download this session as a scenario file (.yaml)",
+                    "导出场景：将当前会话下载为场景文件（.yaml）")}>
+                { l.pick("Export scenario", "导出场景") }</button>
+            if can_import {
+                <button id="import-scenario" onclick={pick} disabled={loading}
+                    aria-label={l.pick("Import scenario: open a scenario file (.yaml) from this computer",
+                        "导入场景：从本机打开场景文件（.yaml）")}>
+                    { l.pick("Import scenario", "导入场景") }</button>
+                <input id="import-file" type="file" accept=".yaml,.yml" hidden=true tabindex="-1"
+                    aria-label={l.pick("Scenario file to import", "要导入的场景文件")} onchange={picked} />
+            }
+        </>
     }
 }
 

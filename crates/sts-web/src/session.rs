@@ -6,6 +6,7 @@
 use sts_engine::api::Outcome;
 use sts_engine::diagnose::Diagnostic;
 use sts_engine::scenario::{self, Scenario, Settle, Step};
+use sts_engine::scenario_writer::{self, Exported, Start};
 use sts_engine::timeline::{Fault, Input, Timeline};
 use sts_engine::trace::Record;
 use sts_engine::world::World;
@@ -21,6 +22,66 @@ pub const SETTLE_STEP_LIMIT: usize = 200_000;
 
 /// Console lines kept for the up-arrow history.
 pub const HISTORY_LIMIT: usize = 200;
+
+/// The largest scenario file *Import scenario* reads: the parser's own limit.
+pub const IMPORT_LIMIT: usize = scenario::MAX_SCENARIO_BYTES;
+
+/// A message in (English, Chinese).
+pub type Bilingual = (String, String);
+
+/// The answer to a file over [`IMPORT_LIMIT`] (checked before it is read).
+pub fn import_too_large(bytes: f64) -> Bilingual {
+    let mib = bytes / (1024.0 * 1024.0);
+    (
+        format!("The file is {mib:.1} MiB; a scenario file may be at most 1 MiB (the playground replays it in this page, which must stay responsive). Nothing was changed."),
+        format!("该文件大小为 {mib:.1} MiB；场景文件最大为 1 MiB（演练场要在本页面中重放它，页面需要保持响应）。未做任何更改。"),
+    )
+}
+
+/// Why a scenario file was not imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// Larger than [`IMPORT_LIMIT`] (its size in bytes).
+    TooLarge(usize),
+    /// The parser's error, with its line and column.
+    Parse(scenario::ScenarioError),
+}
+
+impl ImportError {
+    /// The message shown to the user: (English, Chinese). The parser's own message is
+    /// English, as the CLI prints it.
+    pub fn message(&self) -> Bilingual {
+        match self {
+            ImportError::TooLarge(bytes) => import_too_large(*bytes as f64),
+            ImportError::Parse(e) => (
+                format!("The scenario file could not be imported (nothing was changed): {e}"),
+                format!("无法导入该场景文件（未做任何更改）：{e}"),
+            ),
+        }
+    }
+}
+
+/// The answer to a file that could not be read as text.
+pub fn import_unreadable() -> Bilingual {
+    (
+        "The file could not be read as text. Nothing was changed.".into(),
+        "无法以文本方式读取该文件。未做任何更改。".into(),
+    )
+}
+
+/// What the page says after an export that is not the whole truth, if anything.
+pub fn export_warning(e: &Exported) -> Option<Bilingual> {
+    if e.too_large {
+        return Some((
+            format!("Exported {}.yaml, but it is larger than 1 MiB, the most a scenario file may be: it cannot be imported again.", e.id),
+            format!("已导出 {}.yaml，但它超过了场景文件 1 MiB 的上限，无法再次导入。", e.id),
+        ));
+    }
+    (!e.exact).then(|| (
+        format!("Exported {}.yaml, but running it will not end exactly here: you went back into a blocking command (kubectl wait or kubectl rollout status) and went on from there, and the file runs that command to its end (a note in the file says where).", e.id),
+        format!("已导出 {}.yaml，但运行它不会恰好停在这里：你回到了一个阻塞命令（kubectl wait 或 kubectl rollout status）的等待过程中并从那里继续，而文件会把该命令运行到结束（文件中的注释说明了位置）。", e.id),
+    ))
+}
 
 /// What the last timeline-changing action did that the user should be told.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +137,9 @@ pub struct Session {
     pub notice: Option<Notice>,
     /// The seed given instead of the scenario's (URL `seed=`), if any.
     pub seed: Option<u64>,
+    /// The text of an imported scenario file; `None` for a built-in scenario. A saved
+    /// session or a link carries it, since the id names no built-in file.
+    pub source: Option<String>,
     last_settle: Option<Settle>,
 }
 
@@ -108,8 +172,38 @@ impl Session {
             lesson: Lesson::default(),
             notice: None,
             seed,
+            source: None,
             last_settle: None,
         }
+    }
+
+    /// A session on a scenario file's text (an imported scenario), parsed by the
+    /// engine's scenario parser.
+    pub fn from_source(text: &str) -> Result<Session, ImportError> {
+        if text.len() > IMPORT_LIMIT {
+            return Err(ImportError::TooLarge(text.len()));
+        }
+        let s = scenario::parse(text).map_err(ImportError::Parse)?;
+        let id = s.scenario.clone();
+        let mut session = Session::from_scenario(&id, s, None);
+        session.source = Some(text.to_string());
+        Ok(session)
+    }
+
+    /// Opens a scenario file's text (*Import scenario*) as a built-in scenario is
+    /// opened; the console history stays. On an error nothing changes.
+    pub fn import(&mut self, text: &str) -> Result<(), ImportError> {
+        let mut next = Session::from_source(text)?;
+        next.typed = std::mem::take(&mut self.typed);
+        *self = next;
+        Ok(())
+    }
+
+    /// The session up to the cursor as a scenario file (*Export scenario*): the same
+    /// cluster, seed and manifests, and what was done as steps
+    /// ([`sts_engine::scenario_writer`]). Save it as `<id>.yaml`.
+    pub fn export_scenario(&self) -> Exported {
+        scenario_writer::export(&self.scenario, &self.tl, Start::ManifestsApplied)
     }
 
     /// The world at the cursor.
@@ -465,9 +559,11 @@ impl Session {
     /// Starts the lesson over (the scenario's initial state).
     pub fn lesson_restart(&mut self) {
         let typed = std::mem::take(&mut self.typed);
+        let source = self.source.take();
         let (id, scenario, seed) = (self.id.clone(), self.scenario.clone(), self.seed);
         *self = Session::from_scenario(&id, scenario, seed);
         self.typed = typed;
+        self.source = source;
     }
 }
 
@@ -732,6 +828,113 @@ mod tests {
         let mut by_id = rest.clone();
         by_id.sort_unstable();
         assert_eq!(rest, by_id);
+    }
+
+    /// A session with a bit of everything: steps, a command, an apply, a fault, and a
+    /// fork after going back.
+    fn busy_session() -> Session {
+        let mut s = Session::open("partition-canary").expect("opens");
+        for _ in 0..40 {
+            s.step();
+        }
+        s.run_command("kubectl scale sts web --replicas=5");
+        s.manifest = s.manifest.replace("nginx:1.21", "nginx:1.22");
+        assert_eq!(s.apply().exit, 0);
+        s.fault(Fault::Readiness {
+            pod: "web-2".into(),
+            never: true,
+        });
+        for _ in 0..50 {
+            s.step();
+        }
+        for _ in 0..5 {
+            s.back();
+        }
+        s.run_command("kubectl get pods");
+        for _ in 0..20 {
+            s.step();
+        }
+        s
+    }
+
+    #[test]
+    fn an_exported_session_imported_replays_to_the_same_point() {
+        let s = busy_session();
+        let e = s.export_scenario();
+        assert!(e.exact && !e.too_large);
+        assert_eq!(e.id, "partition-canary-exported");
+        assert_eq!(export_warning(&e), None);
+        let mut t = Session::open("ordered-creation").expect("opens");
+        t.run_command("kubectl get sts");
+        t.import(&e.yaml).expect("imports");
+        assert_eq!(t.id, "partition-canary-exported");
+        assert_eq!(t.source.as_deref(), Some(e.yaml.as_str()));
+        assert_eq!(t.typed, ["kubectl get sts"], "the console history stays");
+        assert_eq!(t.tl.position(), 0);
+        assert_eq!(t.manifest, s.scenario.manifests);
+        // Start runs every step up to the closing narration: the same history and cluster.
+        assert_eq!(t.lesson_beats(), 1);
+        assert!(t.lesson_can_advance());
+        t.lesson_next();
+        assert!(t.lesson_finished());
+        assert_eq!(t.tl.position(), s.tl.position());
+        assert_eq!(t.world().now, s.world().now);
+        assert_eq!(t.world().pods, s.world().pods);
+        assert_eq!(t.world().sets, s.world().sets);
+        assert_eq!(t.world().claims, s.world().claims);
+        assert_eq!(t.markers().len(), s.markers().len());
+        // Restarting starts the imported scenario over, not a built-in one.
+        t.lesson_restart();
+        assert_eq!(t.id, "partition-canary-exported");
+        assert_eq!(t.source.as_deref(), Some(e.yaml.as_str()));
+        assert_eq!(t.tl.position(), 0);
+        assert!(!t.lesson_finished());
+    }
+
+    #[test]
+    fn a_failed_import_changes_nothing_and_says_why_in_both_languages() {
+        let mut s = busy_session();
+        let before = (
+            s.id.clone(),
+            s.tl.position(),
+            s.tl.len(),
+            s.world().pods.clone(),
+            s.typed.clone(),
+            s.manifest.clone(),
+        );
+        let huge = format!("scenario: x\n#{}\n", "x".repeat(2 << 20));
+        for (bad, en_says) in [
+            ("steps: [unclosed\n", "line 2:"),
+            ("- a\n- list\n", "line 1:1: a scenario file is a mapping"),
+            (
+                "scenario: x\ntitle: {en: a, zh: b}\nsteps:\n  - jump: 3\n",
+                "line 4:5: steps[0].jump: unknown field `jump`",
+            ),
+            (
+                huge.as_str(),
+                "The file is 2.0 MiB; a scenario file may be at most 1 MiB",
+            ),
+        ] {
+            let e = s.import(bad).expect_err("refused");
+            let (en, zh) = e.message();
+            assert!(en.contains(en_says), "{en}");
+            assert!(
+                zh.contains("未做任何更改")
+                    && zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+            let after = (
+                s.id.clone(),
+                s.tl.position(),
+                s.tl.len(),
+                s.world().pods.clone(),
+                s.typed.clone(),
+                s.manifest.clone(),
+            );
+            assert_eq!(after, before, "{bad:.40}");
+            assert_eq!(s.source, None);
+        }
+        assert!(matches!(s.import(&huge), Err(ImportError::TooLarge(n)) if n > 2 << 20));
     }
 
     #[test]

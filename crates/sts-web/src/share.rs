@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sts_engine::time::SimTime;
 use sts_engine::timeline::{Fault, Input};
 
-use crate::session::{Lesson, Session};
+use crate::session::{ImportError, Lesson, Session};
 
 /// The current format version.
 pub const VERSION: u32 = 1;
@@ -55,6 +55,10 @@ pub struct Saved {
     /// Console history (the up-arrow list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub typed: Vec<String>,
+    /// The scenario file's text, for an imported scenario (its id names no built-in
+    /// one). Absent from links to built-in scenarios, so those read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Lesson progress: next step, solved, revealed and hinted tasks.
@@ -157,6 +161,8 @@ pub enum ShareError {
     UnknownScenario(String),
     /// The history does not replay on that scenario (only part of it was restored).
     History { replayed: usize, stored: usize },
+    /// The imported scenario file it carries does not parse (the parser's message).
+    Scenario(String),
 }
 
 impl ShareError {
@@ -182,6 +188,10 @@ impl ShareError {
             ShareError::UnknownScenario(id) => (
                 format!("The link names a scenario this playground does not have: {id:?}; starting clean."),
                 format!("链接指向的场景不存在：{id:?}；已重新开始。"),
+            ),
+            ShareError::Scenario(e) => (
+                format!("The scenario file in the link could not be read: {e}; starting clean."),
+                format!("链接中的场景文件无法读取：{e}；已重新开始。"),
             ),
             ShareError::History { replayed, stored } => (
                 format!("Only {replayed} of the {stored} recorded steps could be replayed; the rest was dropped."),
@@ -226,6 +236,7 @@ pub fn save(s: &Session) -> Saved {
         }),
         task_at: l.task_at,
         typed: s.typed.clone(),
+        source: s.source.clone(),
     }
 }
 
@@ -235,10 +246,20 @@ pub fn restore(saved: &Saved) -> Result<(Session, Option<ShareError>), ShareErro
     if saved.v != VERSION {
         return Err(ShareError::Version(saved.v));
     }
-    let mut s = Session::open(&saved.scenario)
-        .map_err(|_| ShareError::UnknownScenario(saved.scenario.clone()))?;
+    let mut s = match &saved.source {
+        Some(text) => Session::from_source(text).map_err(|e| {
+            ShareError::Scenario(match e {
+                ImportError::Parse(e) => e.to_string(),
+                ImportError::TooLarge(_) => "it is larger than 1 MiB".into(),
+            })
+        })?,
+        None => Session::open(&saved.scenario)
+            .map_err(|_| ShareError::UnknownScenario(saved.scenario.clone()))?,
+    };
     if let Some(seed) = saved.seed {
-        s = Session::from_scenario(&saved.scenario, s.scenario.clone(), Some(seed));
+        let source = s.source.take();
+        s = Session::from_scenario(&s.id.clone(), s.scenario.clone(), Some(seed));
+        s.source = source;
     }
     let mut entries: Vec<Option<Input>> = Vec::new();
     for item in &saved.history {
@@ -357,6 +378,32 @@ mod tests {
     }
 
     #[test]
+    fn an_imported_scenario_travels_with_the_link() {
+        let mut s = Session::open("ordered-creation").expect("opens");
+        let text = session().export_scenario().yaml;
+        s.import(&text).expect("imports");
+        s.lesson_next();
+        s.seek(s.tl.position() / 2);
+        let saved = save(&s);
+        assert_eq!(saved.source.as_deref(), Some(text.as_str()));
+        let (r, warning) = restore(&decode(&encode(&saved)).expect("decodes")).expect("restores");
+        assert_eq!(warning, None);
+        assert_eq!(r.id, "partition-canary-exported");
+        assert_eq!(r.source.as_deref(), Some(text.as_str()));
+        assert_eq!(r.tl.position(), s.tl.position());
+        assert_eq!(r.world().pods, s.world().pods);
+        assert_eq!(save(&r), saved);
+        // A built-in scenario's link carries no file.
+        assert_eq!(save(&session()).source, None);
+        // A damaged file in a link is reported.
+        let mut bad = saved.clone();
+        bad.source = Some("scenario: [".into());
+        assert!(
+            matches!(restore(&bad), Err(ShareError::Scenario(e)) if e.starts_with("line 2:1: "))
+        );
+    }
+
+    #[test]
     fn broken_links_are_reported_not_trusted() {
         let text = encode(&save(&session()));
         assert_eq!(decode("garbage"), Err(ShareError::Malformed));
@@ -397,6 +444,7 @@ mod tests {
             ShareError::TooLarge,
             ShareError::Version(9),
             ShareError::Corrupt("x".into()),
+            ShareError::Scenario("line 1:1: x".into()),
         ] {
             let (en, zh) = e.message();
             assert!(!en.is_empty() && !zh.is_empty());

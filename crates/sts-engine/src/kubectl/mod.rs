@@ -261,6 +261,13 @@ pub fn apply_edited(world: &mut World, text: &str) -> Outcome {
     }
 }
 
+/// The manifest stream that saving `text` as a `kubectl edit` buffer applies to `world`
+/// now (what [`apply_edited`] applies), or `None` when saving it applies nothing. A
+/// session written as a scenario file replays an edit as an `apply:` of this text.
+pub fn edited_manifest(world: &World, text: &str) -> Option<String> {
+    mutate::edited_manifest(world, text).ok()
+}
+
 const NO_FLAGS: &[Flag] = &[val("output", Some('o')), flag("client", None)];
 
 /// The flag table a verb's arguments are parsed with (`exec` and `run` belong to the

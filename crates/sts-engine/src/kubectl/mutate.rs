@@ -253,18 +253,28 @@ fn raw_json(v: &View<'_>) -> Value {
 
 /// Saves an object edited in the playground's editor (the end of `kubectl edit`):
 /// `… edited`, or `Edit cancelled, no changes made.` like kubectl.
-pub fn apply_edited(world: &mut World, text: &str) -> Out {
+/// The manifest stream a saved `kubectl edit` buffer applies: each object as JSON, with
+/// the defaults the shown object carried taken back out (so they do not become fields the
+/// user set). `Err` is what `kubectl edit` answers when nothing is applied: the buffer is
+/// too large or not YAML, or empty (the edit is cancelled).
+pub(crate) fn edited_manifest(world: &World, text: &str) -> Result<String, Box<Out>> {
     if text.len() > manifest::MAX_BYTES {
-        return Out::error("error: the edited file is larger than the 3 MiB limit");
+        return Err(Box::new(Out::error(
+            "error: the edited file is larger than the 3 MiB limit",
+        )));
     }
     let docs = match crate::yaml::to_json_documents(text) {
         Ok(docs) => docs,
-        Err(e) => return Out::error(&format!("error: the edited file is not valid YAML: {e}")),
+        Err(e) => {
+            return Err(Box::new(Out::error(&format!(
+                "error: the edited file is not valid YAML: {e}"
+            ))))
+        }
     };
     if docs.is_empty() {
         let mut out = Out::default();
         out.print("Edit cancelled, no changes made.\n");
-        return out;
+        return Err(Box::new(out));
     }
     let mut cleaned = Vec::new();
     for mut d in docs {
@@ -294,7 +304,15 @@ pub fn apply_edited(world: &mut World, text: &str) -> Out {
         }
         cleaned.push(serde_json::to_string(&d).unwrap_or_default());
     }
-    let o = world.apply_manifests(&cleaned.join("\n"));
+    Ok(cleaned.join("\n"))
+}
+
+pub fn apply_edited(world: &mut World, text: &str) -> Out {
+    let cleaned = match edited_manifest(world, text) {
+        Ok(c) => c,
+        Err(out) => return *out,
+    };
+    let o = world.apply_manifests(&cleaned);
     let mut out = Out::default();
     if o.exit != 0 {
         out.eprint(&format!(
