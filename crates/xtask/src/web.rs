@@ -364,8 +364,13 @@ pub fn build_site(out: &Path, flavour: Flavour) -> Res<SizeReport> {
     );
     run(c, "sts-frames")?;
 
-    copy_file(&root.join("index.html"), &out.join("index.html"))?;
     copy_dir(&root.join("web"), &out.join("web"))?;
+    let index = std::fs::read_to_string(root.join("index.html"))
+        .map_err(|e| format!("reading index.html: {e}"))?;
+    let (index, css) = bundle_css(&index, |href| std::fs::read_to_string(out.join(href)).ok())?;
+    std::fs::write(out.join(SITE_CSS), css).map_err(|e| format!("writing {SITE_CSS}: {e}"))?;
+    std::fs::write(out.join("index.html"), index)
+        .map_err(|e| format!("writing index.html: {e}"))?;
 
     let report = SizeReport::measure(out)?;
     let mut text = report.table();
@@ -396,11 +401,114 @@ fn copy_dir(from: &Path, to: &Path) -> Res {
         let dest = to.join(e.file_name());
         if p.is_dir() {
             copy_dir(&p, &dest)?;
+        } else if p.is_file() && p.extension().is_some_and(|x| x == "css") {
+            let text =
+                std::fs::read_to_string(&p).map_err(|e| format!("reading {}: {e}", p.display()))?;
+            std::fs::write(&dest, minify_css(&text))
+                .map_err(|e| format!("writing {}: {e}", dest.display()))?;
         } else if p.is_file() {
             copy_file(&p, &dest)?;
         }
     }
     Ok(())
+}
+
+/// The one style sheet the built page links: the sources' sheets, in order, minified.
+pub const SITE_CSS: &str = "web/site.css";
+
+/// Replaces the page's `<link rel="stylesheet" href="web/….css">` lines by one link to
+/// [`SITE_CSS`] and returns (the page, that sheet): one request and one gzip stream
+/// instead of three (about 0.9 KiB less on a first visit). `read` gives a linked file's
+/// text (already minified in the site).
+pub fn bundle_css(
+    index_html: &str,
+    read: impl Fn(&str) -> Option<String>,
+) -> Res<(String, String)> {
+    const OPEN: &str = "<link rel=\"stylesheet\" href=\"";
+    let mut html = String::with_capacity(index_html.len());
+    let mut css = String::new();
+    let mut linked = false;
+    for line in index_html.split_inclusive('\n') {
+        let href = line
+            .trim()
+            .strip_prefix(OPEN)
+            .and_then(|r| r.strip_suffix("\">"))
+            .filter(|h| h.starts_with("web/") && h.ends_with(".css"));
+        match href {
+            Some(h) => {
+                let text = read(h)
+                    .ok_or_else(|| format!("index.html links {h}, which the site does not have"))?;
+                css.push_str(&text);
+                css.push('\n');
+                if !linked {
+                    html.push_str(&format!("{OPEN}{SITE_CSS}\">\n"));
+                    linked = true;
+                }
+            }
+            None => html.push_str(line),
+        }
+    }
+    Ok((html, css))
+}
+
+/// The site's CSS without comments and needless spaces (2 KiB less gzipped on a first
+/// visit than the commented sources). Enough for the project's own style sheets, not a
+/// general minifier: strings are kept as they are, comments go, runs of white space
+/// become one space, and the spaces next to `{`, `}`, `;` and after `,` go, as does a `;`
+/// before `}`. Spaces elsewhere (`a :hover`, `a > b`, values) stay: they can matter.
+pub fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+                while let Some(s) = chars.next() {
+                    out.push(s);
+                    if s == '\\' {
+                        if let Some(escaped) = chars.next() {
+                            out.push(escaped);
+                        }
+                    } else if s == c {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for s in chars.by_ref() {
+                    if last == '*' && s == '/' {
+                        break;
+                    }
+                    last = s;
+                }
+                space = true;
+            }
+            c if c.is_whitespace() => space = true,
+            '{' | '}' | ';' | ',' => {
+                if c == '}' && out.ends_with(';') {
+                    out.pop();
+                }
+                out.push(c);
+                space = false;
+            }
+            c => {
+                let after_tight = matches!(out.chars().last(), None | Some('{' | '}' | ';' | ','));
+                if space && !after_tight {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// What `web/boot.js` loads before the page can be used: the first stage's glue and wasm
@@ -724,6 +832,47 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
                 "frames/ordered-creation.bin"
             ]
         );
+    }
+
+    #[test]
+    fn the_page_links_one_bundled_style_sheet() {
+        let html = "<head>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"web/a.css\">\n<link rel=\"stylesheet\" href=\"web/b.css\">\n<script src=\"web/boot.js\"></script>\n";
+        let (page, css) = bundle_css(html, |h| Some(format!("/*{h}*/"))).expect("bundled");
+        assert_eq!(page, "<head>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"web/site.css\">\n<script src=\"web/boot.js\"></script>\n");
+        assert_eq!(css, "/*web/a.css*/\n/*web/b.css*/\n");
+        let missing = bundle_css(html, |_| None).expect_err("a missing sheet");
+        assert!(missing.contains("web/a.css"), "{missing}");
+    }
+
+    #[test]
+    fn css_is_minified_without_changing_its_meaning() {
+        let css = "/* head */\n:root {\n  --x: 1px;  /* note */\n}\n\n.a, .b > .c :hover {\n  color: red;\n  font-family: \"Segoe  UI\", sans-serif;\n}\n.d::before { content: \"✖ \"; }\n.e { content: 'a;b'; }\n@media (max-width: 600px) {\n  .f { margin: 0 auto; }\n}\n";
+        assert_eq!(
+            minify_css(css),
+            ":root{--x: 1px}.a,.b > .c :hover{color: red;font-family: \"Segoe  UI\",sans-serif}.d::before{content: \"✖ \"}.e{content: 'a;b'}@media (max-width: 600px){.f{margin: 0 auto}}"
+        );
+        // The project's own sheets keep every rule (same number of braces and strings).
+        for f in ["app.css", "cluster.css", "editor.css"] {
+            let src =
+                std::fs::read_to_string(workspace_root().join("web").join(f)).unwrap_or_default();
+            let min = minify_css(&src);
+            assert!(min.len() < src.len(), "{f}");
+            for ch in ['{', '}', '"'] {
+                assert_eq!(
+                    min.matches(ch).count(),
+                    src.matches(ch).count() - in_comments(&src, ch),
+                    "{f}: {ch}"
+                );
+            }
+        }
+    }
+
+    /// How often `ch` occurs inside comments (which the minifier drops).
+    fn in_comments(css: &str, ch: char) -> usize {
+        css.split("/*")
+            .skip(1)
+            .map(|c| c.split("*/").next().unwrap_or("").matches(ch).count())
+            .sum()
     }
 
     #[test]
