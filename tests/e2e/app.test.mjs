@@ -11,8 +11,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import { launchChromium, startServer } from './server.mjs';
 
 const SITE = path.resolve(process.env.SITE ?? 'target/site');
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS ?? 'target/e2e-screenshots');
@@ -34,20 +33,7 @@ let errors;
 before(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   server = await startServer(SITE);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

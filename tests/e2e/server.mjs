@@ -61,3 +61,23 @@ export async function startServer(root) {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
+
+/** Debian's Chromium (or `$CHROMIUM`), headless, without the background traffic a test
+ *  does not want. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}

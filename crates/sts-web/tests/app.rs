@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use sts_web::app::{App, AppProps};
+use sts_web::session::Session;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -26,7 +27,11 @@ async fn mount(scenario: &str) -> Element {
 }
 
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    wait_ms(30).await;
+}
+
+async fn wait_ms(ms: u64) {
+    yew::platform::time::sleep(Duration::from_millis(ms)).await;
 }
 
 fn click(root: &Element, selector: &str) {
@@ -174,4 +179,104 @@ async fn the_console_runs_kubectl_and_a_bad_command_changes_nothing() {
     assert!(out.contains("--replicas=COUNT"), "{out}");
     assert_eq!(pods(&root).len(), 3);
     let _ = doc;
+}
+
+// ---- Export scenario and Import scenario: the buttons, a refused file (banner, nothing
+// changed) and an exported file opened and replayed with the lesson's Start.
+
+fn el<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} exists"))
+        .dyn_into()
+        .unwrap()
+}
+
+/// Picks a file in `#import-file` as a user would (the input's files, then `change`).
+async fn pick(root: &Element, name: &str, text: &str) {
+    let input: HtmlInputElement = el(root, "#import-file");
+    let file = web_sys::File::new_with_str_sequence(
+        &js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)),
+        name,
+    )
+    .unwrap();
+    let dt = web_sys::DataTransfer::new().unwrap();
+    dt.items().add_with_file(&file).unwrap();
+    input.set_files(dt.files().as_ref());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    input.dispatch_event(&change).unwrap();
+    // Reading a file is asynchronous.
+    wait_ms(200).await;
+}
+
+#[wasm_bindgen_test]
+async fn export_then_import_a_refused_file_and_an_exported_one() {
+    let root = mount("ordered-creation").await;
+    let export: HtmlElement = el(&root, "#export-scenario");
+    assert_eq!(export.text_content().unwrap_or_default(), "Export scenario");
+    assert!(export
+        .get_attribute("aria-label")
+        .unwrap_or_default()
+        .starts_with("Export scenario"));
+    assert_eq!(text(&root, "#import-scenario"), "Import scenario");
+    let input: HtmlInputElement = el(&root, "#import-file");
+    assert_eq!(input.type_(), "file");
+    assert_eq!(input.accept(), ".yaml,.yml");
+    assert!(input.hidden());
+    for _ in 0..40 {
+        el::<HtmlElement>(&root, "#step").click();
+    }
+    wait_ms(30).await;
+    export.click();
+    wait_ms(30).await;
+    assert!(
+        root.query_selector("#app-error").unwrap().is_none(),
+        "the download started: {}",
+        text(&root, "#app-error")
+    );
+
+    // A file the parser refuses: its message in the banner, nothing else changes.
+    let before = (pods(&root), text(&root, "#clock"));
+    pick(
+        &root,
+        "bad.yaml",
+        "scenario: x\ntitle: {en: a, zh: b}\nsteps:\n  - jump: 3\n",
+    )
+    .await;
+    let banner = text(&root, "#app-error");
+    assert!(
+        banner.contains("could not be imported (nothing was changed): line 4:5: steps[0].jump: unknown field `jump`"),
+        "{banner}"
+    );
+    assert_eq!((pods(&root), text(&root, "#clock")), before);
+    let select: HtmlSelectElement = el(&root, "#scenario");
+    assert_eq!(select.value(), "ordered-creation");
+
+    // An exported session opens under its own id, and Start replays it.
+    let mut s = Session::open("partition-canary").unwrap();
+    for _ in 0..60 {
+        s.step();
+    }
+    s.run_command("kubectl scale sts web --replicas=2");
+    for _ in 0..40 {
+        s.step();
+    }
+    let e = s.export_scenario();
+    pick(&root, "partition-canary-exported.yaml", &e.yaml).await;
+    assert!(
+        root.query_selector("#app-error").unwrap().is_none(),
+        "{}",
+        text(&root, "#app-error")
+    );
+    assert_eq!(select.value(), "partition-canary-exported");
+    assert!(text(&root, "#scenario").contains("partition-canary-exported"));
+    assert!(pods(&root).is_empty(), "at its start");
+    el::<HtmlElement>(&root, "#lesson-next").click();
+    wait_ms(60).await;
+    let want: Vec<String> = s.world().pods.keys().map(|(_, n)| n.clone()).collect();
+    let mut shown = pods(&root);
+    shown.sort();
+    assert_eq!(shown, want);
 }
