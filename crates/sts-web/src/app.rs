@@ -152,6 +152,8 @@ pub struct App {
     /// Talks to the page around an embed.
     bridge: Option<Bridge>,
     outbox: Outbox,
+    /// An embed's "Open full playground" address ([`App::update_full_link`]).
+    full_link: Option<AttrValue>,
     /// `mode=autoplay` drives the page until the viewer does something.
     autoplay: bool,
     auto_timer: Option<Timeout>,
@@ -284,6 +286,7 @@ impl App {
         if self.play.is_none() {
             self.save();
         }
+        self.update_full_link();
         self.publish();
     }
 
@@ -394,23 +397,14 @@ impl App {
             }
             Command::Load(id) => {
                 self.stop();
-                match Session::open(&id) {
-                    Ok(mut s) => {
-                        s.typed = std::mem::take(&mut self.s.typed);
-                        self.s = s;
-                    }
-                    Err(_) => {
-                        return Err((
-                            format!("There is no built-in scenario {id:?}."),
-                            format!("没有名为 {id:?} 的内置场景。"),
-                        ))
-                    }
+                if self.open(&id).is_err() {
+                    return Err((
+                        format!("There is no built-in scenario {id:?}."),
+                        format!("没有名为 {id:?} 的内置场景。"),
+                    ));
                 }
             }
-            Command::Lang(l) => {
-                self.lang = l;
-                browser::set_document_lang(l);
-            }
+            Command::Lang(l) => self.set_lang(l),
             Command::Lesson(a) => {
                 self.stop();
                 match a {
@@ -427,8 +421,32 @@ impl App {
         Ok(json!({}))
     }
 
-    /// The embed's link to the same state in the full playground.
-    fn full_link(&self) -> Option<AttrValue> {
+    /// Switches the language (remembered when the page stores its choices).
+    fn set_lang(&mut self, l: Lang) {
+        self.lang = l;
+        browser::set_document_lang(l);
+        if self.store {
+            browser::store_lang(l);
+        }
+        self.update_full_link();
+    }
+
+    /// Opens a built-in scenario (the picker, a host's `load`); the console history
+    /// stays.
+    fn open(&mut self, id: &str) -> Result<(), String> {
+        let mut s = Session::open(id)?;
+        s.typed = std::mem::take(&mut self.s.typed);
+        self.s = s;
+        Ok(())
+    }
+
+    /// Brings the embed's link to the same state in the full playground up to date
+    /// (once per change, not per render: it encodes the whole session).
+    fn update_full_link(&mut self) {
+        self.full_link = self.link_to_full();
+    }
+
+    fn link_to_full(&self) -> Option<AttrValue> {
         if !self.embed.embed {
             return None;
         }
@@ -563,6 +581,7 @@ impl Component for App {
             autoplay: embed.autoplay,
             auto_timer: None,
             bridge,
+            full_link: None,
             embed,
             store,
             last_saved: String::new(),
@@ -571,6 +590,7 @@ impl Component for App {
             _listeners: listeners,
         };
         app.save();
+        app.update_full_link();
         if props.handoff.as_ref().is_some_and(|h| h.playing) || app.autoplay {
             app.start(ctx);
         }
@@ -672,21 +692,10 @@ impl Component for App {
             }
             Msg::Open(id) => {
                 self.stop();
-                match Session::open(&id) {
-                    Ok(mut s) => {
-                        s.typed = std::mem::take(&mut self.s.typed);
-                        self.s = s;
-                        self.error = None;
-                    }
-                    Err(e) => self.error = Some((e.clone(), e)),
-                }
+                self.error = self.open(&id).err().map(|e| (e.clone(), e));
             }
             Msg::ToggleLang => {
-                self.lang = self.lang.other();
-                browser::set_document_lang(self.lang);
-                if self.store {
-                    browser::store_lang(self.lang);
-                }
+                self.set_lang(self.lang.other());
                 return true;
             }
             Msg::Help(open) => {
@@ -697,6 +706,7 @@ impl Component for App {
                 self.s.manifest = text;
                 self.d.diagnostics = Rc::new(self.s.diagnostics());
                 self.save();
+                self.update_full_link();
                 return true;
             }
             Msg::Apply => {
@@ -889,7 +899,7 @@ impl Component for App {
                 apply_result: s.apply_result.as_ref(),
                 help: self.help,
                 embed: &self.embed,
-                full_link: self.full_link(),
+                full_link: self.full_link.clone(),
             },
             &self.cb,
         )
