@@ -312,6 +312,9 @@ test('8. a reload keeps the position and the pods', async () => {
   await open();
   await loadScenario('ordered-creation', 'replicas: 3');
   for (let i = 0; i < 10; i++) await step();
+  // One more step just before the reload: the address is written 300 ms after an
+  // action, so only localStorage has this step, and the reload must take it from there.
+  await page.evaluate(() => document.querySelector('#step').click());
   const t0 = await clock();
   const pods0 = await pods();
   await page.reload();

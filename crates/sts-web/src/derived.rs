@@ -51,7 +51,11 @@ pub struct Panels {
     pub why: Rc<Why>,
     pub sets: Rc<Vec<SetStatus>>,
     pub watch: Rc<Vec<String>>,
+    /// The absolute number of the first watch line (the log's blocks are keyed by it).
+    pub watch_first: usize,
     pub events: Rc<Vec<EventRow>>,
+    /// The index in the world's Events of the first row shown.
+    pub events_first: usize,
     pub markers: Rc<Vec<(usize, String, bool)>>,
     pub lesson: Rc<LessonView>,
     pub prompt: AttrValue,
@@ -97,6 +101,8 @@ struct Cache {
     trace_len: usize,
     /// The last [`panels::WATCH_LINES`] pod rows.
     watch: VecDeque<String>,
+    /// Pod rows in the trace up to `trace_len` (see [`panels::watch_total`]).
+    watch_total: usize,
     /// A blocking command was running (its output grows in place).
     waiting: bool,
     /// `World::volume_name_changes` when the completions were computed.
@@ -168,6 +174,7 @@ impl Derived {
         cache.position = s.tl.position();
         cache.trace_len = w.trace.len();
         cache.watch = panels::watch_lines(w, panels::WATCH_LINES).into();
+        cache.watch_total = panels::watch_total(w);
         cache.waiting = w.pending_wait().is_some();
         cache.volume_names = w.volume_name_changes();
         let picture = cache.picture.picture(w);
@@ -178,7 +185,9 @@ impl Derived {
                 why: Rc::new(Why::of(w)),
                 sets: Rc::new(panels::set_statuses(w)),
                 watch: Rc::new(cache.watch.iter().cloned().collect()),
+                watch_first: cache.watch_total - cache.watch.len(),
                 events: Rc::new(panels::event_rows(w, panels::EVENT_ROWS)),
+                events_first: w.events.len().saturating_sub(panels::EVENT_ROWS),
                 markers: Rc::new(s.markers()),
                 lesson: Rc::new(LessonView::of(s)),
                 prompt: AttrValue::from(sts_engine::shell::prompt(w)),
@@ -215,6 +224,7 @@ impl Derived {
             if !panels::event_rows_are(w, panels::EVENT_ROWS, &self.panels.events) {
                 self.panels.events = Rc::new(panels::event_rows(w, panels::EVENT_ROWS));
             }
+            self.panels.events_first = w.events.len().saturating_sub(panels::EVENT_ROWS);
             self.update_trace_panels(s, change);
             let names_same = change != Change::Other
                 && self.cache.picture.same_pod_names
@@ -267,6 +277,7 @@ impl Derived {
             for e in new {
                 if matches!(&e.record, Record::Object(o) if o.kind == "Pod") {
                     self.cache.watch.push_back(e.text());
+                    self.cache.watch_total += 1;
                     added = true;
                 }
             }
@@ -278,11 +289,13 @@ impl Derived {
             }
         } else {
             self.cache.watch = panels::watch_lines(w, panels::WATCH_LINES).into();
+            self.cache.watch_total = panels::watch_total(w);
             let lines: Vec<String> = self.cache.watch.iter().cloned().collect();
             if *self.panels.watch != lines {
                 self.panels.watch = Rc::new(lines);
             }
         }
+        self.panels.watch_first = self.cache.watch_total - self.cache.watch.len();
         let new_command = new
             .iter()
             .any(|e| matches!(&e.record, Record::Command(c) if !c.command.starts_with("fault:")));
@@ -381,7 +394,9 @@ impl PartialEq for Derived {
             && *self.why == *o.why
             && *self.sets == *o.sets
             && *self.watch == *o.watch
+            && self.watch_first == o.watch_first
             && *self.events == *o.events
+            && self.events_first == o.events_first
             && *self.markers == *o.markers
             && *self.transcript == *o.transcript
             && *self.completions == *o.completions
@@ -398,7 +413,9 @@ impl std::fmt::Debug for Derived {
             .field("why", &self.why)
             .field("sets", &self.sets)
             .field("watch", &self.watch)
+            .field("watch_first", &self.watch_first)
             .field("events", &self.events)
+            .field("events_first", &self.events_first)
             .field("markers", &self.markers)
             .field("transcript", &self.transcript)
             .field("completions", &self.completions)

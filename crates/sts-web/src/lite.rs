@@ -175,7 +175,10 @@ fn derive(set: &FrameSet, at: usize, lesson: &Rc<crate::lesson::LessonView>) -> 
         why: f.map_or_else(|| Rc::new(crate::panels::Why::Settled), |f| f.why.clone()),
         sets: f.map(|f| f.sets.clone()).unwrap_or_default(),
         watch: Rc::new(f.map(|f| set.watch_lines(f)).unwrap_or_default()),
+        // The first stage draws each log as one text node (no blocks to key).
+        watch_first: 0,
         events: Rc::new(f.map(|f| set.event_rows(f)).unwrap_or_default()),
+        events_first: 0,
         markers: Rc::new(Vec::new()),
         lesson: lesson.clone(),
         prompt: AttrValue::from(set.prompt.clone()),

@@ -255,7 +255,8 @@ pub fn view(p: &Page<'_>, cb: &PageCallbacks) -> Html {
                     </section>
                 </div>
             </div>
-            <Logs lines={d.watch.clone()} events={d.events.clone()} lang={l} />
+            <Logs lines={d.watch.clone()} watch_first={d.watch_first} events={d.events.clone()}
+                events_first={d.events_first} lang={l} />
             <footer>
                 <p>{ l.pick(
                     "The Kubernetes v1.32 StatefulSet controller on a simulated cluster, running in your browser. Nothing leaves this page.",

@@ -17,6 +17,10 @@ use crate::i18n::Lang;
 pub const WATCH_LINES: usize = 300;
 /// Events shown.
 pub const EVENT_ROWS: usize = 100;
+/// Lines per block of the watch log and the Events table in the full app: a step that
+/// adds a line rewrites one block's text, so the browser lays out that block, not the
+/// whole log (the first stage keeps one text node: smaller code).
+pub const BLOCK_LINES: usize = 16;
 
 /// What the "why" banner says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,6 +129,34 @@ pub fn watch_lines(w: &World, limit: usize) -> Vec<String> {
         .map(|e| e.text())
         .collect();
     out.reverse();
+    out
+}
+
+/// How many pod rows `kubectl get pods -w` would have printed so far: the absolute
+/// number of the first of [`watch_lines`] is this minus their count.
+pub fn watch_total(w: &World) -> usize {
+    w.trace
+        .iter()
+        .filter(|e| matches!(&e.record, Record::Object(o) if o.kind == "Pod"))
+        .count()
+}
+
+/// Cuts `lines`, the first of which is line `first` of the whole log, into blocks of
+/// [`BLOCK_LINES`] by absolute line number: (block number, its lines, each ending in a
+/// newline). A block keeps its number and text while the window grows at the end and
+/// drops lines at the start, so only the blocks whose lines changed are redrawn.
+pub fn blocks<'a>(first: usize, lines: impl IntoIterator<Item = &'a str>) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (i, line) in lines.into_iter().enumerate() {
+        let block = (first + i) / BLOCK_LINES;
+        match out.last_mut() {
+            Some((b, text)) if *b == block => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            _ => out.push((block, format!("{line}\n"))),
+        }
+    }
     out
 }
 
@@ -257,7 +289,11 @@ pub fn StatusBlock(p: &StatusProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct LogProps {
     pub lines: Rc<Vec<String>>,
+    /// The absolute number of the first of `lines` (see [`watch_total`]).
+    pub watch_first: usize,
     pub events: Rc<Vec<EventRow>>,
+    /// The index in the world's Events of the first of `events`.
+    pub events_first: usize,
     pub lang: Lang,
 }
 
@@ -268,8 +304,8 @@ pub struct LogProps {
 pub fn Logs(p: &LogProps) -> Html {
     html! {
         <div class="logs">
-            <WatchLog lines={p.lines.clone()} lang={p.lang} />
-            <EventsTable events={p.events.clone()} lang={p.lang} />
+            <WatchLog lines={p.lines.clone()} first={p.watch_first} lang={p.lang} />
+            <EventsTable events={p.events.clone()} first={p.events_first} lang={p.lang} />
         </div>
     }
 }
@@ -277,7 +313,46 @@ pub fn Logs(p: &LogProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct WatchLogProps {
     pub lines: Rc<Vec<String>>,
+    pub first: usize,
     pub lang: Lang,
+}
+
+/// The lines of the watch log: in the full app, blocks of [`BLOCK_LINES`] keyed by
+/// their absolute number, so a new line touches one block (`display: block`, each laid
+/// out by itself); in the first stage, one text node (less code to download).
+#[cfg(feature = "app")]
+fn watch_text(first: usize, lines: &[String]) -> Html {
+    log_blocks(first, lines.iter().map(String::as_str))
+}
+
+#[cfg(not(feature = "app"))]
+fn watch_text(_first: usize, lines: &[String]) -> Html {
+    Html::from(lines.join("\n"))
+}
+
+/// The Events table's text (a header line, then one line per row, the first row being
+/// Event number `first`), drawn as [`watch_text`] draws the watch log.
+#[cfg(feature = "app")]
+fn events_text(first: usize, table: String) -> Html {
+    let mut lines = table.lines();
+    let head = lines.next().unwrap_or_default();
+    html! { <>
+        <span class="log-block">{ format!("{head}\n") }</span>
+        { log_blocks(first, lines) }
+    </> }
+}
+
+#[cfg(not(feature = "app"))]
+fn events_text(_first: usize, table: String) -> Html {
+    Html::from(table)
+}
+
+#[cfg(feature = "app")]
+fn log_blocks<'a>(first: usize, lines: impl IntoIterator<Item = &'a str>) -> Html {
+    blocks(first, lines)
+        .into_iter()
+        .map(|(b, text)| html! { <span class="log-block" key={b}>{ text }</span> })
+        .collect()
 }
 
 /// `kubectl get pods -w`: the pod rows so far.
@@ -288,7 +363,11 @@ pub fn WatchLog(p: &WatchLogProps) -> Html {
         <section aria-labelledby="watch-title">
             <h2 id="watch-title">{ "kubectl get pods -w" }</h2>
             <pre id="watch-log" role="log" aria-live="off" tabindex="0">{
-                if p.lines.is_empty() { l.pick("(no pod changes yet)", "（还没有 Pod 变化）").to_string() } else { p.lines.join("\n") }
+                if p.lines.is_empty() {
+                    Html::from(l.pick("(no pod changes yet)", "（还没有 Pod 变化）"))
+                } else {
+                    watch_text(p.first, &p.lines)
+                }
             }</pre>
         </section>
     }
@@ -297,6 +376,7 @@ pub fn WatchLog(p: &WatchLogProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct EventsTableProps {
     pub events: Rc<Vec<EventRow>>,
+    pub first: usize,
     pub lang: Lang,
 }
 
@@ -321,12 +401,15 @@ pub fn EventsTable(p: &EventsTableProps) -> Html {
         // into the first stage.
         rows.push(vec![t.clone(), r.clone(), o.to_ascii_lowercase(), m]);
     }
+    let body = if p.events.is_empty() {
+        Html::from(l.pick("No events yet.", "还没有事件。"))
+    } else {
+        events_text(p.first, printers::table(&rows))
+    };
     html! {
         <section aria-labelledby="events-title">
             <h2 id="events-title">{ "kubectl get events" }</h2>
-            <pre id="events" role="log" aria-live="off" tabindex="0">{
-                if p.events.is_empty() { l.pick("No events yet.", "还没有事件。").to_string() } else { printers::table(&rows) }
-            }</pre>
+            <pre id="events" role="log" aria-live="off" tabindex="0">{ body }</pre>
         </section>
     }
 }
@@ -353,6 +436,49 @@ mod tests {
         assert!(!zh.is_empty());
         s.settle();
         assert_eq!(Why::of(s.world()), Why::Settled);
+    }
+
+    #[test]
+    fn log_blocks_keep_their_number_and_text_as_the_window_slides() {
+        let log: Vec<String> = (0..100).map(|i| format!("line {i}")).collect();
+        let lines = |from: usize, to: usize| log[from..to].iter().map(String::as_str);
+        // Lines 5..40: a partial first block (5..16), one whole (16..32), a partial last.
+        let a = blocks(5, lines(5, 40));
+        assert_eq!(a.iter().map(|b| b.0).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(
+            a[0].1,
+            (5..16).map(|i| format!("line {i}\n")).collect::<String>()
+        );
+        assert_eq!(
+            text(&a),
+            (5..40).map(|i| format!("line {i}\n")).collect::<String>()
+        );
+        // One more line, one dropped at the start: the middle block is untouched.
+        let b = blocks(6, lines(6, 41));
+        assert_eq!(b[1], a[1]);
+        assert_ne!(b[0], a[0]);
+        assert_ne!(b[2], a[2]);
+        // A new block starts at line 48 without touching the one before it.
+        let c = blocks(6, lines(6, 48));
+        let d = blocks(6, lines(6, 49));
+        assert_eq!(d.len(), c.len() + 1);
+        assert_eq!(d[..c.len()], c[..]);
+        assert_eq!(d[c.len()], (3, "line 48\n".to_string()));
+        assert!(blocks(0, lines(0, 0)).is_empty());
+    }
+
+    fn text(blocks: &[(usize, String)]) -> String {
+        blocks.iter().map(|b| b.1.as_str()).collect()
+    }
+
+    #[test]
+    fn the_watch_log_numbers_lines_from_the_start_of_the_trace() {
+        let mut s = Session::open("ordered-creation").expect("opens");
+        s.settle();
+        let total = watch_total(s.world());
+        let lines = watch_lines(s.world(), 5);
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines, watch_lines(s.world(), usize::MAX)[total - 5..]);
     }
 
     #[test]

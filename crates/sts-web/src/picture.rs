@@ -225,13 +225,11 @@ pub struct Slot {
 }
 
 impl Slot {
-    /// A stable key for the slot's DOM element.
+    /// A stable key for the slot's DOM elements: its first pod's name. A range that
+    /// grows or shrinks at its end (pods of a rolling update leaving or joining it)
+    /// keeps its elements and is updated in place rather than rebuilt.
     pub fn key(&self) -> String {
-        if self.count > 1 {
-            format!("{}…{}", self.first_name, self.last_name)
-        } else {
-            self.first_name.clone()
-        }
+        self.first_name.clone()
     }
 }
 

@@ -245,7 +245,7 @@ fn lane_row(props: &ClusterProps, lane: &Lane, index: usize, row: usize, starts:
                 )
             };
             html! {
-                <div class="lane-head" style="grid-column: 1;">
+                <div class="lane-head" key="head" style="grid-column: 1;">
                     <span class="node-name">{ node.clone() }</span>
                     <span class={classes!("node-state", down.then_some("down"))}>
                         <span aria-hidden="true">{ if down { "✕ " } else { "● " } }</span>
@@ -271,7 +271,7 @@ fn lane_row(props: &ClusterProps, lane: &Lane, index: usize, row: usize, starts:
             }
         }
         None => html! {
-            <div class="lane-head" style="grid-column: 1;">
+            <div class="lane-head" key="head" style="grid-column: 1;">
                 <span class="node-name">{ lang.pick("Not scheduled", "未调度") }</span>
                 <span class="lane-count">
                     { lang.pick_owned(format!("{} pods", lane.pods), format!("{} 个 Pod", lane.pods)) }
@@ -306,6 +306,8 @@ fn lane_row(props: &ClusterProps, lane: &Lane, index: usize, row: usize, starts:
             Some("unscheduled"),
         ),
     };
+    // Every child keyed: a list with one unkeyed child is diffed by position, so a card
+    // added to a lane would rebuild every card after it.
     html! {
         <div class={class} key={format!("lane/{index}")} data-node={node_attr} data-lane={lane_attr}
             style={format!("grid-row: {row};")}>
