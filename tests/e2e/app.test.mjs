@@ -236,6 +236,29 @@ test('5. applying an edited manifest scales the set to 5 Ready pods', async () =
     return cards.length === 5 && cards.every((c) => c.dataset.ready === 'true');
   });
   assert.deepEqual(await podNames(), ['web-0', 'web-1', 'web-2', 'web-3', 'web-4']);
+  // The watch log overflows its box and shows its newest line, as a terminal would.
+  const log = () =>
+    page.$eval('#watch-log', (el) => ({
+      overflow: el.scrollHeight > el.clientHeight,
+      fromEnd: el.scrollHeight - el.clientHeight - el.scrollTop,
+      top: el.scrollTop,
+      last: el.textContent.trimEnd().split('\n').pop(),
+    }));
+  const end = await log();
+  assert.ok(end.overflow && end.fromEnd <= 4, `the watch log is not at its end: ${JSON.stringify(end)}`);
+  assert.match(end.last, /web-4/);
+  // Scrolled up by the reader, it stays put while steps change it.
+  await page.$eval(
+    '#watch-log',
+    (el) =>
+      new Promise((scrolled) => {
+        el.addEventListener('scroll', scrolled, { once: true });
+        el.scrollTop = 0;
+      }),
+  );
+  await back();
+  await back();
+  assert.equal((await log()).top, 0);
   await shot('05-applied-5-replicas.png');
   assertNoErrors();
 });

@@ -337,7 +337,7 @@ fn events_text(first: usize, table: String) -> Html {
     let mut lines = table.lines();
     let head = lines.next().unwrap_or_default();
     html! { <>
-        <span class="log-block">{ format!("{head}\n") }</span>
+        <span class="log-block log-head">{ format!("{head}\n") }</span>
         { log_blocks(first, lines) }
     </> }
 }
@@ -355,14 +355,48 @@ fn log_blocks<'a>(first: usize, lines: impl IntoIterator<Item = &'a str>) -> Htm
         .collect()
 }
 
+/// Keeps a log scrolled to its newest line, as a terminal running `kubectl get pods -w`
+/// does, while the reader has not scrolled up; `at` changes when lines are added or
+/// replaced. Returns the log's ref and scroll listener.
+#[cfg(feature = "app")]
+#[hook]
+fn use_follow_end(at: (usize, usize)) -> (NodeRef, Option<Callback<Event>>) {
+    let node = use_node_ref();
+    let at_end = use_mut_ref(|| true);
+    {
+        let (node, at_end) = (node.clone(), at_end.clone());
+        use_effect_with(at, move |_| {
+            if *at_end.borrow() {
+                if let Some(el) = node.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+    }
+    let onscroll = Callback::from(move |e: Event| {
+        if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+            *at_end.borrow_mut() = el.scroll_top() + el.client_height() >= el.scroll_height() - 4;
+        }
+    });
+    (node, Some(onscroll))
+}
+
+/// The first stage's logs stay where they are (it is on screen for a few seconds).
+#[cfg(not(feature = "app"))]
+#[hook]
+fn use_follow_end(_at: (usize, usize)) -> (NodeRef, Option<Callback<Event>>) {
+    (NodeRef::default(), None)
+}
+
 /// `kubectl get pods -w`: the pod rows so far.
 #[function_component]
 pub fn WatchLog(p: &WatchLogProps) -> Html {
     let l = p.lang;
+    let (node, onscroll) = use_follow_end((p.first, p.lines.len()));
     html! {
         <section aria-labelledby="watch-title">
             <h2 id="watch-title">{ "kubectl get pods -w" }</h2>
-            <pre id="watch-log" role="log" aria-live="off" tabindex="0">{
+            <pre id="watch-log" role="log" aria-live="off" tabindex="0" ref={node} {onscroll}>{
                 if p.lines.is_empty() {
                     Html::from(l.pick("(no pod changes yet)", "（还没有 Pod 变化）"))
                 } else {
@@ -384,6 +418,7 @@ pub struct EventsTableProps {
 #[function_component]
 pub fn EventsTable(p: &EventsTableProps) -> Html {
     let l = p.lang;
+    let (node, onscroll) = use_follow_end((p.first, p.events.len()));
     let mut rows = vec![vec![
         "TYPE".to_string(),
         "REASON".to_string(),
@@ -409,7 +444,7 @@ pub fn EventsTable(p: &EventsTableProps) -> Html {
     html! {
         <section aria-labelledby="events-title">
             <h2 id="events-title">{ "kubectl get events" }</h2>
-            <pre id="events" role="log" aria-live="off" tabindex="0">{ body }</pre>
+            <pre id="events" role="log" aria-live="off" tabindex="0" ref={node} {onscroll}>{ body }</pre>
         </section>
     }
 }
