@@ -11,7 +11,11 @@ fn main() {
         "/// Built-in scenarios: (id, file text), sorted by id.\npub const SCENARIOS: &[(&str, &str)] = &[\n",
     );
     if std::env::var_os("CARGO_FEATURE_BUILTIN_SCENARIOS").is_some() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        // Read at run time: `env!` would bake in the path the build script was compiled
+        // at, which a shared target directory may reuse for another checkout.
+        let manifest_dir =
+            std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+        let dir = Path::new(&manifest_dir).join("../../scenarios");
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .map(|rd| {

@@ -427,16 +427,7 @@ impl Core {
 
     /// The state at the cursor as plain data (see the README's JavaScript API).
     pub fn snapshot(&self) -> Value {
-        let mut v = Map::new();
-        v.insert("scenario".into(), json!(self.id));
-        v.insert("seed".into(), json!(self.scenario.seed));
-        let w = self.tl.world();
-        v.insert("time".into(), json!(w.now.0));
-        v.insert("clock".into(), json!(w.now.to_string()));
-        v.insert("position".into(), json!(self.tl.position()));
-        v.insert("length".into(), json!(self.tl.len()));
-        v.extend(trace::world_snapshot(w));
-        Value::Object(v)
+        Value::Object(trace::snapshot(&self.id, self.scenario.seed, &self.tl))
     }
 
     /// What a `change` subscriber receives after a mutating call named `action`.

@@ -12,10 +12,29 @@ use crate::model::{PersistentVolumeClaim, Pod, StatefulSet, POD_TEMPLATE_HASH};
 use crate::printers;
 use crate::time::SimTime;
 
+/// The JS API's `snapshot()`, also the embedded page's `snapshot` reply: the scenario,
+/// its seed and the timeline's position and length, then [`world_snapshot`] of the world
+/// at that position.
+pub fn snapshot(
+    scenario: &str,
+    seed: u64,
+    tl: &crate::timeline::Timeline,
+) -> serde_json::Map<String, Value> {
+    let w = tl.world();
+    let mut m = serde_json::Map::new();
+    m.insert("scenario".into(), json!(scenario));
+    m.insert("seed".into(), json!(seed));
+    m.insert("time".into(), json!(w.now.0));
+    m.insert("clock".into(), json!(w.now.to_string()));
+    m.insert("position".into(), json!(tl.position()));
+    m.insert("length".into(), json!(tl.len()));
+    m.extend(world_snapshot(w));
+    m
+}
+
 /// The world's objects as JSON: `nodes`, `pods`, `statefulsets` (spec, status and the
 /// controller's blocker), `claims` and `events`, with `steps`, `traceLength` and `quiet`.
-/// One shape for every reader: the JS API's `snapshot()` and the embedded page's
-/// `snapshot` command (docs/embedding.md) add their own position fields to it.
+/// One shape for every reader: [`snapshot`] adds the position fields to it.
 pub fn world_snapshot(w: &crate::world::World) -> serde_json::Map<String, Value> {
     let pods: Vec<Value> = w
         .pods

@@ -290,16 +290,21 @@ impl App {
         self.publish();
     }
 
-    /// Posts what changed to the page around an embed.
-    fn publish(&mut self) {
-        let Some(bridge) = &self.bridge else { return };
-        let state = host::state(
+    /// The state a host page is told about ([`host::state`]).
+    fn host_state(&self) -> serde_json::Value {
+        host::state(
             &self.s,
             &self.d.lesson,
             self.lang,
             self.play.is_some(),
             &self.embed,
-        );
+        )
+    }
+
+    /// Posts what changed to the page around an embed.
+    fn publish(&mut self) {
+        let Some(bridge) = &self.bridge else { return };
+        let state = self.host_state();
         for m in self.outbox.changes(&self.s, state) {
             bridge.post(&m);
         }
@@ -599,13 +604,7 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
         if first_render {
-            let state = host::state(
-                &self.s,
-                &self.d.lesson,
-                self.lang,
-                self.play.is_some(),
-                &self.embed,
-            );
+            let state = self.host_state();
             if let Some(bridge) = &mut self.bridge {
                 bridge.post(&host::message("ready", serde_json::json!({"state": state})));
                 bridge.observe_size();
@@ -776,13 +775,7 @@ impl Component for App {
                         let result = self.host_command(ctx, r.cmd);
                         self.changed();
                         let result = result.map(|mut v| {
-                            v["state"] = host::state(
-                                &self.s,
-                                &self.d.lesson,
-                                self.lang,
-                                self.play.is_some(),
-                                &self.embed,
-                            );
+                            v["state"] = self.host_state();
                             v
                         });
                         host::reply(&r.id, &r.name, result)

@@ -288,17 +288,9 @@ pub fn state(s: &Session, lesson: &LessonView, lang: Lang, playing: bool, e: &Em
     })
 }
 
-/// The objects, as the JS API's `snapshot()` gives them, with the position.
+/// The objects and the position, as the JS API's `snapshot()` gives them.
 pub fn snapshot(s: &Session) -> Value {
-    let w = s.world();
-    let mut m = Map::new();
-    m.insert("scenario".into(), json!(s.id));
-    m.insert("time".into(), json!(w.now.0));
-    m.insert("clock".into(), json!(w.now.to_string()));
-    m.insert("position".into(), json!(s.tl.position()));
-    m.insert("length".into(), json!(s.tl.len()));
-    m.extend(trace::world_snapshot(w));
-    Value::Object(m)
+    Value::Object(trace::snapshot(&s.id, s.scenario.seed, &s.tl))
 }
 
 /// A message from the playground: `{sts: 1, type, …fields}`.

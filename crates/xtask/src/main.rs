@@ -126,8 +126,13 @@ fn parse_port(v: &str) -> Result<u16> {
 
 /// The workspace root (this crate lives in `crates/xtask`).
 pub fn workspace_root() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    dir.ancestors().nth(2).unwrap_or(dir).to_path_buf()
+    // `cargo run` (the `cargo xtask` alias) sets it for this run; the compiled-in path is
+    // only a fallback, since a shared target directory may reuse this binary for another
+    // checkout of the workspace.
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    dir.ancestors().nth(2).unwrap_or(&dir).to_path_buf()
 }
 
 /// A `cargo` command run from the workspace root, using the same cargo that runs xtask.
